@@ -1,0 +1,87 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "domain/conversation/model.hpp"
+#include "domain/time.hpp"
+
+namespace aimi::conversation {
+
+//! How the fold disposed of one event batch. Every batch gets exactly one outcome row; the
+//! gateway waits for it (read-your-writes) and replays it for a retried idempotency key.
+struct Outcome {
+    enum class Kind { applied, duplicate, conflict, rejected };
+
+    std::string batch_id;
+    std::string user_id;
+    Kind kind = Kind::applied;
+    std::string code;  //!< rejection or duplicate reason; empty when applied
+    std::string message;
+    std::optional<std::string> duplicate_of;  //!< the batch whose result a duplicate repeats
+    std::string idempotency_key;
+    std::string request_hash;
+    std::string resource_type;  //!< "user", "device", "chat", "message", "session"
+    std::string resource_id;
+    std::optional<std::int64_t> expected_version;
+    std::int64_t stream_version = 0;  //!< the stream's version after this batch
+    Timestamp occurred_at{};
+};
+
+std::string_view to_string(Outcome::Kind kind);
+
+//! The first batch that used an idempotency key (applied or rejected); later ones repeat it.
+struct TakenKey {
+    std::string batch_id;
+    std::string request_hash;
+    Outcome::Kind kind = Outcome::Kind::applied;
+    std::string code;
+    std::string message;
+    std::string resource_type;
+    std::string resource_id;
+};
+
+//! A message already received under (source, client_msg_id).
+struct InboxEntry {
+    std::string message_id;
+    std::string batch_id;
+};
+
+using UserKey = std::pair<std::string, std::string>;                   // (user_id, idempotency key or token)
+using InboxKey = std::tuple<std::string, std::string, std::string>;  // (user_id, source, client_msg_id)
+
+//! The slice of the entity store one batch of records touches: loaded before the fold (see
+//! Prefetch), mutated by it in memory, then written back by the projection in bulk.
+struct EntityStoreState {
+    std::map<std::string, std::int64_t> stream_versions;  //!< absent = 0 (stream not started)
+    std::map<std::string, User> users;
+    std::map<std::string, Device> devices;
+    std::map<UserKey, std::string> device_by_token;
+    std::map<std::string, Chat> chats;
+    std::map<std::string, Session> sessions;
+    std::map<std::string, std::string> open_session_by_chat;
+    std::map<UserKey, TakenKey> taken_keys;
+    std::map<InboxKey, InboxEntry> inbox;
+
+    std::set<std::string> dirty_streams, dirty_users, dirty_devices, dirty_chats, dirty_sessions;
+    std::vector<Message> new_messages;
+    std::vector<Outcome> outcomes;
+};
+
+//! The keys a batch of records needs loaded before folding.
+struct Prefetch {
+    std::set<std::string> user_ids;
+    std::set<std::string> chat_ids;     //!< with their open sessions
+    std::set<std::string> session_ids;  //!< named by session.ended, or proposed by message.posted
+    std::set<UserKey> idempotency_keys;
+    std::set<InboxKey> inbox_keys;
+    std::set<UserKey> device_tokens;
+};
+
+}  // namespace aimi::conversation

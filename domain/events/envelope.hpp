@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/events/events.hpp"
+#include "domain/result.hpp"
+#include "domain/time.hpp"
+
+namespace aimi::events {
+
+//! One Kafka record: the events one command produced, applied all or nothing. Keyed by user_id.
+struct EventBatch {
+    static constexpr int kEnvelopeVersion = 1;
+    std::string batch_id;                      //!< UUID; also the consistency handle of the command
+    std::string user_id;                       //!< the stream; the Kafka key
+    std::optional<std::int64_t> expected_version;  //!< optimistic check; nullopt = order-assigned append
+    Timestamp occurred_at{};
+    std::string request_id;
+    std::string idempotency_key;  //!< per user; the fold applies a key at most once
+    std::string request_hash;     //!< hash of the request that produced the batch (key reuse detection)
+    std::string causation_id;     //!< what caused it: the request id, or a worker's trigger
+    std::string producer;         //!< "gateway@host/pid", "session-closer@host/pid", ...
+    std::vector<Event> events;
+};
+
+std::string encode(const EventBatch& batch);
+
+//! Decodes and checks a record value; a Problem (code "malformed_event") for anything that does
+//! not follow the envelope or an event schema (the projector dead-letters such records).
+Result<EventBatch> decode(std::string_view json);
+
+}  // namespace aimi::events
