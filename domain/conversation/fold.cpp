@@ -292,7 +292,7 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
     if (const InboxEntry* seen = known_message(state, batch)) {
         outcome.kind = Outcome::Kind::duplicate;
         outcome.code = "duplicate_client_msg_id";
-        outcome.duplicate_of = seen->batch_id;
+        if (!seen->batch_id.empty()) outcome.duplicate_of = seen->batch_id;
         outcome.resource_type = "message";
         outcome.resource_id = seen->message_id;
         state.outcomes.push_back(std::move(outcome));

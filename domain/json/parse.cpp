@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "domain/json/convert.hpp"
+
 namespace aimi::json {
 
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
@@ -17,6 +19,12 @@ Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_
 Result<simdjson::dom::element> parse(std::string_view text) {
     thread_local simdjson::dom::parser parser;
     return parse(parser, text);
+}
+
+Result<boost::json::value> parse_value(std::string_view text) {
+    auto parsed = parse(text);
+    if (!parsed) return parsed.problem();
+    return to_boost(parsed.value());
 }
 
 }  // namespace aimi::json

@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include <boost/json/value.hpp>
+
 #include "domain/result.hpp"
 
 namespace simdjson::dom {
@@ -17,5 +19,8 @@ Result<simdjson::dom::element> parse(std::string_view text);
 
 //! Same, with a caller-owned parser (for documents that must outlive another parse).
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text);
+
+//! Parses with simdjson and copies into a Boost.JSON value (for stored jsonb columns).
+Result<boost::json::value> parse_value(std::string_view text);
 
 }  // namespace aimi::json

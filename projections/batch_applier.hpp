@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "projections/log_record.hpp"
+#include "projections/projection.hpp"
+
+namespace pqxx {
+class connection_base;
+}
+
+namespace aimi {
+
+//! NOTIFY channel on which every committed batch announces "projection topic partition next_offset".
+inline constexpr std::string_view kProgressChannel = "aimi_projection_progress";
+
+using TopicPartition = std::pair<std::string, std::int32_t>;
+
+struct AppliedBatch {
+    std::size_t applied = 0;  //!< records handed to the projection
+    std::size_t skipped = 0;  //!< records at offsets already applied (redelivery, or a zombie consumer)
+    std::map<TopicPartition, std::int64_t> next_offsets;  //!< stored positions after the commit
+};
+
+//! Applies `records` exactly once: in ONE transaction it locks the projection's offset rows for
+//! the partitions involved, drops records below the stored offsets, lets the projection write
+//! the rest, advances the offsets and notifies listeners. A crash anywhere rolls all of it back.
+//! Records of one partition must be in offset order. @throws on database errors (nothing applied).
+AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
+                                std::span<const LogRecord> records);
+
+//! Stored next offsets of a projection for the given partitions (0 where none is stored yet).
+std::map<TopicPartition, std::int64_t> load_offsets(pqxx::connection_base& connection, const std::string& projection,
+                                                    const std::vector<TopicPartition>& partitions);
+
+}  // namespace aimi

@@ -1,0 +1,24 @@
+#include "projections/dead_letters.hpp"
+
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+namespace aimi {
+
+namespace {
+constexpr std::string_view kInsertDeadLetter = R"sql(
+INSERT INTO dead_letters (projection, topic, partition, "offset", record_key, payload, error)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (projection, topic, partition, "offset") DO NOTHING)sql";
+}
+
+void record_dead_letter(pqxx::dbtransaction& tx, const std::string& projection, const LogRecord& record,
+                        const std::string& error) {
+    spdlog::error("projection {}: dead-lettering {}[{}]@{}: {}", projection, record.topic, record.partition,
+                  record.offset, error);
+    const pqxx::binarystring payload(record.value);
+    tx.exec_params(std::string(kInsertDeadLetter), projection, record.topic, record.partition, record.offset,
+                   record.key, payload, error);
+}
+
+}  // namespace aimi

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <span>
+#include <string>
+
+#include "projections/log_record.hpp"
+
+namespace pqxx {
+class dbtransaction;
+}
+
+namespace aimi {
+
+//! A deterministic fold of log records into read-model tables.
+//! @warning apply() runs inside the batch's transaction, which also stores the offsets; it must
+//! not commit, and it must write the same rows for the same records whatever ran before, since a
+//! batch that throws is delivered again. Undecodable records go to dead_letters, not exceptions.
+class Projection {
+public:
+    virtual ~Projection() = default;
+    virtual const std::string& name() const = 0;
+    virtual void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) = 0;
+};
+
+}  // namespace aimi
