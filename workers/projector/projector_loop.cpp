@@ -1,0 +1,175 @@
+#include "workers/projector/projector_loop.hpp"
+
+#include <thread>
+
+#include <librdkafka/rdkafkacpp.h>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "projections/batch_applier.hpp"
+#include "projections/pg/connection.hpp"
+
+namespace aimi {
+
+namespace {
+
+//! Owns the database connection; reconnects on demand with capped exponential backoff.
+class Database {
+public:
+    Database(std::string url, std::string schema, const std::atomic<bool>& stop)
+        : url_(std::move(url)), schema_(std::move(schema)), stop_(stop) {}
+
+    pqxx::connection& get() {
+        auto backoff = std::chrono::milliseconds(100);
+        while (!connection_ || !connection_->is_open()) {
+            try {
+                connection_ = pg::connect(url_, schema_);
+            } catch (const std::exception& e) {
+                if (stop_) throw;
+                spdlog::warn("projector: database unavailable ({}); retrying in {} ms", e.what(), backoff.count());
+                std::this_thread::sleep_for(backoff);
+                backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+            }
+        }
+        return *connection_;
+    }
+    void reset() { connection_.reset(); }
+
+private:
+    std::string url_;
+    std::string schema_;
+    const std::atomic<bool>& stop_;
+    std::unique_ptr<pqxx::connection> connection_;
+};
+
+//! On assignment, starts every partition at the offset stored with the read model (Kafka's
+//! committed offsets are informational only); on revocation, drops the assignment.
+class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
+public:
+    SeekFromStoredOffsets(Database& db, std::string projection) : db_(db), projection_(std::move(projection)) {}
+
+    void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                      std::vector<RdKafka::TopicPartition*>& partitions) override {
+        if (err != RdKafka::ERR__ASSIGN_PARTITIONS) {
+            consumer->unassign();
+            spdlog::info("projector {}: partitions revoked", projection_);
+            return;
+        }
+        std::vector<TopicPartition> wanted;
+        for (const auto* tp : partitions) wanted.emplace_back(tp->topic(), tp->partition());
+        for (int attempt = 0;; ++attempt) {
+            try {
+                const auto stored = load_offsets(db_.get(), projection_, wanted);
+                for (auto* tp : partitions) tp->set_offset(stored.at({tp->topic(), tp->partition()}));
+                break;
+            } catch (const std::exception& e) {
+                db_.reset();
+                spdlog::warn("projector {}: cannot load stored offsets ({}); retrying", projection_, e.what());
+                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 5), 5000)));
+            }
+        }
+        consumer->assign(partitions);
+        for (const auto* tp : partitions)
+            spdlog::info("projector {}: assigned {}[{}] from offset {}", projection_, tp->topic(), tp->partition(),
+                         tp->offset());
+    }
+
+private:
+    Database& db_;
+    std::string projection_;
+};
+
+std::vector<LogRecord> next_batch(RdKafka::KafkaConsumer& consumer, const ProjectorOptions& options,
+                                  const std::atomic<bool>& stop) {
+    std::vector<LogRecord> batch;
+    const auto deadline_after_first = options.max_batch_wait;
+    std::chrono::steady_clock::time_point deadline{};
+    while (!stop && batch.size() < options.max_batch) {
+        int timeout_ms = 200;
+        if (!batch.empty()) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            timeout_ms = static_cast<int>(left.count());
+        }
+        std::unique_ptr<RdKafka::Message> message(consumer.consume(timeout_ms));
+        switch (message->err()) {
+            case RdKafka::ERR_NO_ERROR:
+                if (batch.empty()) deadline = std::chrono::steady_clock::now() + deadline_after_first;
+                batch.push_back(LogRecord{message->topic_name(), message->partition(), message->offset(),
+                                          message->key() ? *message->key() : std::string(),
+                                          std::string(static_cast<const char*>(message->payload()), message->len())});
+                break;
+            case RdKafka::ERR__TIMED_OUT:
+            case RdKafka::ERR__PARTITION_EOF:
+                if (!batch.empty() || timeout_ms == 200) return batch;
+                break;
+            default:
+                spdlog::warn("projector: consume error: {}", message->errstr());
+                return batch;
+        }
+    }
+    return batch;
+}
+
+}  // namespace
+
+void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop) {
+    Database db(options.pg_url, options.pg_schema, stop);
+    SeekFromStoredOffsets rebalance(db, projection.name());
+
+    kafka::Properties properties{
+        {"bootstrap.servers", options.bootstrap},
+        {"group.id", options.group_id},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"auto.offset.reset", "earliest"},
+        {"session.timeout.ms", "10000"},
+        {"heartbeat.interval.ms", "1000"},
+        {"fetch.wait.max.ms", "50"},
+    };
+    for (const auto& [key, value] : options.overrides) properties[key] = value;
+    auto conf = kafka::make_conf(properties);
+    std::string error;
+    conf->set("rebalance_cb", &rebalance, error);
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+    if (!consumer) throw std::runtime_error("cannot create Kafka consumer: " + error);
+    if (auto rc = consumer->subscribe({options.topic}); rc != RdKafka::ERR_NO_ERROR)
+        throw std::runtime_error("cannot subscribe to " + options.topic + ": " + RdKafka::err2str(rc));
+    spdlog::info("projector {}: consuming {} as group {} into schema {}", projection.name(), options.topic,
+                 options.group_id, options.pg_schema);
+
+    std::size_t total = 0;
+    while (!stop) {
+        const auto batch = next_batch(*consumer, options, stop);
+        if (batch.empty()) continue;
+        auto backoff = std::chrono::milliseconds(100);
+        for (;;) {
+            try {
+                const auto applied = apply_exactly_once(db.get(), projection, batch);
+                total += applied.applied;
+                spdlog::debug("projector {}: applied {} skipped {} (total {})", projection.name(), applied.applied,
+                              applied.skipped, total);
+                std::vector<RdKafka::TopicPartition*> offsets;
+                for (const auto& [tp, next] : applied.next_offsets)
+                    offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
+                consumer->commitAsync(offsets);  // informational (lag tooling); PostgreSQL holds the truth
+                RdKafka::TopicPartition::destroy(offsets);
+                break;
+            } catch (const std::exception& e) {
+                // The batch was rolled back; it stays in memory and is retried as a whole. A stop
+                // request abandons it: the stored offsets make the next start re-read it.
+                db.reset();
+                if (stop) break;
+                spdlog::error("projector {}: batch of {} failed ({}); retrying in {} ms", projection.name(),
+                              batch.size(), e.what(), backoff.count());
+                std::this_thread::sleep_for(backoff);
+                backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+            }
+        }
+    }
+    spdlog::info("projector {}: stopping after {} records", projection.name(), total);
+    consumer->close();
+}
+
+}  // namespace aimi

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "projections/kafka/kafka_config.hpp"
+#include "projections/projection.hpp"
+
+namespace aimi {
+
+struct ProjectorOptions {
+    std::string pg_url;
+    std::string pg_schema;
+    std::string bootstrap;
+    std::string topic;
+    std::string group_id;  //!< one consumer group per projection (and per rebuild target schema)
+    std::size_t max_batch = 2000;
+    std::chrono::milliseconds max_batch_wait{20};
+    kafka::Properties overrides;
+};
+
+//! Runs one projection: consumes the topic in its consumer group, applies each batch exactly
+//! once (projections/batch_applier), seeks from the offsets stored in PostgreSQL on every
+//! assignment, and retries a failed batch with backoff until the database takes it.
+//! Returns when `stop` becomes true. @warning This is a blocking call.
+void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop);
+
+}  // namespace aimi
