@@ -14,6 +14,8 @@ enum class ProblemKind {
     conflict,           //!< the current state forbids the command
     unprocessable,      //!< well-formed, but semantically refused (e.g. idempotency key reused)
     payload_too_large,  //!< body over the limit
+    method_not_allowed, //!< the path exists, the method does not
+    unsupported_media_type,  //!< a body that is not application/json
     unavailable,        //!< a dependency is down; retrying later may help
     timeout,            //!< waited too long for the projection
     internal,           //!< a bug or an unexpected infrastructure error

@@ -1,0 +1,223 @@
+#include "gateway/command_pipeline.hpp"
+
+#include <array>
+#include <charconv>
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
+
+#include "domain/events/envelope.hpp"
+#include "domain/uuid.hpp"
+#include "gateway/api_error.hpp"
+#include "gateway/progress_watcher.hpp"
+#include "gateway/read_model.hpp"
+#include "gateway/render.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "projections/pg/connection.hpp"
+
+namespace aimi::gateway {
+
+namespace {
+
+namespace bj = boost::json;
+
+std::string sha256_hex(std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
+    return out;
+}
+
+Result<std::string> idempotency_key(const http::Request& request) {
+    const auto* key = request.header("idempotency-key");
+    if (!key) return "auto:" + request.request_id;  // no retry protection asked for
+    bool printable = !key->empty() && key->size() <= 200;
+    for (char c : *key) printable = printable && c > 0x20 && c < 0x7F;
+    if (!printable)
+        return Problem::invalid("invalid_idempotency_key", "must be 1-200 visible ASCII characters",
+                                "Idempotency-Key");
+    return *key;
+}
+
+bool wants_async(const http::Request& request) {
+    const auto* prefer = request.header("prefer");
+    return prefer && prefer->find("respond-async") != std::string::npos;
+}
+
+std::string consistency_token(std::int32_t partition, std::int64_t offset) {
+    return fmt::format("v1.{}.{}", partition, offset);
+}
+
+std::optional<std::pair<std::int32_t, std::int64_t>> parse_token(std::string_view token) {
+    if (!token.starts_with("v1.")) return std::nullopt;
+    token.remove_prefix(3);
+    const auto dot = token.find('.');
+    if (dot == std::string_view::npos) return std::nullopt;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    const auto p = token.substr(0, dot), o = token.substr(dot + 1);
+    if (std::from_chars(p.data(), p.data() + p.size(), partition).ptr != p.data() + p.size() ||
+        std::from_chars(o.data(), o.data() + o.size(), offset).ptr != o.data() + o.size() || partition < 0 ||
+        offset < 0 || p.empty() || o.empty())
+        return std::nullopt;
+    return std::pair{partition, offset};
+}
+
+Problem rejection_problem(const std::string& code, const std::string& message) {
+    if (code == "user_not_found" || code == "chat_not_found") return Problem::not_found(code, message);
+    return Problem::conflict(code, message);
+}
+
+//! The HTTP answer an outcome stands for: the resource (applied, or a replay of an applied
+//! batch) or the rejection it recorded.
+http::Response answer(const Call& call, const BatchOutcome& outcome, int success_status, bool replayed) {
+    if (outcome.resource_type.empty() || outcome.outcome == "rejected")
+        return error_response(rejection_problem(outcome.code, outcome.message), call.request.request_id);
+    auto resource = load_resource(call, outcome.resource_type, outcome.resource_id);
+    if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
+    auto response = json_response(success_status, *resource);
+    if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
+    response.headers.emplace_back("Consistency-Token", consistency_token(outcome.partition, outcome.offset));
+    return response;
+}
+
+http::Response key_reused(const Call& call) {
+    return error_response({ProblemKind::unprocessable, "idempotency_key_reused",
+                           "this Idempotency-Key was used for a different request", "Idempotency-Key"},
+                          call.request.request_id);
+}
+
+conversation::DecisionContext load_context(const Call& call, const CommandSpec& spec) {
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease, "decision_context");
+    conversation::DecisionContext context;
+    context.user_id = call.principal.user_id;
+    context.stream_version = read_model::stream_version(tx, context.user_id);
+    context.user = read_model::find_user(tx, context.user_id);
+    if (spec.chat_id) {
+        auto chat = read_model::find_chat(tx, *spec.chat_id);
+        if (chat && chat->user_id == context.user_id) {
+            context.chat = std::move(chat);
+            context.open_session = read_model::open_session(tx, *spec.chat_id);
+        }
+    }
+    context.idle_timeout_seconds = call.gateway.settings.session_idle_timeout_s;
+    context.new_id = [] { return new_uuid(); };
+    return context;
+}
+
+template <class F>
+auto with_read_tx(const Call& call, F f) {
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    return f(tx);
+}
+
+}  // namespace
+
+std::optional<boost::json::object> load_resource(const Call& call, const std::string& type, const std::string& id) {
+    return with_read_tx(call, [&](pqxx::dbtransaction& tx) -> std::optional<bj::object> {
+        if (type == "user") {
+            if (auto v = read_model::find_user(tx, id)) return to_json(*v);
+        } else if (type == "device") {
+            if (auto v = read_model::find_device(tx, id)) return to_json(*v);
+        } else if (type == "chat") {
+            if (auto v = read_model::find_chat(tx, id)) return to_json(*v);
+        } else if (type == "message") {
+            if (auto v = read_model::find_message(tx, id)) return to_json(*v);
+        } else if (type == "session") {
+            if (auto v = read_model::find_session(tx, id)) return to_json(*v);
+        }
+        return std::nullopt;
+    });
+}
+
+http::Response execute_command(const Call& call, const CommandSpec& spec) {
+    const auto& request = call.request;
+    const auto key = idempotency_key(request);
+    if (!key) return error_response(key.problem(), request.request_id);
+    const std::string hash = sha256_hex(request.method + " " + request.path + "\n" + request.body);
+    const std::string& user_id = call.principal.user_id;
+
+    if (auto first = with_read_tx(call, [&](auto& tx) { return read_model::find_by_idempotency_key(tx, user_id, *key); })) {
+        if (first->request_hash != hash) return key_reused(call);
+        return answer(call, *first, spec.success_status, true);
+    }
+
+    thread_local std::minstd_rand jitter{std::random_device{}()};
+    for (int attempt = 0; attempt <= call.gateway.max_conflict_retries; ++attempt) {
+        const auto context = load_context(call, spec);
+        auto decision = spec.decide(context);
+        if (!decision) return error_response(decision.problem(), request.request_id);
+        if (decision->events.empty()) {
+            auto resource = load_resource(call, spec.noop_resource_type, spec.noop_resource_id);
+            if (!resource) return error_response(Problem::not_found("not_found", "no such resource"), request.request_id);
+            return json_response(spec.success_status, *resource);
+        }
+
+        events::EventBatch batch;
+        batch.batch_id = new_uuid();
+        batch.user_id = user_id;
+        if (decision->check_version) batch.expected_version = context.stream_version;
+        batch.occurred_at = now_utc();
+        batch.request_id = request.request_id;
+        batch.idempotency_key = *key;
+        batch.request_hash = hash;
+        batch.causation_id = request.request_id;
+        batch.producer = "gateway@" + call.gateway.settings.instance;
+        for (auto& data : decision->events) batch.events.push_back(events::Event{new_uuid(), std::move(data)});
+
+        const auto appended = call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
+        const auto token = consistency_token(appended.partition, appended.offset);
+
+        if (wants_async(request) ||
+            !call.gateway.watcher.wait_applied(appended.partition, appended.offset, call.gateway.command_wait_timeout)) {
+            auto response = json_response(
+                202, bj::object{{"status", "accepted"}, {"batch_id", batch.batch_id}, {"consistency_token", token}});
+            response.headers.emplace_back("Consistency-Token", token);
+            response.headers.emplace_back("Location", "/v1/batches/" + batch.batch_id);
+            return response;
+        }
+
+        const auto outcome = with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, batch.batch_id); });
+        if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
+        if (outcome->outcome == "conflict") {
+            spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, attempt + 1);
+            std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (5 * (attempt + 1)) + 1));
+            continue;
+        }
+        if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" && outcome->duplicate_of) {
+            // A retry raced the first attempt; the first one won and decides the answer.
+            const auto first = with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, *outcome->duplicate_of); });
+            if (first && first->request_hash != hash) return key_reused(call);
+            if (first) return answer(call, *first, spec.success_status, true);
+        }
+        return answer(call, *outcome, spec.success_status, outcome->outcome == "duplicate");
+    }
+    return error_response(Problem::conflict("concurrent_modification",
+                                            "the user's data kept changing concurrently; retry the request"),
+                          request.request_id);
+}
+
+std::optional<Problem> await_consistency(const Call& call) {
+    const std::string* token = call.request.header("consistency-token");
+    const auto it = call.request.query.find("consistency_token");
+    if (!token && it != call.request.query.end()) token = &it->second;
+    if (!token) return std::nullopt;
+    const auto position = parse_token(*token);
+    if (!position)
+        return Problem::invalid("invalid_consistency_token", "expected a token returned by a command (v1.P.O)",
+                                "Consistency-Token");
+    if (!call.gateway.watcher.wait_applied(position->first, position->second, call.gateway.command_wait_timeout))
+        return Problem{ProblemKind::timeout, "consistency_timeout",
+                       "the read model has not caught up with this token yet; retry", "Consistency-Token"};
+    return std::nullopt;
+}
+
+}  // namespace aimi::gateway

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "domain/conversation/decide.hpp"
+#include "gateway/gateway_context.hpp"
+
+namespace aimi::gateway {
+
+//! A command as a handler hands it to the write path. The stream is always the caller's own.
+struct CommandSpec {
+    std::optional<std::string> chat_id;  //!< loaded (with its open session) into the context
+    int success_status = 200;
+    std::function<Result<conversation::Decision>(const conversation::DecisionContext&)> decide;
+    //! What to return when the decision has no events (already satisfied): resource type and id.
+    std::string noop_resource_type;
+    std::string noop_resource_id;
+};
+
+//! The write path: Idempotency-Key check (replays the first result; a different request under
+//! the same key is 422), load state, decide, append one record, then either 202 with a
+//! consistency token (Prefer: respond-async) or wait for the entity store and answer with the
+//! resource; a stream-version conflict re-decides on fresh state, up to max_conflict_retries.
+http::Response execute_command(const Call& call, const CommandSpec& spec);
+
+//! Waits for the consistency token a query names (header Consistency-Token or query parameter
+//! consistency_token), if any. A malformed token is 400, a wait that times out 504.
+std::optional<Problem> await_consistency(const Call& call);
+
+//! Renders a resource from the read model: {"user": {...}} style bodies are not used; the
+//! resource object itself is the body. nullopt if it does not exist.
+std::optional<boost::json::object> load_resource(const Call& call, const std::string& type, const std::string& id);
+
+}  // namespace aimi::gateway

@@ -1,0 +1,16 @@
+#include "gateway/command_pipeline.hpp"
+#include "gateway/handlers/handlers.hpp"
+#include "gateway/handlers/support.hpp"
+#include "gateway/render.hpp"
+
+namespace aimi::gateway::handlers {
+
+//! GET /v1/chats/{chat_id}
+http::Response get_chat(const Call& call) {
+    if (auto p = await_consistency(call)) return fail(call, *p);
+    auto chat = readable_chat(call);
+    if (!chat) return fail(call, chat.problem());
+    return json_response(200, to_json(chat.value()));
+}
+
+}  // namespace aimi::gateway::handlers

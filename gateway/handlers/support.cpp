@@ -1,0 +1,63 @@
+#include "gateway/handlers/support.hpp"
+
+#include <charconv>
+
+#include <pqxx/pqxx>
+
+#include "domain/uuid.hpp"
+#include "gateway/read_model.hpp"
+#include "projections/pg/connection.hpp"
+
+namespace aimi::gateway::handlers {
+
+std::optional<Problem> require_json(const Call& call) {
+    if (call.request.body.empty()) return std::nullopt;
+    const auto* type = call.request.header("content-type");
+    if (type && type->starts_with("application/json")) return std::nullopt;
+    return Problem{ProblemKind::unsupported_media_type, "unsupported_media_type",
+                   "send the body as application/json", "Content-Type"};
+}
+
+Result<std::string> path_uuid(const Call& call, const std::string& name) {
+    const auto& value = call.params.at(name);
+    if (!is_uuid(value)) return Problem::invalid("invalid_id", name + " must be a UUID", name);
+    return normalize_uuid(value);
+}
+
+std::optional<Problem> may_read_user(const Call& call, const std::string& user_id) {
+    if (user_id == call.principal.user_id || call.principal.is_admin()) return std::nullopt;
+    return Problem{ProblemKind::forbidden, "forbidden", "you may only read your own data", "user_id"};
+}
+
+std::optional<Problem> may_write_user(const Call& call, const std::string& user_id) {
+    if (user_id == call.principal.user_id) return std::nullopt;
+    return Problem{ProblemKind::forbidden, "forbidden", "you may only change your own data", "user_id"};
+}
+
+Result<conversation::Chat> readable_chat(const Call& call) {
+    auto chat_id = path_uuid(call, "chat_id");
+    if (!chat_id) return chat_id.problem();
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    auto chat = read_model::find_chat(tx, chat_id.value());
+    if (!chat || (chat->user_id != call.principal.user_id && !call.principal.is_admin()))
+        return Problem::not_found("chat_not_found", "no such chat", "chat_id");
+    return std::move(*chat);
+}
+
+Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
+                               std::int64_t max) {
+    const auto it = call.request.query.find(name);
+    if (it == call.request.query.end()) return fallback;
+    std::int64_t value = 0;
+    const auto& text = it->second;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max)
+        return Problem::invalid("invalid_query",
+                                name + " must be an integer between " + std::to_string(min) + " and " +
+                                    std::to_string(max),
+                                name);
+    return value;
+}
+
+}  // namespace aimi::gateway::handlers

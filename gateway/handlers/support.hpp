@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "domain/conversation/model.hpp"
+#include "domain/result.hpp"
+#include "gateway/api_error.hpp"
+#include "gateway/gateway_context.hpp"
+
+// Small checks shared by handlers; each returns a Problem the handler turns into its response.
+namespace aimi::gateway::handlers {
+
+//! A body, when present, must be declared application/json.
+std::optional<Problem> require_json(const Call& call);
+
+//! A path parameter that must be a UUID (400 invalid_id otherwise); lower-cased.
+Result<std::string> path_uuid(const Call& call, const std::string& name);
+
+//! Reads are allowed on one's own data, and on anybody's for admins (403 otherwise).
+std::optional<Problem> may_read_user(const Call& call, const std::string& user_id);
+//! Writes are allowed on one's own data only (403 otherwise).
+std::optional<Problem> may_write_user(const Call& call, const std::string& user_id);
+
+//! The chat named by {chat_id} if the caller may read it; 404 for unknown and foreign chats.
+Result<conversation::Chat> readable_chat(const Call& call);
+
+//! An integer query parameter within [min, max], or `fallback` when absent (400 otherwise).
+Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
+                               std::int64_t max);
+
+inline http::Response fail(const Call& call, const Problem& problem) {
+    return error_response(problem, call.request.request_id);
+}
+
+}  // namespace aimi::gateway::handlers

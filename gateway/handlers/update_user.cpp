@@ -1,0 +1,20 @@
+#include "gateway/command_pipeline.hpp"
+#include "gateway/handlers/handlers.hpp"
+#include "gateway/handlers/support.hpp"
+
+namespace aimi::gateway::handlers {
+
+//! PATCH /v1/users/{user_id} — display name, email, time zone, locale, settings (merge patch).
+http::Response update_user(const Call& call) {
+    auto user_id = path_uuid(call, "user_id");
+    if (!user_id) return fail(call, user_id.problem());
+    if (auto p = may_write_user(call, user_id.value())) return fail(call, *p);
+    if (auto p = require_json(call)) return fail(call, *p);
+    auto command = conversation::decode_update_profile(call.request.body);
+    if (!command) return fail(call, command.problem());
+    return execute_command(call, {.success_status = 200, .decide = [&](const auto& context) {
+                                      return conversation::decide(context, command.value());
+                                  }});
+}
+
+}  // namespace aimi::gateway::handlers

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "gateway/http/http_types.hpp"
+
+namespace aimi::http {
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    std::uint16_t port = 8080;  //!< 0 picks a free port (see bound_port())
+    std::size_t io_threads = 2;
+    std::size_t handler_threads = 32;  //!< handlers block on PostgreSQL and Kafka; they run here
+    std::size_t body_limit = 64 * 1024;
+};
+
+using Handler = std::function<Response(Request&)>;
+//! Builds the response for a request the server refuses before any handler runs (oversize body,
+//! unparsable HTTP): status, stable code, message.
+using RefusalRenderer = std::function<Response(int status, const std::string& code, const std::string& message)>;
+
+//! HTTP/1.1 server on Boost.Beast. Reads and writes on `io_threads`; hands each parsed request
+//! to `handler` on a separate blocking pool, so slow handlers never stall the sockets.
+class Server {
+public:
+    Server(ServerOptions options, Handler handler, RefusalRenderer refusal);
+    ~Server();
+
+    std::uint16_t bound_port() const;
+
+    //! Serves until `stop` becomes true, then stops accepting, lets in-flight requests finish
+    //! (up to 10 s) and returns. @warning This is a blocking call.
+    void run(const std::atomic<bool>& stop);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aimi::http

@@ -1,0 +1,51 @@
+// aimi-gateway: the HTTP API. Commands become events on Kafka; queries read PostgreSQL.
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+#include "gateway/dispatcher.hpp"
+#include "gateway/http/http_server.hpp"
+#include "gateway/progress_watcher.hpp"
+#include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "projections/pg/connection.hpp"
+#include "projections/runtime_settings.hpp"
+#include "workers/common/shutdown.hpp"
+
+int main() {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ gateway[%P] %v");
+    try {
+        const auto& stop = aimi::install_shutdown_handlers();
+        auto settings = aimi::RuntimeSettings::from_env();
+        if (settings.jwt_secret.size() < 16)
+            throw std::invalid_argument("AIMI_JWT_SECRET must be set (at least 16 characters)");
+        if (aimi::env_or("AIMI_LOG_REQUESTS", "1") == "0") spdlog::set_level(spdlog::level::warn);
+
+        aimi::http::ServerOptions options;
+        options.address = aimi::env_or("AIMI_HTTP_ADDRESS", "127.0.0.1");
+        options.port = static_cast<std::uint16_t>(aimi::env_int("AIMI_HTTP_PORT", 8080));
+        options.handler_threads = static_cast<std::size_t>(aimi::env_int("AIMI_HTTP_WORKERS", 32));
+        options.body_limit = static_cast<std::size_t>(aimi::env_int("AIMI_HTTP_BODY_LIMIT", 64 * 1024));
+
+        aimi::pg::ConnectionPool pool(settings.pg_url, settings.pg_schema, options.handler_threads);
+        aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
+                                        aimi::kafka::properties_from_env());
+        aimi::gateway::ProgressWatcher watcher(settings.pg_url, settings.pg_schema,
+                                               aimi::entity_store::EntityStoreProjection::kName, settings.events_topic);
+        aimi::gateway::GatewayContext context{settings, pool, log, watcher};
+        context.command_wait_timeout = std::chrono::milliseconds(aimi::env_int("AIMI_COMMAND_WAIT_TIMEOUT_MS", 10000));
+        context.ready_max_lag = aimi::env_int("AIMI_READY_MAX_LAG", 1000);
+        aimi::gateway::Dispatcher dispatcher(context);
+
+        aimi::http::Server server(options, std::ref(dispatcher), aimi::gateway::refusal_response);
+        const auto port = server.bound_port();
+        if (const auto file = aimi::env_or("AIMI_HTTP_PORT_FILE", ""); !file.empty()) std::ofstream(file) << port << "\n";
+        spdlog::warn("listening on http://{}:{}", options.address, port);
+        server.run(stop);
+        spdlog::warn("stopped");
+        return 0;
+    } catch (const std::exception& e) {
+        spdlog::critical("gateway: {}", e.what());
+        return 1;
+    }
+}
