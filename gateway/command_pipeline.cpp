@@ -189,7 +189,8 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
         if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
         if (outcome->outcome == "conflict") {
             spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, attempt + 1);
-            std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (5 * (attempt + 1)) + 1));
+            // Full jitter, exponential: racing deciders spread out instead of colliding again.
+            std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2u << std::min(attempt, 8)) + 1));
             continue;
         }
         if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" && outcome->duplicate_of) {

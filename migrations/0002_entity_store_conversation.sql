@@ -104,6 +104,7 @@ CREATE TABLE IF NOT EXISTS messages (
     source        text        NOT NULL,
     client_msg_id text,
     request_id    text        NOT NULL,
+    batch_id      uuid        NOT NULL,  -- the event batch that posted it (duplicate_of for inbox repeats)
     created_at    timestamptz NOT NULL,
     UNIQUE (chat_id, seq)
 );

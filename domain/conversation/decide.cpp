@@ -29,9 +29,11 @@ Result<Decision> decide(const DecisionContext& context, const RegisterUser& comm
 
 Result<Decision> decide(const DecisionContext& context, const UpdateProfile& command) {
     if (auto p = require_user(context)) return *p;
+    // A field-level delta that depends only on the user existing (which the fold re-checks):
+    // concurrent patches commute in stream order, so no version check and no conflicts.
     events::UserProfileUpdated event{command.display_name, command.email, command.time_zone, command.locale,
                                      command.settings_patch};
-    return Decision{{std::move(event)}, true};
+    return Decision{{std::move(event)}, false};
 }
 
 Result<Decision> decide(const DecisionContext& context, const RegisterDevice& command) {

@@ -27,7 +27,9 @@ struct DecisionContext {
 };
 
 //! The events a command produces. With check_version the batch carries expected_version =
-//! stream_version (optimistic concurrency); otherwise it is an order-assigned append.
+//! stream_version (optimistic concurrency): used when the decision read state that the fold cannot
+//! re-check by itself (today: that the stream is new). Otherwise it is an order-assigned append
+//! whose invariants the fold re-checks, and which never conflicts.
 //! No events = the command is already satisfied (e.g. archiving an archived chat).
 struct Decision {
     std::vector<events::EventData> events;

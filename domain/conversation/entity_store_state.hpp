@@ -50,7 +50,7 @@ struct TakenKey {
 //! A message already received under (source, client_msg_id).
 struct InboxEntry {
     std::string message_id;
-    std::string batch_id;  //!< known only when the message was posted in the batches being folded
+    std::string batch_id;  //!< the batch that posted it
 };
 
 using UserKey = std::pair<std::string, std::string>;                   // (user_id, idempotency key or token)

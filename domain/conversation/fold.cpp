@@ -154,7 +154,8 @@ public:
         const auto message_count_before = s_.new_messages.size();
         undo_messages_to_ = std::min(undo_messages_to_, message_count_before);
         s_.new_messages.push_back(Message{e.message_id, batch_.user_id, chat->id, session->id, chat->last_seq, e.role,
-                                          e.content, e.metadata, e.source, e.client_msg_id, batch_.request_id, at_});
+                                          e.content, e.metadata, e.source, e.client_msg_id, batch_.request_id, at_,
+                                          batch_.batch_id});
         return Resource{"message", e.message_id};
     }
 
@@ -292,7 +293,7 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
     if (const InboxEntry* seen = known_message(state, batch)) {
         outcome.kind = Outcome::Kind::duplicate;
         outcome.code = "duplicate_client_msg_id";
-        if (!seen->batch_id.empty()) outcome.duplicate_of = seen->batch_id;
+        outcome.duplicate_of = seen->batch_id;
         outcome.resource_type = "message";
         outcome.resource_id = seen->message_id;
         state.outcomes.push_back(std::move(outcome));

@@ -75,6 +75,7 @@ struct Message {
     std::optional<std::string> client_msg_id;
     std::string request_id;
     Timestamp created_at{};
+    std::string batch_id;  //!< the event batch that posted it
 };
 
 //! Applies an RFC 7386 JSON merge patch to an object (null deletes a key, objects merge).

@@ -57,11 +57,12 @@ ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, end
 
 constexpr const char* kInsertMessages = R"sql(
 INSERT INTO messages (id, user_id, chat_id, session_id, seq, role, content, metadata, source, client_msg_id,
-                      request_id, created_at)
-SELECT id, user_id, chat_id, session_id, seq, role, content, metadata, source, client_msg_id, request_id, created_at
+                      request_id, batch_id, created_at)
+SELECT id, user_id, chat_id, session_id, seq, role, content, metadata, source, client_msg_id, request_id, batch_id,
+       created_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, chat_id uuid, session_id uuid, seq bigint,
                                         role text, content text, metadata jsonb, source text, client_msg_id text,
-                                        request_id text, created_at timestamptz))sql";
+                                        request_id text, batch_id uuid, created_at timestamptz))sql";
 
 constexpr const char* kInsertOutcomes = R"sql(
 INSERT INTO batch_outcomes (batch_id, user_id, outcome, code, message, duplicate_of, idempotency_key, request_hash,
@@ -167,6 +168,7 @@ void write_changes(pqxx::dbtransaction& tx, const EntityStoreState& state,
                                       {"source", m.source},
                                       {"client_msg_id", opt(m.client_msg_id)},
                                       {"request_id", m.request_id},
+                                      {"batch_id", m.batch_id},
                                       {"created_at", format_timestamp(m.created_at)}});
     }
     exec_rows(tx, kInsertMessages, messages);

@@ -44,7 +44,7 @@ JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, k text) ON b.user_id = k.u AND b
 WHERE b.outcome IN ('applied', 'rejected'))sql";
 
 constexpr const char* kLoadInbox = R"sql(
-SELECT m.user_id::text, m.source, m.client_msg_id, m.id::text
+SELECT m.user_id::text, m.source, m.client_msg_id, m.id::text, m.batch_id::text
 FROM messages m
 JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, s text, c text)
   ON m.user_id = k.u AND m.source = k.s AND m.client_msg_id = k.c)sql";
@@ -134,7 +134,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
             inbox.push_back(bj::object{{"u", user}, {"s", source}, {"c", client_msg_id}});
         for (const auto& row : tx.exec_params(kLoadInbox, bj::serialize(inbox)))
             state.inbox[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] =
-                InboxEntry{row[3].as<std::string>(), ""};
+                InboxEntry{row[3].as<std::string>(), row[4].as<std::string>()};
     }
 
     if (!plan.device_tokens.empty()) {

@@ -1,0 +1,202 @@
+// Failure paths: broker down, database down, projector killed mid-batch, racing gateways.
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "projections/kafka/event_log_writer.hpp"
+#include "tests/support/event_factory.hpp"
+#include "tests/support/test_stack.hpp"
+
+namespace aimi::testing {
+namespace {
+
+//! Appends batches from several threads (each append waits for acks=all).
+void append_all(TestEnv& env, const std::vector<events::EventBatch>& batches, int threads = 8) {
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; ++t)
+        workers.emplace_back([&] {
+            for (std::size_t i; (i = next++) < batches.size();)
+                env.writer().append(env.topic(), batches[i].user_id, events::encode(batches[i]));
+        });
+    for (auto& w : workers) w.join();
+}
+
+//! Asserts the chat holds exactly `expected` messages with seq 1..expected, each once.
+void expect_exactly_once(const TestEnv& env, const std::string& chat_id, std::int64_t expected) {
+    EXPECT_EQ(env.scalar(fmt::format("SELECT count(*) FROM messages WHERE chat_id = '{}'", chat_id)), expected);
+    EXPECT_EQ(env.scalar(fmt::format("SELECT count(DISTINCT seq) FROM messages WHERE chat_id = '{}'", chat_id)),
+              expected);
+    EXPECT_EQ(env.scalar(fmt::format("SELECT coalesce(max(seq), 0) FROM messages WHERE chat_id = '{}'", chat_id)),
+              expected);
+    EXPECT_EQ(env.scalar(fmt::format("SELECT last_seq FROM chats WHERE id = '{}'", chat_id)), expected);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM (SELECT content FROM messages GROUP BY content HAVING count(*) > 1) d"),
+              0)
+        << "no message content may be applied twice";
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM dead_letters"), 0);
+}
+
+TEST(Faults, CommandsFailFastWith503WhileKafkaIsUnreachableAndNothingIsWritten) {
+    TestEnv env;
+    auto projector = env.start_projector();
+    auto healthy = env.start_gateway();
+    const auto user = random_id();
+    const auto token = env.token(user);
+    ASSERT_EQ(healthy.client().post("/v1/users", token, R"({"display_name":"Ann"})").status, 201);
+    const auto records = env.records_in_topic();
+
+    // A gateway whose broker is gone: nothing listens on port 1.
+    auto cut_off = env.start_gateway({{"AIMI_KAFKA_BOOTSTRAP", "127.0.0.1:1"}, {"AIMI_KAFKA_MESSAGE_TIMEOUT_MS", "3000"}});
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto r = cut_off.client().post("/v1/chats", token, R"({"title":"lost?"})", {{"Idempotency-Key", "chat-1"}});
+        EXPECT_EQ(r.status, 503) << r.body;
+        EXPECT_EQ(r.error_code(), "event_log_unavailable");
+        EXPECT_EQ(r.headers["retry-after"], "1");
+    }
+    EXPECT_EQ(cut_off.client().get("/v1/users/" + user, token).status, 200) << "queries keep working";
+    EXPECT_EQ(cut_off.client().request("GET", "/ready").status, 503);
+    EXPECT_EQ(env.records_in_topic(), records);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM chats"), 0);
+
+    // The client retries with the same key once Kafka is back: exactly one chat.
+    auto retried = healthy.client().post("/v1/chats", token, R"({"title":"lost?"})", {{"Idempotency-Key", "chat-1"}});
+    EXPECT_EQ(retried.status, 201) << retried.body;
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM chats"), 1);
+}
+
+TEST(Faults, ProjectorWaitsOutADatabaseOutageAndCatchesUpExactlyOnce) {
+    TestEnv env;
+    auto projector = env.start_projector();
+    const auto user = random_id(), chat = random_id();
+    append_all(env, {register_user(user)}, 1);
+    append_all(env, {create_chat(user, chat)}, 1);
+    ASSERT_TRUE(eventually([&] { return env.scalar("SELECT count(*) FROM chats") == 1; }));
+
+    const auto& stack = StackCoordinates::get();
+    stack.control("pg-stop");
+    std::vector<events::EventBatch> batches;
+    for (int i = 0; i < 300; ++i) batches.push_back(post_message(user, chat, fmt::format("during outage {}", i)));
+    append_all(env, batches);
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // let the projector hit the outage and back off
+    stack.control("pg-start");
+
+    ASSERT_TRUE(eventually([&] {
+        try {
+            return env.scalar("SELECT count(*) FROM messages") == 300;
+        } catch (const std::exception&) {
+            return false;
+        }
+    }, std::chrono::seconds(60))) << projector->log_tail();
+    EXPECT_TRUE(projector->running()) << "the projector must survive the outage";
+    expect_exactly_once(env, chat, 300);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome <> 'applied'"), 0);
+}
+
+TEST(Faults, ProjectorKilledMidBatchAppliesEveryEventExactlyOnce) {
+    constexpr int kMessages = 20000;
+    TestEnv env;
+    const auto user = random_id(), chat = random_id();
+    std::vector<events::EventBatch> batches{register_user(user), create_chat(user, chat)};
+    append_all(env, {batches[0]}, 1);
+    append_all(env, {batches[1]}, 1);
+    batches.clear();
+    for (int i = 0; i < kMessages; ++i) batches.push_back(post_message(user, chat, fmt::format("m{}", i)));
+    append_all(env, batches);
+
+    // Large batches, and a short group session so a killed member's partitions move on quickly.
+    const std::map<std::string, std::string> big_batches{{"AIMI_PROJECTOR_MAX_BATCH", "5000"},
+                                                         {"AIMI_KAFKA_PROP_session__timeout__ms", "6000"}};
+    const auto applied = [&] { return env.scalar("SELECT count(*) FROM messages"); };
+    // Kill at three points: before the first commit, and twice part-way through.
+    for (const std::int64_t kill_after : {std::int64_t{0}, std::int64_t{kMessages / 3}, std::int64_t{kMessages * 2 / 3}}) {
+        auto projector = env.start_projector(big_batches);
+        ASSERT_TRUE(eventually([&] {
+            // Kill while a transaction is open: pg_stat_activity shows the projector inside one.
+            return applied() >= kill_after &&
+                   env.scalar("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+                              "application_name = '' AND backend_type = 'client backend' AND "
+                              "(state = 'idle in transaction' OR query LIKE '%jsonb_to_recordset%')") > 0;
+        }, std::chrono::seconds(120))) << projector->log_tail();
+        projector->stop(SIGKILL);
+        const auto at_kill = applied();
+        EXPECT_LT(at_kill, kMessages) << "the kill must land before the end";
+    }
+    auto projector = env.start_projector(big_batches);
+    ASSERT_TRUE(eventually([&] { return applied() == kMessages; }, std::chrono::seconds(180))) << projector->log_tail();
+    expect_exactly_once(env, chat, kMessages);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome <> 'applied'"), 0);
+    EXPECT_EQ(env.scalar(fmt::format("SELECT version FROM user_streams WHERE user_id = '{}'", user)), kMessages + 2);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes"), kMessages + 2);
+}
+
+TEST(Faults, TwoGatewaysRacingOnOneUserLoseNoUpdateAndLeaveNoSeqGap) {
+    constexpr int kPostsPerThread = 25, kPostThreads = 4, kPatchesPerThread = 10, kPatchThreads = 2;
+    TestEnv env;
+    auto projector = env.start_projector();
+    std::vector<Gateway> gateways;
+    gateways.push_back(env.start_gateway());
+    gateways.push_back(env.start_gateway());
+    const auto user = random_id();
+    const auto token = env.token(user);
+
+    // Registration is decided on "the stream is new": racing registrations through both
+    // gateways must yield exactly one user (the losers conflict, re-decide, and get 409).
+    std::atomic<int> created{0}, refused{0};
+    std::vector<std::thread> registrations;
+    for (int t = 0; t < 6; ++t)
+        registrations.emplace_back([&, t] {
+            auto r = gateways[t % 2].client().post("/v1/users", token, fmt::format(R"({{"display_name":"Ann {}"}})", t));
+            if (r.status == 201) ++created;
+            else if (r.status == 409 && r.error_code() == "user_exists") ++refused;
+        });
+    for (auto& t : registrations) t.join();
+    EXPECT_EQ(created, 1);
+    EXPECT_EQ(refused, 5);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM users"), 1);
+
+    auto chat_response = gateways[1].client().post("/v1/chats", token, "{}");
+    ASSERT_EQ(chat_response.status, 201);
+    const std::string chat(chat_response.json().at("id").as_string());
+
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kPostThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kPostsPerThread; ++i) {
+                const auto& gw = gateways[(t + i) % 2];
+                auto r = gw.client().post("/v1/chats/" + chat + "/messages", token,
+                                          fmt::format(R"({{"content":"t{} m{}"}})", t, i));
+                if (r.status != 201) ++failures;
+            }
+        });
+    for (int t = 0; t < kPatchThreads; ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kPatchesPerThread; ++i) {
+                const auto& gw = gateways[(t + i + 1) % 2];
+                auto r = gw.client().patch("/v1/users/" + user, token,
+                                           fmt::format(R"({{"settings":{{"k_{}_{}":{}}}}})", t, i, i));
+                if (r.status != 200) ++failures;
+            }
+        });
+    for (auto& t : threads) t.join();
+
+    EXPECT_EQ(failures, 0);
+    expect_exactly_once(env, chat, kPostsPerThread * kPostThreads);
+    auto user_now = gateways[0].client().get("/v1/users/" + user, token).json();
+    const auto& settings = user_now.at("settings").as_object();
+    for (int t = 0; t < kPatchThreads; ++t)
+        for (int i = 0; i < kPatchesPerThread; ++i)
+            EXPECT_TRUE(settings.contains(fmt::format("k_{}_{}", t, i))) << "lost update k_" << t << "_" << i;
+    std::cerr << "stream-version conflicts retried: "
+              << env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome = 'conflict'") << "\n";
+}
+
+}  // namespace
+}  // namespace aimi::testing
