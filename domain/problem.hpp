@@ -7,18 +7,18 @@ namespace aimi {
 
 //! What kind of failure a Problem is; the gateway maps each kind to one HTTP status in one place.
 enum class ProblemKind {
-    invalid_input,      //!< malformed or schema-violating input
-    unauthorized,       //!< missing or bad credentials
-    forbidden,          //!< authenticated, but not allowed
-    not_found,          //!< unknown id, or one that belongs to somebody else
-    conflict,           //!< the current state forbids the command
-    unprocessable,      //!< well-formed, but semantically refused (e.g. idempotency key reused)
-    payload_too_large,  //!< body over the limit
-    method_not_allowed, //!< the path exists, the method does not
+    invalid_input,           //!< malformed or schema-violating input
+    unauthorized,            //!< missing or bad credentials
+    forbidden,               //!< authenticated, but not allowed
+    not_found,               //!< unknown id, or one that belongs to somebody else
+    conflict,                //!< the current state forbids the command
+    unprocessable,           //!< well-formed, but semantically refused (e.g. idempotency key reused)
+    payload_too_large,       //!< body over the limit
+    method_not_allowed,      //!< the path exists, the method does not
     unsupported_media_type,  //!< a body that is not application/json
-    unavailable,        //!< a dependency is down; retrying later may help
-    timeout,            //!< waited too long for the projection
-    internal,           //!< a bug or an unexpected infrastructure error
+    unavailable,             //!< a dependency is down; retrying later may help
+    timeout,                 //!< waited too long for the projection
+    internal,                //!< a bug or an unexpected infrastructure error
 };
 
 //! An expected failure, returned as a value. `code` is stable and documented; `field` is a JSON

@@ -11,8 +11,8 @@ namespace aimi {
 //! Either a value or a Problem: expected failures travel as values (C++20 has no std::expected).
 template <class T>
 class [[nodiscard]] Result {
-public:
-    Result(T value) : state_(std::move(value)) {}           // NOLINT(google-explicit-constructor)
+  public:
+    Result(T value) : state_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
     Result(Problem problem) : state_(std::move(problem)) {}  // NOLINT(google-explicit-constructor)
 
     bool ok() const { return std::holds_alternative<T>(state_); }
@@ -40,7 +40,7 @@ public:
         return std::get<Problem>(state_);
     }
 
-private:
+  private:
     std::variant<T, Problem> state_;
 };
 

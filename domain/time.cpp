@@ -6,7 +6,9 @@
 
 namespace aimi {
 
-Timestamp now_utc() { return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()); }
+Timestamp now_utc() {
+    return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
 
 std::string format_timestamp(Timestamp t) {
     using namespace std::chrono;
@@ -33,8 +35,8 @@ bool read_int(std::string_view text, std::size_t pos, std::size_t len, int& out)
 std::optional<Timestamp> parse_timestamp(std::string_view text) {
     using namespace std::chrono;
     int y, mo, d, h, mi, s;
-    if (!read_int(text, 0, 4, y) || text.size() < 20 || text[4] != '-' || !read_int(text, 5, 2, mo) ||
-        text[7] != '-' || !read_int(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+    if (!read_int(text, 0, 4, y) || text.size() < 20 || text[4] != '-' || !read_int(text, 5, 2, mo) || text[7] != '-' ||
+        !read_int(text, 8, 2, d) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
         !read_int(text, 11, 2, h) || text[13] != ':' || !read_int(text, 14, 2, mi) || text[16] != ':' ||
         !read_int(text, 17, 2, s))
         return std::nullopt;

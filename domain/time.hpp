@@ -18,7 +18,11 @@ std::string format_timestamp(Timestamp t);
 //! Parses RFC 3339 ("...Z" or "...+02:00", 0-9 fractional digits); nullopt when malformed.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
-inline std::int64_t to_micros(Timestamp t) { return t.time_since_epoch().count(); }
-inline Timestamp from_micros(std::int64_t us) { return Timestamp{std::chrono::microseconds{us}}; }
+inline std::int64_t to_micros(Timestamp t) {
+    return t.time_since_epoch().count();
+}
+inline Timestamp from_micros(std::int64_t us) {
+    return Timestamp{std::chrono::microseconds{us}};
+}
 
 }  // namespace aimi

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "domain/events/envelope.hpp"
 #include "domain/uuid.hpp"
@@ -40,8 +40,7 @@ Result<std::string> idempotency_key(const http::Request& request) {
     bool printable = !key->empty() && key->size() <= 200;
     for (char c : *key) printable = printable && c > 0x20 && c < 0x7F;
     if (!printable)
-        return Problem::invalid("invalid_idempotency_key", "must be 1-200 visible ASCII characters",
-                                "Idempotency-Key");
+        return Problem::invalid("invalid_idempotency_key", "must be 1-200 visible ASCII characters", "Idempotency-Key");
     return *key;
 }
 
@@ -145,7 +144,8 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
     const std::string hash = sha256_hex(request.method + " " + request.path + "\n" + request.body);
     const std::string& user_id = call.principal.user_id;
 
-    if (auto first = with_read_tx(call, [&](auto& tx) { return read_model::find_by_idempotency_key(tx, user_id, *key); })) {
+    if (auto first =
+            with_read_tx(call, [&](auto& tx) { return read_model::find_by_idempotency_key(tx, user_id, *key); })) {
         if (first->request_hash != hash) return key_reused(call);
         return answer(call, *first, spec.success_status, true);
     }
@@ -157,7 +157,8 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
         if (!decision) return error_response(decision.problem(), request.request_id);
         if (decision->events.empty()) {
             auto resource = load_resource(call, spec.noop_resource_type, spec.noop_resource_id);
-            if (!resource) return error_response(Problem::not_found("not_found", "no such resource"), request.request_id);
+            if (!resource)
+                return error_response(Problem::not_found("not_found", "no such resource"), request.request_id);
             return json_response(spec.success_status, *resource);
         }
 
@@ -173,11 +174,12 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
         batch.producer = "gateway@" + call.gateway.settings.instance;
         for (auto& data : decision->events) batch.events.push_back(events::Event{new_uuid(), std::move(data)});
 
-        const auto appended = call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
+        const auto appended =
+            call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
         const auto token = consistency_token(appended.partition, appended.offset);
 
-        if (wants_async(request) ||
-            !call.gateway.watcher.wait_applied(appended.partition, appended.offset, call.gateway.command_wait_timeout)) {
+        if (wants_async(request) || !call.gateway.watcher.wait_applied(appended.partition, appended.offset,
+                                                                       call.gateway.command_wait_timeout)) {
             auto response = json_response(
                 202, bj::object{{"status", "accepted"}, {"batch_id", batch.batch_id}, {"consistency_token", token}});
             response.headers.emplace_back("Consistency-Token", token);
@@ -195,15 +197,16 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
         }
         if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" && outcome->duplicate_of) {
             // A retry raced the first attempt; the first one won and decides the answer.
-            const auto first = with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, *outcome->duplicate_of); });
+            const auto first =
+                with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, *outcome->duplicate_of); });
             if (first && first->request_hash != hash) return key_reused(call);
             if (first) return answer(call, *first, spec.success_status, true);
         }
         return answer(call, *outcome, spec.success_status, outcome->outcome == "duplicate");
     }
-    return error_response(Problem::conflict("concurrent_modification",
-                                            "the user's data kept changing concurrently; retry the request"),
-                          request.request_id);
+    return error_response(
+        Problem::conflict("concurrent_modification", "the user's data kept changing concurrently; retry the request"),
+        request.request_id);
 }
 
 std::optional<Problem> await_consistency(const Call& call) {

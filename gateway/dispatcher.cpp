@@ -2,8 +2,8 @@
 
 #include <chrono>
 
-#include <pqxx/except>
 #include <spdlog/spdlog.h>
+#include <pqxx/except>
 
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
@@ -43,13 +43,13 @@ Result<auth::Principal> authenticate(const http::Request& request, const std::st
         return Problem{ProblemKind::unauthorized, "missing_token", "send Authorization: Bearer <token>",
                        "Authorization"};
     constexpr std::string_view scheme = "Bearer ";
-    if (header->size() <= scheme.size() || !std::equal(scheme.begin(), scheme.end(), header->begin(), [](char a, char b) {
+    if (header->size() <= scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), header->begin(), [](char a, char b) {
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
         return Problem{ProblemKind::unauthorized, "invalid_token", "expected a Bearer token", "Authorization"};
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return auth::verify_token(std::string_view(*header).substr(scheme.size()), secret, now);
 }
 
@@ -71,8 +71,10 @@ http::Response Dispatcher::operator()(http::Request& request) {
         std::optional<Problem> denied;
         if (!match.target->is_public) {
             auto who = authenticate(request, context_.settings.jwt_secret);
-            if (who) principal = std::move(who.value());
-            else denied = who.problem();
+            if (who)
+                principal = std::move(who.value());
+            else
+                denied = who.problem();
         }
         if (denied) {
             response = error_response(*denied, request.request_id);
@@ -87,13 +89,13 @@ http::Response Dispatcher::operator()(http::Request& request) {
                 response = unavailable("read_model_unavailable", e.what(), request.request_id);
             } catch (const pqxx::broken_connection& e) {
                 spdlog::warn("request {}: {}", request.request_id, e.what());
-                response = unavailable("read_model_unavailable", "lost the connection to PostgreSQL",
-                                       request.request_id);
+                response =
+                    unavailable("read_model_unavailable", "lost the connection to PostgreSQL", request.request_id);
             } catch (const std::exception& e) {
                 spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, request.path,
                               e.what());
-                response = error_response({ProblemKind::internal, "internal", "internal error", ""},
-                                          request.request_id);
+                response =
+                    error_response({ProblemKind::internal, "internal", "internal error", ""}, request.request_id);
             }
         }
     }

@@ -17,11 +17,11 @@ Router<Route> make_routes();
 //! Routes a request, authenticates it, runs its handler, and maps infrastructure exceptions to
 //! 503 and anything unexpected to 500 — the only place such exceptions become responses.
 class Dispatcher {
-public:
+  public:
     explicit Dispatcher(GatewayContext& context) : context_(context), routes_(make_routes()) {}
     http::Response operator()(http::Request& request);
 
-private:
+  private:
     GatewayContext& context_;
     Router<Route> routes_;
 };

@@ -39,7 +39,8 @@ int main() {
 
         aimi::http::Server server(options, std::ref(dispatcher), aimi::gateway::refusal_response);
         const auto port = server.bound_port();
-        if (const auto file = aimi::env_or("AIMI_HTTP_PORT_FILE", ""); !file.empty()) std::ofstream(file) << port << "\n";
+        if (const auto file = aimi::env_or("AIMI_HTTP_PORT_FILE", ""); !file.empty())
+            std::ofstream(file) << port << "\n";
         spdlog::warn("listening on http://{}:{}", options.address, port);
         server.run(stop);
         spdlog::warn("stopped");

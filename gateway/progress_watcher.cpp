@@ -2,8 +2,8 @@
 
 #include <sstream>
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
@@ -16,12 +16,12 @@ constexpr const char* kReadOffsets =
     "SELECT partition, next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2";
 
 class Receiver final : public pqxx::notification_receiver {
-public:
+  public:
     Receiver(pqxx::connection_base& connection, std::function<void(const std::string&)> on_payload)
         : pqxx::notification_receiver(connection, std::string(kProgressChannel)), on_payload_(std::move(on_payload)) {}
     void operator()(const std::string& payload, int) override { on_payload_(payload); }
 
-private:
+  private:
     std::function<void(const std::string&)> on_payload_;
 };
 

@@ -15,7 +15,7 @@ namespace aimi::gateway {
 //! NOTIFYs (LISTEN on a dedicated connection) with a periodic re-read of projection_offsets as a
 //! safety net (a notification sent while the listener reconnects is otherwise lost).
 class ProgressWatcher {
-public:
+  public:
     ProgressWatcher(std::string pg_url, std::string schema, std::string projection, std::string topic);
     ~ProgressWatcher();
 
@@ -26,7 +26,7 @@ public:
     //! Stored next offsets per partition as last seen.
     std::map<std::int32_t, std::int64_t> snapshot() const;
 
-private:
+  private:
     void run();
     void advance(std::int32_t partition, std::int64_t next_offset);
 

@@ -12,10 +12,12 @@ namespace {
 
 constexpr const char* kUserColumns = "id::text, email, display_name, role, time_zone, locale, settings::text, " AIMI_US(
     "created_at") ", " AIMI_US("updated_at");
-constexpr const char* kDeviceColumns = "id::text, user_id::text, token, platform, locale, time_zone, is_active, " AIMI_US(
-    "registered_at") ", " AIMI_US("last_seen_at");
-constexpr const char* kChatColumns = "id::text, user_id::text, title, model, settings::text, last_seq, archived, " AIMI_US(
-    "archived_at") ", " AIMI_US("created_at") ", " AIMI_US("last_active_at");
+constexpr const char* kDeviceColumns =
+    "id::text, user_id::text, token, platform, locale, time_zone, is_active, " AIMI_US("registered_at") ", " AIMI_US(
+        "last_seen_at");
+constexpr const char* kChatColumns =
+    "id::text, user_id::text, title, model, settings::text, last_seq, archived, " AIMI_US("archived_at") ", " AIMI_US(
+        "created_at") ", " AIMI_US("last_active_at");
 constexpr const char* kSessionColumns = "id::text, user_id::text, chat_id::text, " AIMI_US("started_at") ", " AIMI_US(
     "last_activity_at") ", " AIMI_US("ended_at") ", end_reason, message_count";
 constexpr const char* kMessageColumns =
@@ -27,13 +29,17 @@ constexpr const char* kOutcomeColumns =
 
 #undef AIMI_US
 
-std::string sql(const char* columns, const char* rest) { return std::string("SELECT ") + columns + " " + rest; }
+std::string sql(const char* columns, const char* rest) {
+    return std::string("SELECT ") + columns + " " + rest;
+}
 
 std::optional<std::string> opt_text(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return f.as<std::string>();
 }
-Timestamp ts(const pqxx::field& f) { return from_micros(f.as<std::int64_t>()); }
+Timestamp ts(const pqxx::field& f) {
+    return from_micros(f.as<std::int64_t>());
+}
 std::optional<Timestamp> opt_ts(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return ts(f);
@@ -45,33 +51,52 @@ boost::json::object object(const pqxx::field& f) {
 }
 
 User user_from(const pqxx::row& r) {
-    return User{r[0].as<std::string>(), opt_text(r[1]),    r[2].as<std::string>(), r[3].as<std::string>(),
-                r[4].as<std::string>(), r[5].as<std::string>(), object(r[6]),     ts(r[7]),
+    return User{r[0].as<std::string>(),
+                opt_text(r[1]),
+                r[2].as<std::string>(),
+                r[3].as<std::string>(),
+                r[4].as<std::string>(),
+                r[5].as<std::string>(),
+                object(r[6]),
+                ts(r[7]),
                 ts(r[8])};
 }
 Device device_from(const pqxx::row& r) {
-    return Device{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                  r[3].as<std::string>(), opt_text(r[4]),         opt_text(r[5]),
-                  r[6].as<bool>(),        ts(r[7]),               ts(r[8])};
+    return Device{r[0].as<std::string>(),
+                  r[1].as<std::string>(),
+                  r[2].as<std::string>(),
+                  r[3].as<std::string>(),
+                  opt_text(r[4]),
+                  opt_text(r[5]),
+                  r[6].as<bool>(),
+                  ts(r[7]),
+                  ts(r[8])};
 }
 Chat chat_from(const pqxx::row& r) {
-    return Chat{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                object(r[4]),           r[5].as<std::int64_t>(), r[6].as<bool>(),       opt_ts(r[7]),
-                ts(r[8]),               ts(r[9])};
+    return Chat{r[0].as<std::string>(),
+                r[1].as<std::string>(),
+                r[2].as<std::string>(),
+                r[3].as<std::string>(),
+                object(r[4]),
+                r[5].as<std::int64_t>(),
+                r[6].as<bool>(),
+                opt_ts(r[7]),
+                ts(r[8]),
+                ts(r[9])};
 }
 Session session_from(const pqxx::row& r) {
-    return Session{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), ts(r[3]),
-                   ts(r[4]),               opt_ts(r[5]),           r[6].as<std::string>(), r[7].as<std::int64_t>()};
+    return Session{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), ts(r[3]), ts(r[4]),
+                   opt_ts(r[5]),           r[6].as<std::string>(), r[7].as<std::int64_t>()};
 }
 Message message_from(const pqxx::row& r) {
-    return Message{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                   r[4].as<std::int64_t>(), r[5].as<std::string>(), r[6].as<std::string>(), object(r[7]),
-                   r[8].as<std::string>(), opt_text(r[9]),          r[10].as<std::string>(), ts(r[11])};
+    return Message{r[0].as<std::string>(),  r[1].as<std::string>(), r[2].as<std::string>(),  r[3].as<std::string>(),
+                   r[4].as<std::int64_t>(), r[5].as<std::string>(), r[6].as<std::string>(),  object(r[7]),
+                   r[8].as<std::string>(),  opt_text(r[9]),         r[10].as<std::string>(), ts(r[11])};
 }
 BatchOutcome outcome_from(const pqxx::row& r) {
-    return BatchOutcome{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                        r[3].as<std::string>(), r[4].as<std::string>(), opt_text(r[5]),
-                        r[6].as<std::string>(), r[7].as<std::string>(), r[8].as<std::string>(),
+    return BatchOutcome{r[0].as<std::string>(),  r[1].as<std::string>(),   r[2].as<std::string>(),
+                        r[3].as<std::string>(),  r[4].as<std::string>(),   opt_text(r[5]),
+                        r[6].as<std::string>(),  r[7].as<std::string>(),   r[8].as<std::string>(),
                         r[9].as<std::int64_t>(), r[10].as<std::int32_t>(), r[11].as<std::int64_t>()};
 }
 
@@ -106,7 +131,8 @@ std::optional<Device> find_device(pqxx::dbtransaction& tx, const std::string& de
 
 std::vector<Device> list_devices(pqxx::dbtransaction& tx, const std::string& user_id) {
     return all<Device>(
-        tx.exec_params(sql(kDeviceColumns, "FROM devices WHERE user_id = $1::uuid ORDER BY registered_at, id"), user_id),
+        tx.exec_params(sql(kDeviceColumns, "FROM devices WHERE user_id = $1::uuid ORDER BY registered_at, id"),
+                       user_id),
         device_from);
 }
 
@@ -148,11 +174,10 @@ std::optional<Message> find_message(pqxx::dbtransaction& tx, const std::string& 
 
 std::vector<Message> list_messages(pqxx::dbtransaction& tx, const std::string& chat_id, std::int64_t after_seq,
                                    int limit) {
-    return all<Message>(
-        tx.exec_params(
-            sql(kMessageColumns, "FROM messages WHERE chat_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3"),
-            chat_id, after_seq, limit),
-        message_from);
+    return all<Message>(tx.exec_params(sql(kMessageColumns,
+                                           "FROM messages WHERE chat_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3"),
+                                       chat_id, after_seq, limit),
+                        message_from);
 }
 
 std::vector<Message> recent_window(pqxx::dbtransaction& tx, const std::string& chat_id, int limit) {
@@ -167,8 +192,7 @@ ORDER BY seq DESC LIMIT $2)sql"),
 
 std::optional<BatchOutcome> find_outcome(pqxx::dbtransaction& tx, const std::string& batch_id) {
     return first<BatchOutcome>(
-        tx.exec_params(sql(kOutcomeColumns, "FROM batch_outcomes WHERE batch_id = $1::uuid"), batch_id),
-        outcome_from);
+        tx.exec_params(sql(kOutcomeColumns, "FROM batch_outcomes WHERE batch_id = $1::uuid"), batch_id), outcome_from);
 }
 
 std::optional<BatchOutcome> find_by_idempotency_key(pqxx::dbtransaction& tx, const std::string& user_id,

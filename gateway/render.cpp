@@ -4,8 +4,12 @@ namespace aimi::gateway {
 
 namespace {
 namespace bj = boost::json;
-bj::value opt(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
-bj::value opt(const std::optional<Timestamp>& v) { return v ? bj::value(format_timestamp(*v)) : bj::value(nullptr); }
+bj::value opt(const std::optional<std::string>& v) {
+    return v ? bj::value(*v) : bj::value(nullptr);
+}
+bj::value opt(const std::optional<Timestamp>& v) {
+    return v ? bj::value(format_timestamp(*v)) : bj::value(nullptr);
+}
 }  // namespace
 
 bj::object to_json(const conversation::User& u) {

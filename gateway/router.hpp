@@ -18,7 +18,7 @@ using PathParams = std::map<std::string, std::string>;
 //! captures: "/v1/chats/{chat_id}/messages". Pure; no HTTP types.
 template <class Target>
 class Router {
-public:
+  public:
     void add(std::string method, std::string_view pattern, Target target) {
         routes_.push_back(Route{std::move(method), split(pattern), std::move(target)});
     }
@@ -44,7 +44,7 @@ public:
         return Problem::not_found("route_not_found", "no such endpoint: " + std::string(path));
     }
 
-private:
+  private:
     struct Route {
         std::string method;
         std::vector<std::string> segments;

@@ -1,7 +1,7 @@
 #include "projections/dead_letters.hpp"
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 namespace aimi {
 

@@ -16,7 +16,7 @@ namespace aimi {
 //! not commit, and it must write the same rows for the same records whatever ran before, since a
 //! batch that throws is delivered again. Undecodable records go to dead_letters, not exceptions.
 class Projection {
-public:
+  public:
     virtual ~Projection() = default;
     virtual const std::string& name() const = 0;
     virtual void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) = 0;

@@ -42,9 +42,12 @@ RuntimeSettings RuntimeSettings::from_env() {
     gethostname(host, sizeof host - 1);
     s.instance = fmt::format("{}/{}", host, getpid());
 
-    if (s.pg_url.empty()) throw std::invalid_argument("AIMI_PG_URL is required (e.g. postgresql://127.0.0.1:5432/aimi)");
-    if (s.kafka_bootstrap.empty()) throw std::invalid_argument("AIMI_KAFKA_BOOTSTRAP is required (e.g. 127.0.0.1:9092)");
-    if (!pg::is_valid_schema_name(s.pg_schema)) throw std::invalid_argument("AIMI_PG_SCHEMA is not a valid schema name");
+    if (s.pg_url.empty())
+        throw std::invalid_argument("AIMI_PG_URL is required (e.g. postgresql://127.0.0.1:5432/aimi)");
+    if (s.kafka_bootstrap.empty())
+        throw std::invalid_argument("AIMI_KAFKA_BOOTSTRAP is required (e.g. 127.0.0.1:9092)");
+    if (!pg::is_valid_schema_name(s.pg_schema))
+        throw std::invalid_argument("AIMI_PG_SCHEMA is not a valid schema name");
     if (s.events_partitions < 1) throw std::invalid_argument("AIMI_EVENTS_PARTITIONS must be >= 1");
     if (s.session_idle_timeout_s < 1) throw std::invalid_argument("AIMI_SESSION_IDLE_TIMEOUT_S must be >= 1");
     return s;

@@ -8,16 +8,16 @@ namespace aimi {
 
 //! Settings every process reads from its environment (documented in docs/configuration.md).
 struct RuntimeSettings {
-    std::string pg_url;               //!< AIMI_PG_URL (required)
-    std::string pg_schema = "aimi";   //!< AIMI_PG_SCHEMA: read-model schema served and projected into
-    std::string kafka_bootstrap;      //!< AIMI_KAFKA_BOOTSTRAP (required)
+    std::string pg_url;                                //!< AIMI_PG_URL (required)
+    std::string pg_schema = "aimi";                    //!< AIMI_PG_SCHEMA: read-model schema served and projected into
+    std::string kafka_bootstrap;                       //!< AIMI_KAFKA_BOOTSTRAP (required)
     std::string events_topic = "aimi.user-events.v1";  //!< AIMI_EVENTS_TOPIC
     int events_partitions = 6;                         //!< AIMI_EVENTS_PARTITIONS (topic creation)
     std::int64_t events_retention_ms = -1;             //!< AIMI_EVENTS_RETENTION_MS (-1 = forever)
     std::chrono::milliseconds kafka_message_timeout{5000};  //!< AIMI_KAFKA_MESSAGE_TIMEOUT_MS
-    std::string jwt_secret;                            //!< AIMI_JWT_SECRET (required by the gateway)
-    std::int64_t session_idle_timeout_s = 1800;        //!< AIMI_SESSION_IDLE_TIMEOUT_S
-    std::string instance;                              //!< "<host>/<pid>", for envelopes and logs
+    std::string jwt_secret;                                 //!< AIMI_JWT_SECRET (required by the gateway)
+    std::int64_t session_idle_timeout_s = 1800;             //!< AIMI_SESSION_IDLE_TIMEOUT_S
+    std::string instance;                                   //!< "<host>/<pid>", for envelopes and logs
 
     //! @throws std::invalid_argument naming the variable that is missing or malformed.
     static RuntimeSettings from_env();

@@ -2,12 +2,12 @@
 
 #include <array>
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <simdjson.h>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "domain/json/parse.hpp"
 #include "domain/uuid.hpp"
@@ -69,10 +69,8 @@ Problem invalid(std::string message) {
 std::string sign_token(const Principal& principal, std::string_view secret, std::int64_t issued_at_s,
                        std::int64_t ttl_s) {
     const std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-    const boost::json::object claims{{"sub", principal.user_id},
-                                     {"role", principal.role},
-                                     {"iat", issued_at_s},
-                                     {"exp", issued_at_s + ttl_s}};
+    const boost::json::object claims{
+        {"sub", principal.user_id}, {"role", principal.role}, {"iat", issued_at_s}, {"exp", issued_at_s + ttl_s}};
     const std::string signing_input = header + "." + base64url_encode(boost::json::serialize(claims));
     return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
@@ -107,7 +105,8 @@ Result<Principal> verify_token(std::string_view token, std::string_view secret, 
     if (claims.value()["role"].get(role) || (role != "user" && role != "admin"))
         return invalid("token role must be user or admin");
     if (claims.value()["exp"].get(exp)) return invalid("token has no expiry");
-    if (exp <= now_s) return Problem{ProblemKind::unauthorized, "token_expired", "the token has expired", "Authorization"};
+    if (exp <= now_s)
+        return Problem{ProblemKind::unauthorized, "token_expired", "the token has expired", "Authorization"};
     return Principal{normalize_uuid(sub), std::string(role)};
 }
 

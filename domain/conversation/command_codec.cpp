@@ -82,8 +82,8 @@ Result<PostMessage> decode_post_message(std::string_view chat_id, std::string_vi
     auto doc = parse_checked(body, "commands/message.post.v1.json");
     if (!doc) return doc.problem();
     const element& d = doc.value();
-    return PostMessage{std::string(chat_id),     str_or(d, "role", "user"), str_or(d, "content", ""),
-                       obj(d, "metadata"),        str_or(d, "source", "api"), opt_str(d, "client_msg_id")};
+    return PostMessage{std::string(chat_id), str_or(d, "role", "user"),  str_or(d, "content", ""),
+                       obj(d, "metadata"),   str_or(d, "source", "api"), opt_str(d, "client_msg_id")};
 }
 
 std::optional<Problem> check_empty_body(std::string_view body) {

@@ -1,6 +1,5 @@
 #include "domain/conversation/decide.hpp"
 
-
 namespace aimi::conversation {
 
 namespace {
@@ -59,9 +58,9 @@ Result<Decision> decide(const DecisionContext& context, const PostMessage& comma
     if (auto p = require_chat(context)) return *p;
     if (context.chat->archived)
         return Problem::conflict("chat_archived", "the chat is archived and takes no new messages", "chat_id");
-    events::MessagePosted event{context.new_id(),       context.chat->id,       command.role,
-                                command.content,        command.metadata,       command.source,
-                                command.client_msg_id,  context.new_id(),       context.idle_timeout_seconds};
+    events::MessagePosted event{context.new_id(),      context.chat->id, command.role,
+                                command.content,       command.metadata, command.source,
+                                command.client_msg_id, context.new_id(), context.idle_timeout_seconds};
     return Decision{{std::move(event)}, false};
 }
 

@@ -53,7 +53,7 @@ struct InboxEntry {
     std::string batch_id;  //!< the batch that posted it
 };
 
-using UserKey = std::pair<std::string, std::string>;                   // (user_id, idempotency key or token)
+using UserKey = std::pair<std::string, std::string>;                 // (user_id, idempotency key or token)
 using InboxKey = std::tuple<std::string, std::string, std::string>;  // (user_id, source, client_msg_id)
 
 //! The slice of the entity store one batch of records touches: loaded before the fold (see

@@ -27,7 +27,7 @@ using namespace events;
 
 //! Restores entries a half-applied batch changed, so a rejected batch leaves no trace.
 class Journal {
-public:
+  public:
     template <class Map, class Key>
     void remember(Map& map, const Key& key) {
         if (auto it = map.find(key); it != map.end()) {
@@ -41,7 +41,7 @@ public:
         undo_.clear();
     }
 
-private:
+  private:
     std::vector<std::function<void()>> undo_;
 };
 
@@ -57,7 +57,7 @@ struct Resource {
 
 //! Applies one event; returns the resource it touched, or the invariant it would break.
 class EventApplier {
-public:
+  public:
     EventApplier(EntityStoreState& state, Journal& journal, const EventBatch& batch)
         : s_(state), journal_(journal), batch_(batch), at_(batch.occurred_at) {}
 
@@ -95,8 +95,8 @@ public:
         }
         journal_.remember(s_.devices, id);
         journal_.remember(s_.device_by_token, token_key);
-        auto [it, inserted] = s_.devices.try_emplace(id, Device{id, batch_.user_id, e.token, e.platform, {}, {}, true,
-                                                                at_, at_});
+        auto [it, inserted] =
+            s_.devices.try_emplace(id, Device{id, batch_.user_id, e.token, e.platform, {}, {}, true, at_, at_});
         Device& device = it->second;
         device.platform = e.platform;
         device.locale = e.locale;
@@ -181,7 +181,7 @@ public:
         if (undo_messages_to_ < s_.new_messages.size()) s_.new_messages.resize(undo_messages_to_);
     }
 
-private:
+  private:
     User* find_user() {
         auto it = s_.users.find(batch_.user_id);
         return it == s_.users.end() ? nullptr : &it->second;
@@ -302,8 +302,8 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
     if (batch.expected_version && *batch.expected_version != outcome.stream_version) {
         outcome.kind = Outcome::Kind::conflict;
         outcome.code = "stream_version_conflict";
-        outcome.message = fmt::format("expected stream version {}, found {}", *batch.expected_version,
-                                      outcome.stream_version);
+        outcome.message =
+            fmt::format("expected stream version {}, found {}", *batch.expected_version, outcome.stream_version);
         state.outcomes.push_back(std::move(outcome));
         return;
     }
@@ -319,8 +319,8 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
             outcome.kind = Outcome::Kind::rejected;
             outcome.code = rejection->code;
             outcome.message = rejection->message;
-            state.taken_keys[key] = TakenKey{batch.batch_id, batch.request_hash, outcome.kind, outcome.code,
-                                             outcome.message, "", ""};
+            state.taken_keys[key] =
+                TakenKey{batch.batch_id, batch.request_hash, outcome.kind, outcome.code, outcome.message, "", ""};
             state.outcomes.push_back(std::move(outcome));
             return;
         }
@@ -336,8 +336,8 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
         outcome.resource_type = first_resource->type;
         outcome.resource_id = first_resource->id;
     }
-    state.taken_keys[key] = TakenKey{batch.batch_id, batch.request_hash, outcome.kind, "", "",
-                                     outcome.resource_type, outcome.resource_id};
+    state.taken_keys[key] =
+        TakenKey{batch.batch_id, batch.request_hash, outcome.kind, "", "", outcome.resource_type, outcome.resource_id};
     state.outcomes.push_back(std::move(outcome));
 }
 

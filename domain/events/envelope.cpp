@@ -1,9 +1,9 @@
 #include "domain/events/envelope.hpp"
 
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
@@ -23,8 +23,8 @@ void put_optional(bj::object& out, std::string_view key, const std::optional<std
 }
 
 bj::object data_to_json(const UserRegistered& e) {
-    bj::object o{{"display_name", e.display_name}, {"time_zone", e.time_zone}, {"locale", e.locale},
-                 {"settings", e.settings}};
+    bj::object o{
+        {"display_name", e.display_name}, {"time_zone", e.time_zone}, {"locale", e.locale}, {"settings", e.settings}};
     put_optional(o, "email", e.email);
     return o;
 }
@@ -46,12 +46,18 @@ bj::object data_to_json(const DeviceRegistered& e) {
 bj::object data_to_json(const ChatCreated& e) {
     return {{"chat_id", e.chat_id}, {"title", e.title}, {"model", e.model}, {"settings", e.settings}};
 }
-bj::object data_to_json(const ChatArchived& e) { return {{"chat_id", e.chat_id}}; }
+bj::object data_to_json(const ChatArchived& e) {
+    return {{"chat_id", e.chat_id}};
+}
 bj::object data_to_json(const MessagePosted& e) {
-    bj::object o{{"message_id", e.message_id}, {"chat_id", e.chat_id},
-                 {"role", e.role},             {"content", e.content},
-                 {"metadata", e.metadata},     {"source", e.source},
-                 {"new_session_id", e.new_session_id}, {"idle_timeout_seconds", e.idle_timeout_seconds}};
+    bj::object o{{"message_id", e.message_id},
+                 {"chat_id", e.chat_id},
+                 {"role", e.role},
+                 {"content", e.content},
+                 {"metadata", e.metadata},
+                 {"source", e.source},
+                 {"new_session_id", e.new_session_id},
+                 {"idle_timeout_seconds", e.idle_timeout_seconds}};
     put_optional(o, "client_msg_id", e.client_msg_id);
     return o;
 }
@@ -102,10 +108,10 @@ EventData data_from_json(std::string_view type, const element& d) {
         return ChatCreated{str(d, "chat_id"), str(d, "title"), str(d, "model"), obj(d, "settings")};
     if (type == ChatArchived::kType) return ChatArchived{str(d, "chat_id")};
     if (type == MessagePosted::kType)
-        return MessagePosted{str(d, "message_id"),     str(d, "chat_id"), str(d, "role"),
-                             str(d, "content"),        obj(d, "metadata"), str(d, "source"),
-                             opt_str(d, "client_msg_id"), str(d, "new_session_id"),
-                             d["idle_timeout_seconds"].get_int64().value()};
+        return MessagePosted{
+            str(d, "message_id"),        str(d, "chat_id"),        str(d, "role"),
+            str(d, "content"),           obj(d, "metadata"),       str(d, "source"),
+            opt_str(d, "client_msg_id"), str(d, "new_session_id"), d["idle_timeout_seconds"].get_int64().value()};
     if (type == SessionEnded::kType) {
         SessionEnded e{str(d, "chat_id"), str(d, "session_id"), str(d, "reason"), std::nullopt};
         if (has(d, "if_last_activity_at")) e.if_last_activity_at = ts(d, "if_last_activity_at");

@@ -15,8 +15,8 @@ namespace aimi::events {
 //! One Kafka record: the events one command produced, applied all or nothing. Keyed by user_id.
 struct EventBatch {
     static constexpr int kEnvelopeVersion = 1;
-    std::string batch_id;                      //!< UUID; also the consistency handle of the command
-    std::string user_id;                       //!< the stream; the Kafka key
+    std::string batch_id;                          //!< UUID; also the consistency handle of the command
+    std::string user_id;                           //!< the stream; the Kafka key
     std::optional<std::int64_t> expected_version;  //!< optimistic check; nullopt = order-assigned append
     Timestamp occurred_at{};
     std::string request_id;

@@ -10,8 +10,8 @@ Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_
     simdjson::dom::element element;
     const auto error = parser.parse(text.data(), text.size(), true).get(element);
     if (error) {
-        return Problem::invalid("malformed_json", std::string("request body is not valid JSON: ") +
-                                                      simdjson::error_message(error));
+        return Problem::invalid("malformed_json",
+                                std::string("request body is not valid JSON: ") + simdjson::error_message(error));
     }
     return element;
 }

@@ -21,8 +21,8 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::element_type;
 
-const std::set<std::string_view> kIgnoredKeywords = {"$schema", "$id", "title", "description", "examples",
-                                                     "$comment", "default"};
+const std::set<std::string_view> kIgnoredKeywords = {"$schema",  "$id",      "title",  "description",
+                                                     "examples", "$comment", "default"};
 
 [[noreturn]] void fail(std::string_view name, std::string_view path, std::string_view what) {
     throw std::invalid_argument(fmt::format("schema {} at '{}': {}", name, path, what));
@@ -107,9 +107,8 @@ std::string_view type_name(const element& value) {
 
 bool type_allowed(const Node& node, std::string_view actual) {
     if (node.types.empty()) return true;
-    return std::any_of(node.types.begin(), node.types.end(), [&](const std::string& t) {
-        return t == actual || (t == "number" && actual == "integer");
-    });
+    return std::any_of(node.types.begin(), node.types.end(),
+                       [&](const std::string& t) { return t == actual || (t == "number" && actual == "integer"); });
 }
 
 std::string describe_types(const Node& node) {
@@ -122,9 +121,12 @@ std::string describe_types(const Node& node) {
 std::string pointer_append(const std::string& base, std::string_view key) {
     std::string out = base + "/";
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
@@ -159,10 +161,10 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
                               : value.is_int64() ? static_cast<double>(value.get_int64().value_unsafe())
                                                  : static_cast<double>(value.get_uint64().value_unsafe());
         if ((node.minimum && number < *node.minimum) || (node.maximum && number > *node.maximum))
-            return Problem::invalid("out_of_range",
-                                    fmt::format("must be between {} and {}", node.minimum.value_or(-1e300),
-                                                node.maximum.value_or(1e300)),
-                                    field);
+            return Problem::invalid(
+                "out_of_range",
+                fmt::format("must be between {} and {}", node.minimum.value_or(-1e300), node.maximum.value_or(1e300)),
+                field);
     }
     if (value.is_array()) {
         const auto array = value.get_array().value_unsafe();
@@ -226,7 +228,9 @@ std::unique_ptr<Node> compile(std::string_view name, std::string_view text) {
     return compile_node(name, "", doc);
 }
 
-std::optional<Problem> validate(const Node& schema, const element& value) { return check(schema, value, ""); }
+std::optional<Problem> validate(const Node& schema, const element& value) {
+    return check(schema, value, "");
+}
 
 const Node& get(std::string_view name) {
     const auto& schemas = registry().schemas;

@@ -11,9 +11,10 @@ http::Response end_session(const Call& call) {
     if (auto p = require_json(call)) return fail(call, *p);
     if (auto p = conversation::check_empty_body(call.request.body)) return fail(call, *p);
     const conversation::EndSession command{chat_id.value(), std::nullopt, "user", std::nullopt};
-    return execute_command(call, {.chat_id = chat_id.value(), .success_status = 200, .decide = [&](const auto& context) {
-                                      return conversation::decide(context, command);
-                                  }});
+    return execute_command(call,
+                           {.chat_id = chat_id.value(), .success_status = 200, .decide = [&](const auto& context) {
+                                return conversation::decide(context, command);
+                            }});
 }
 
 }  // namespace aimi::gateway::handlers

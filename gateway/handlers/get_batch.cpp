@@ -19,14 +19,16 @@ http::Response get_batch(const Call& call) {
         return fail(call, Problem::not_found("batch_not_found", "unknown batch, or not applied yet", "batch_id"));
     namespace bj = boost::json;
     return json_response(
-        200, bj::object{{"batch_id", outcome->batch_id},
-                        {"outcome", outcome->outcome},
-                        {"code", outcome->code.empty() ? bj::value(nullptr) : bj::value(outcome->code)},
-                        {"message", outcome->message.empty() ? bj::value(nullptr) : bj::value(outcome->message)},
-                        {"duplicate_of", outcome->duplicate_of ? bj::value(*outcome->duplicate_of) : bj::value(nullptr)},
-                        {"resource_type", outcome->resource_type.empty() ? bj::value(nullptr) : bj::value(outcome->resource_type)},
-                        {"resource_id", outcome->resource_id.empty() ? bj::value(nullptr) : bj::value(outcome->resource_id)},
-                        {"stream_version", outcome->stream_version}});
+        200,
+        bj::object{
+            {"batch_id", outcome->batch_id},
+            {"outcome", outcome->outcome},
+            {"code", outcome->code.empty() ? bj::value(nullptr) : bj::value(outcome->code)},
+            {"message", outcome->message.empty() ? bj::value(nullptr) : bj::value(outcome->message)},
+            {"duplicate_of", outcome->duplicate_of ? bj::value(*outcome->duplicate_of) : bj::value(nullptr)},
+            {"resource_type", outcome->resource_type.empty() ? bj::value(nullptr) : bj::value(outcome->resource_type)},
+            {"resource_id", outcome->resource_id.empty() ? bj::value(nullptr) : bj::value(outcome->resource_id)},
+            {"stream_version", outcome->stream_version}});
 }
 
 }  // namespace aimi::gateway::handlers

@@ -17,7 +17,8 @@ http::Response list_chats(const Call& call) {
     const auto& query = call.request.query;
     std::string user_id = call.principal.user_id;
     if (const auto it = query.find("user_id"); it != query.end()) {
-        if (!is_uuid(it->second)) return fail(call, Problem::invalid("invalid_query", "user_id must be a UUID", "user_id"));
+        if (!is_uuid(it->second))
+            return fail(call, Problem::invalid("invalid_query", "user_id must be a UUID", "user_id"));
         user_id = normalize_uuid(it->second);
         if (auto p = may_read_user(call, user_id)) return fail(call, *p);
     }
@@ -26,7 +27,8 @@ http::Response list_chats(const Call& call) {
     bool include_archived = false;
     if (const auto it = query.find("include_archived"); it != query.end()) {
         if (it->second != "true" && it->second != "false")
-            return fail(call, Problem::invalid("invalid_query", "include_archived must be true or false", "include_archived"));
+            return fail(
+                call, Problem::invalid("invalid_query", "include_archived must be true or false", "include_archived"));
         include_archived = it->second == "true";
     }
     std::optional<std::string> before;

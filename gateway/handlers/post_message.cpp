@@ -12,9 +12,10 @@ http::Response post_message(const Call& call) {
     if (auto p = require_json(call)) return fail(call, *p);
     auto command = conversation::decode_post_message(chat_id.value(), call.request.body);
     if (!command) return fail(call, command.problem());
-    return execute_command(call, {.chat_id = chat_id.value(), .success_status = 201, .decide = [&](const auto& context) {
-                                      return conversation::decide(context, command.value());
-                                  }});
+    return execute_command(call,
+                           {.chat_id = chat_id.value(), .success_status = 201, .decide = [&](const auto& context) {
+                                return conversation::decide(context, command.value());
+                            }});
 }
 
 }  // namespace aimi::gateway::handlers

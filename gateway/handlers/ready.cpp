@@ -48,13 +48,14 @@ http::Response ready(const Call& call) {
         }
         const bool caught_up = known && lag <= gw.ready_max_lag;
         ok = ok && caught_up;
-        checks["projection_entity_store"] =
-            bj::object{{"ok", caught_up}, {"lag", known ? bj::value(lag) : bj::value(nullptr)}, {"max_lag", gw.ready_max_lag}};
+        checks["projection_entity_store"] = bj::object{
+            {"ok", caught_up}, {"lag", known ? bj::value(lag) : bj::value(nullptr)}, {"max_lag", gw.ready_max_lag}};
     } else {
         ok = false;
         checks["kafka"] = bj::object{{"ok", false}, {"error", "no broker answered within 1 s"}};
     }
-    return json_response(ok ? 200 : 503, bj::object{{"status", ok ? "ready" : "not_ready"}, {"checks", std::move(checks)}});
+    return json_response(ok ? 200 : 503,
+                         bj::object{{"status", ok ? "ready" : "not_ready"}, {"checks", std::move(checks)}});
 }
 
 }  // namespace aimi::gateway::handlers

@@ -14,8 +14,8 @@ std::optional<Problem> require_json(const Call& call) {
     if (call.request.body.empty()) return std::nullopt;
     const auto* type = call.request.header("content-type");
     if (type && type->starts_with("application/json")) return std::nullopt;
-    return Problem{ProblemKind::unsupported_media_type, "unsupported_media_type",
-                   "send the body as application/json", "Content-Type"};
+    return Problem{ProblemKind::unsupported_media_type, "unsupported_media_type", "send the body as application/json",
+                   "Content-Type"};
 }
 
 Result<std::string> path_uuid(const Call& call, const std::string& name) {
@@ -53,10 +53,9 @@ Result<std::int64_t> query_int(const Call& call, const std::string& name, std::i
     const auto& text = it->second;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max)
-        return Problem::invalid("invalid_query",
-                                name + " must be an integer between " + std::to_string(min) + " and " +
-                                    std::to_string(max),
-                                name);
+        return Problem::invalid(
+            "invalid_query",
+            name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
     return value;
 }
 

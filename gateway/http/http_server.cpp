@@ -3,6 +3,7 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,7 +11,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "domain/uuid.hpp"
 
@@ -48,7 +48,8 @@ Request to_request(bhttp::request<bhttp::string_body>&& raw) {
     request.target = std::string(raw.target());
     const auto question = request.target.find('?');
     request.path = percent_decode(std::string_view(request.target).substr(0, question), false);
-    if (question != std::string::npos) request.query = parse_query(std::string_view(request.target).substr(question + 1));
+    if (question != std::string::npos)
+        request.query = parse_query(std::string_view(request.target).substr(question + 1));
     for (const auto& field : raw) {
         std::string name(field.name_string());
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -61,7 +62,7 @@ Request to_request(bhttp::request<bhttp::string_body>&& raw) {
 }
 
 class Session : public std::enable_shared_from_this<Session> {
-public:
+  public:
     Session(tcp::socket&& socket, std::shared_ptr<Shared> shared)
         : stream_(std::move(socket)), shared_(std::move(shared)) {}
 
@@ -69,7 +70,7 @@ public:
         asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
     }
 
-private:
+  private:
     void read() {
         parser_.emplace();
         parser_->body_limit(shared_->options.body_limit);
@@ -113,8 +114,8 @@ private:
     }
 
     void write(Response response) {
-        auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-            static_cast<bhttp::status>(response.status), 11);
+        auto message =
+            std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(response.status), 11);
         message->set(bhttp::field::server, "aimi-gateway");
         message->set(bhttp::field::content_type, response.content_type);
         for (const auto& [name, value] : response.headers) message->set(name, value);
@@ -122,12 +123,11 @@ private:
         message->keep_alive(keep_alive_);
         message->prepare_payload();
         stream_.expires_after(std::chrono::seconds(30));
-        bhttp::async_write(stream_, *message,
-                           [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
-                               --self->shared_->in_flight;
-                               if (ec || !self->keep_alive_) return self->close();
-                               self->read();
-                           });
+        bhttp::async_write(stream_, *message, [self = shared_from_this(), message](beast::error_code ec, std::size_t) {
+            --self->shared_->in_flight;
+            if (ec || !self->keep_alive_) return self->close();
+            self->read();
+        });
     }
 
     void close() {
@@ -173,7 +173,9 @@ Server::Server(ServerOptions options, Handler handler, RefusalRenderer refusal) 
 
 Server::~Server() = default;
 
-std::uint16_t Server::bound_port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::bound_port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::run(const std::atomic<bool>& stop) {
     impl_->accept();
@@ -197,7 +199,8 @@ void Server::run(const std::atomic<bool>& stop) {
     };
     watch();
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < impl_->shared->options.io_threads; ++i) threads.emplace_back([this] { impl_->io.run(); });
+    for (std::size_t i = 1; i < impl_->shared->options.io_threads; ++i)
+        threads.emplace_back([this] { impl_->io.run(); });
     impl_->io.run();
     for (auto& t : threads) t.join();
     impl_->shared->handlers.join();

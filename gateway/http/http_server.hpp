@@ -27,7 +27,7 @@ using RefusalRenderer = std::function<Response(int status, const std::string& co
 //! HTTP/1.1 server on Boost.Beast. Reads and writes on `io_threads`; hands each parsed request
 //! to `handler` on a separate blocking pool, so slow handlers never stall the sockets.
 class Server {
-public:
+  public:
     Server(ServerOptions options, Handler handler, RefusalRenderer refusal);
     ~Server();
 
@@ -37,7 +37,7 @@ public:
     //! (up to 10 s) and returns. @warning This is a blocking call.
     void run(const std::atomic<bool>& stop);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -77,10 +77,18 @@ FROM jsonb_to_recordset($1::jsonb) AS r(batch_id uuid, user_id uuid, outcome tex
                                         occurred_at timestamptz)
 ON CONFLICT (batch_id) DO NOTHING)sql";
 
-bj::value opt(const std::optional<std::string>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
-bj::value opt(const std::optional<Timestamp>& v) { return v ? bj::value(format_timestamp(*v)) : bj::value(nullptr); }
-bj::value opt(const std::optional<std::int64_t>& v) { return v ? bj::value(*v) : bj::value(nullptr); }
-bj::value id_or_null(const std::string& v) { return v.empty() ? bj::value(nullptr) : bj::value(v); }
+bj::value opt(const std::optional<std::string>& v) {
+    return v ? bj::value(*v) : bj::value(nullptr);
+}
+bj::value opt(const std::optional<Timestamp>& v) {
+    return v ? bj::value(format_timestamp(*v)) : bj::value(nullptr);
+}
+bj::value opt(const std::optional<std::int64_t>& v) {
+    return v ? bj::value(*v) : bj::value(nullptr);
+}
+bj::value id_or_null(const std::string& v) {
+    return v.empty() ? bj::value(nullptr) : bj::value(v);
+}
 
 void exec_rows(pqxx::dbtransaction& tx, const char* sql, const bj::array& rows) {
     if (!rows.empty()) tx.exec_params(sql, bj::serialize(rows));

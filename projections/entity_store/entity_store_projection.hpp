@@ -10,12 +10,12 @@ namespace aimi::entity_store {
 //! outcomes, folded from the user-events topic. Per batch of records: decode (bad records are
 //! dead-lettered), load the touched rows, fold in memory (domain/conversation/fold), write back.
 class EntityStoreProjection final : public Projection {
-public:
+  public:
     static constexpr const char* kName = "entity_store";
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
 
-private:
+  private:
     std::string name_ = kName;
 };
 

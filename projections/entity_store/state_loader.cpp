@@ -21,8 +21,8 @@ SELECT user_id::text, version FROM user_streams
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql";
 
 constexpr const char* kLoadUsers =
-    "SELECT id::text, email, display_name, role, time_zone, locale, settings::text, " AIMI_US("created_at") ", " AIMI_US(
-        "updated_at") R"sql( FROM users
+    "SELECT id::text, email, display_name, role, time_zone, locale, settings::text, " AIMI_US(
+        "created_at") ", " AIMI_US("updated_at") R"sql( FROM users
 WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql";
 
 constexpr const char* kLoadChats =
@@ -67,7 +67,9 @@ std::optional<std::string> opt_text(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return f.as<std::string>();
 }
-Timestamp ts(const pqxx::field& f) { return from_micros(f.as<std::int64_t>()); }
+Timestamp ts(const pqxx::field& f) {
+    return from_micros(f.as<std::int64_t>());
+}
 std::optional<Timestamp> opt_ts(const pqxx::field& f) {
     if (f.is_null()) return std::nullopt;
     return ts(f);
@@ -88,17 +90,29 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
         state.stream_versions[row[0].as<std::string>()] = row[1].as<std::int64_t>();
 
     for (const auto& row : tx.exec_params(kLoadUsers, user_ids)) {
-        User user{row[0].as<std::string>(), opt_text(row[1]),    row[2].as<std::string>(), row[3].as<std::string>(),
-                  row[4].as<std::string>(), row[5].as<std::string>(), json_object(row[6]),   ts(row[7]),
+        User user{row[0].as<std::string>(),
+                  opt_text(row[1]),
+                  row[2].as<std::string>(),
+                  row[3].as<std::string>(),
+                  row[4].as<std::string>(),
+                  row[5].as<std::string>(),
+                  json_object(row[6]),
+                  ts(row[7]),
                   ts(row[8])};
         state.users.emplace(user.id, std::move(user));
     }
 
     if (!plan.chat_ids.empty()) {
         for (const auto& row : tx.exec_params(kLoadChats, ids_json(plan.chat_ids))) {
-            Chat chat{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                      row[3].as<std::string>(), json_object(row[4]),      row[5].as<std::int64_t>(),
-                      row[6].as<bool>(),        opt_ts(row[7]),           ts(row[8]),
+            Chat chat{row[0].as<std::string>(),
+                      row[1].as<std::string>(),
+                      row[2].as<std::string>(),
+                      row[3].as<std::string>(),
+                      json_object(row[4]),
+                      row[5].as<std::int64_t>(),
+                      row[6].as<bool>(),
+                      opt_ts(row[7]),
+                      ts(row[8]),
                       ts(row[9])};
             state.chats.emplace(chat.id, std::move(chat));
         }
@@ -106,9 +120,9 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
 
     if (!plan.session_ids.empty() || !plan.chat_ids.empty()) {
         for (const auto& row : tx.exec_params(kLoadSessions, ids_json(plan.session_ids), ids_json(plan.chat_ids))) {
-            Session session{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                            ts(row[3]),               ts(row[4]),               opt_ts(row[5]),
-                            row[6].as<std::string>(), row[7].as<std::int64_t>()};
+            Session session{
+                row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), ts(row[3]), ts(row[4]),
+                opt_ts(row[5]),           row[6].as<std::string>(), row[7].as<std::int64_t>()};
             if (session.open()) state.open_session_by_chat[session.chat_id] = session.id;
             state.sessions.emplace(session.id, std::move(session));
         }
@@ -141,9 +155,15 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
         bj::array tokens;
         for (const auto& [user, token] : plan.device_tokens) tokens.push_back(bj::object{{"u", user}, {"t", token}});
         for (const auto& row : tx.exec_params(kLoadDevices, bj::serialize(tokens))) {
-            Device device{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                          row[3].as<std::string>(), opt_text(row[4]),         opt_text(row[5]),
-                          row[6].as<bool>(),        ts(row[7]),               ts(row[8])};
+            Device device{row[0].as<std::string>(),
+                          row[1].as<std::string>(),
+                          row[2].as<std::string>(),
+                          row[3].as<std::string>(),
+                          opt_text(row[4]),
+                          opt_text(row[5]),
+                          row[6].as<bool>(),
+                          ts(row[7]),
+                          ts(row[8])};
             state.device_by_token[{device.user_id, device.token}] = device.id;
             state.devices.emplace(device.id, std::move(device));
         }

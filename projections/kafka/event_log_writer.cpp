@@ -16,20 +16,20 @@ namespace {
 using Delivery = std::promise<AppendedRecord>;
 
 class DeliveryReports final : public RdKafka::DeliveryReportCb {
-public:
+  public:
     void dr_cb(RdKafka::Message& message) override {
         std::unique_ptr<Delivery> delivery(static_cast<Delivery*>(message.msg_opaque()));
         if (message.err() == RdKafka::ERR_NO_ERROR) {
             delivery->set_value(AppendedRecord{message.partition(), message.offset()});
         } else {
-            delivery->set_exception(std::make_exception_ptr(
-                KafkaUnavailable("event not acknowledged by Kafka: " + message.errstr())));
+            delivery->set_exception(
+                std::make_exception_ptr(KafkaUnavailable("event not acknowledged by Kafka: " + message.errstr())));
         }
     }
 };
 
 class BrokerEvents final : public RdKafka::EventCb {
-public:
+  public:
     std::atomic<bool> all_brokers_down{false};
     std::atomic<bool> fatal{false};
 
@@ -96,8 +96,8 @@ AppendedRecord EventLogWriter::append(const std::string& topic, const std::strin
     auto delivery = std::make_unique<Delivery>();
     auto future = delivery->get_future();
     const auto rc = impl_->producer->produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                                             const_cast<char*>(value.data()), value.size(), key.data(), key.size(),
-                                             0, delivery.get());
+                                             const_cast<char*>(value.data()), value.size(), key.data(), key.size(), 0,
+                                             delivery.get());
     if (rc != RdKafka::ERR_NO_ERROR) throw KafkaUnavailable("cannot enqueue event: " + RdKafka::err2str(rc));
     delivery.release();  // owned by the delivery report from here on
     return future.get();
@@ -115,8 +115,8 @@ bool EventLogWriter::reachable(const std::string& topic, std::chrono::millisecon
 std::optional<std::int64_t> EventLogWriter::high_watermark(const std::string& topic, std::int32_t partition,
                                                            std::chrono::milliseconds timeout) {
     std::int64_t low = 0, high = 0;
-    const auto rc = impl_->producer->query_watermark_offsets(topic, partition, &low, &high,
-                                                             static_cast<int>(timeout.count()));
+    const auto rc =
+        impl_->producer->query_watermark_offsets(topic, partition, &low, &high, static_cast<int>(timeout.count()));
     if (rc != RdKafka::ERR_NO_ERROR) return std::nullopt;
     return high;
 }

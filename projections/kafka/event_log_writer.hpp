@@ -18,7 +18,7 @@ struct AppendedRecord {
 //! Appends records to the event log: idempotent producer, acks=all, key = stream (user) id.
 //! Thread-safe; one instance per process.
 class EventLogWriter {
-public:
+  public:
     //! `message_timeout` bounds how long an append may wait for the broker's acknowledgement.
     EventLogWriter(const std::string& bootstrap, std::chrono::milliseconds message_timeout,
                    const Properties& overrides = {});
@@ -42,7 +42,7 @@ public:
     //! Number of partitions of `topic`. @throws KafkaUnavailable
     int partition_count(const std::string& topic, std::chrono::milliseconds timeout);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

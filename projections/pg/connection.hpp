@@ -21,14 +21,15 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::str
 
 //! A fixed-size pool of connections, lent out one request at a time.
 class ConnectionPool {
-public:
+  public:
     ConnectionPool(std::string url, std::string schema, std::size_t size);
     ~ConnectionPool();
 
     class Lease {
-    public:
+      public:
         Lease(ConnectionPool& pool, std::unique_ptr<pqxx::connection> connection);
-        Lease(Lease&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
+        Lease(Lease&& other) noexcept
+            : pool_(std::exchange(other.pool_, nullptr)), connection_(std::move(other.connection_)) {}
         Lease& operator=(Lease&&) = delete;
         ~Lease();
         pqxx::connection& operator*() const { return *connection_; }
@@ -36,7 +37,7 @@ public:
         //! Drops the connection instead of returning it (after a broken-connection error).
         void discard() { connection_.reset(); }
 
-    private:
+      private:
         ConnectionPool* pool_;
         std::unique_ptr<pqxx::connection> connection_;
     };
@@ -44,7 +45,7 @@ public:
     //! Blocks until a connection is free; opens one lazily. @throws DatabaseUnavailable
     Lease acquire();
 
-private:
+  private:
     void release(std::unique_ptr<pqxx::connection> connection);
 
     std::string url_;

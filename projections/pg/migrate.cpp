@@ -53,9 +53,8 @@ std::vector<std::string> migrate(pqxx::connection_base& connection, const std::s
         const auto found = tx.exec_params(std::string(kFindApplied), name);
         if (!found.empty()) {
             if (found[0][0].as<std::string>() != sum)
-                throw std::runtime_error(
-                    fmt::format("migration {} changed after it was applied to schema {}; add a new file instead",
-                                name, schema));
+                throw std::runtime_error(fmt::format(
+                    "migration {} changed after it was applied to schema {}; add a new file instead", name, schema));
             continue;
         }
         try {

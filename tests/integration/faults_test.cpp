@@ -6,8 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 #include "projections/kafka/event_log_writer.hpp"
@@ -53,7 +53,8 @@ TEST(Faults, CommandsFailFastWith503WhileKafkaIsUnreachableAndNothingIsWritten) 
     const auto records = env.records_in_topic();
 
     // A gateway whose broker is gone: nothing listens on port 1.
-    auto cut_off = env.start_gateway({{"AIMI_KAFKA_BOOTSTRAP", "127.0.0.1:1"}, {"AIMI_KAFKA_MESSAGE_TIMEOUT_MS", "3000"}});
+    auto cut_off =
+        env.start_gateway({{"AIMI_KAFKA_BOOTSTRAP", "127.0.0.1:1"}, {"AIMI_KAFKA_MESSAGE_TIMEOUT_MS", "3000"}});
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto r = cut_off.client().post("/v1/chats", token, R"({"title":"lost?"})", {{"Idempotency-Key", "chat-1"}});
         EXPECT_EQ(r.status, 503) << r.body;
@@ -87,13 +88,16 @@ TEST(Faults, ProjectorWaitsOutADatabaseOutageAndCatchesUpExactlyOnce) {
     std::this_thread::sleep_for(std::chrono::seconds(2));  // let the projector hit the outage and back off
     stack.control("pg-start");
 
-    ASSERT_TRUE(eventually([&] {
-        try {
-            return env.scalar("SELECT count(*) FROM messages") == 300;
-        } catch (const std::exception&) {
-            return false;
-        }
-    }, std::chrono::seconds(60))) << projector->log_tail();
+    ASSERT_TRUE(eventually(
+        [&] {
+            try {
+                return env.scalar("SELECT count(*) FROM messages") == 300;
+            } catch (const std::exception&) {
+                return false;
+            }
+        },
+        std::chrono::seconds(60)))
+        << projector->log_tail();
     EXPECT_TRUE(projector->running()) << "the projector must survive the outage";
     expect_exactly_once(env, chat, 300);
     EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome <> 'applied'"), 0);
@@ -115,15 +119,20 @@ TEST(Faults, ProjectorKilledMidBatchAppliesEveryEventExactlyOnce) {
                                                          {"AIMI_KAFKA_PROP_session__timeout__ms", "6000"}};
     const auto applied = [&] { return env.scalar("SELECT count(*) FROM messages"); };
     // Kill at three points: before the first commit, and twice part-way through.
-    for (const std::int64_t kill_after : {std::int64_t{0}, std::int64_t{kMessages / 3}, std::int64_t{kMessages * 2 / 3}}) {
+    for (const std::int64_t kill_after :
+         {std::int64_t{0}, std::int64_t{kMessages / 3}, std::int64_t{kMessages * 2 / 3}}) {
         auto projector = env.start_projector(big_batches);
-        ASSERT_TRUE(eventually([&] {
-            // Kill while a transaction is open: pg_stat_activity shows the projector inside one.
-            return applied() >= kill_after &&
-                   env.scalar("SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
-                              "application_name = '' AND backend_type = 'client backend' AND "
-                              "(state = 'idle in transaction' OR query LIKE '%jsonb_to_recordset%')") > 0;
-        }, std::chrono::seconds(120))) << projector->log_tail();
+        ASSERT_TRUE(eventually(
+            [&] {
+                // Kill while a transaction is open: pg_stat_activity shows the projector inside one.
+                return applied() >= kill_after &&
+                       env.scalar(
+                           "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+                           "application_name = '' AND backend_type = 'client backend' AND "
+                           "(state = 'idle in transaction' OR query LIKE '%jsonb_to_recordset%')") > 0;
+            },
+            std::chrono::seconds(120)))
+            << projector->log_tail();
         projector->stop(SIGKILL);
         const auto at_kill = applied();
         EXPECT_LT(at_kill, kMessages) << "the kill must land before the end";
@@ -152,9 +161,12 @@ TEST(Faults, TwoGatewaysRacingOnOneUserLoseNoUpdateAndLeaveNoSeqGap) {
     std::vector<std::thread> registrations;
     for (int t = 0; t < 6; ++t)
         registrations.emplace_back([&, t] {
-            auto r = gateways[t % 2].client().post("/v1/users", token, fmt::format(R"({{"display_name":"Ann {}"}})", t));
-            if (r.status == 201) ++created;
-            else if (r.status == 409 && r.error_code() == "user_exists") ++refused;
+            auto r =
+                gateways[t % 2].client().post("/v1/users", token, fmt::format(R"({{"display_name":"Ann {}"}})", t));
+            if (r.status == 201)
+                ++created;
+            else if (r.status == 409 && r.error_code() == "user_exists")
+                ++refused;
         });
     for (auto& t : registrations) t.join();
     EXPECT_EQ(created, 1);

@@ -1,8 +1,8 @@
 // The idle-session closer, and rebuilding a read model from offset 0 into a fresh schema.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 #include <pqxx/pqxx>
 
 #include "projections/pg/migrate.hpp"
@@ -25,11 +25,14 @@ TEST(IdleSessions, CloserEndsAnIdleSessionAndTheNextMessageOpensANewOne) {
     const std::string chat(http.post("/v1/chats", token, "{}").json().at("id").as_string());
     const auto first = http.post("/v1/chats/" + chat + "/messages", token, R"({"content":"hello"})").json();
 
-    ASSERT_TRUE(eventually([&] {
-        const auto sessions = http.get("/v1/chats/" + chat + "/sessions", token).json();
-        const auto& s = sessions.at("items").at(0);
-        return !s.at("open").as_bool() && s.at("end_reason") == "idle_timeout";
-    }, std::chrono::seconds(20))) << closer->log_tail();
+    ASSERT_TRUE(eventually(
+        [&] {
+            const auto sessions = http.get("/v1/chats/" + chat + "/sessions", token).json();
+            const auto& s = sessions.at("items").at(0);
+            return !s.at("open").as_bool() && s.at("end_reason") == "idle_timeout";
+        },
+        std::chrono::seconds(20)))
+        << closer->log_tail();
 
     const auto second = http.post("/v1/chats/" + chat + "/messages", token, R"({"content":"back again"})").json();
     EXPECT_NE(second.at("session_id"), first.at("session_id"));
@@ -63,7 +66,10 @@ TEST(Replay, RebuildingFromOffsetZeroIntoAFreshSchemaGivesIdenticalReadModels) {
         ASSERT_EQ(http.post("/v1/users/" + user + "/devices", token, R"({"token":"t","platform":"web"})").status, 201);
         const std::string chat(http.post("/v1/chats", token, "{}").json().at("id").as_string());
         for (int m = 0; m < 5; ++m)
-            ASSERT_EQ(http.post("/v1/chats/" + chat + "/messages", token, fmt::format(R"({{"content":"m{}","client_msg_id":"c{}"}})", m, m % 3)).status, 201);
+            ASSERT_EQ(http.post("/v1/chats/" + chat + "/messages", token,
+                                fmt::format(R"({{"content":"m{}","client_msg_id":"c{}"}})", m, m % 3))
+                          .status,
+                      201);
         ASSERT_EQ(http.post("/v1/chats/" + chat + "/sessions/current/end", token, "").status, 200);
         ASSERT_EQ(http.post("/v1/chats/" + chat + "/archive", token, "").status, 200);
         ASSERT_EQ(http.post("/v1/users", token, R"({"display_name":"again"})").status, 409);
@@ -88,7 +94,8 @@ TEST(Replay, RebuildingFromOffsetZeroIntoAFreshSchemaGivesIdenticalReadModels) {
         "SELECT * FROM sessions ORDER BY id",
         "SELECT * FROM messages ORDER BY id",
         "SELECT user_id, version FROM user_streams ORDER BY user_id",
-        "SELECT batch_id, outcome, code, duplicate_of, resource_type, resource_id, stream_version, partition, \"offset\" "
+        "SELECT batch_id, outcome, code, duplicate_of, resource_type, resource_id, stream_version, partition, "
+        "\"offset\" "
         "FROM batch_outcomes ORDER BY batch_id",
     };
     for (const auto& select : selects) {

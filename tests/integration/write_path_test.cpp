@@ -1,8 +1,8 @@
 // The conversation slice through the real gateway, projector, Kafka and PostgreSQL.
 #include <gtest/gtest.h>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include "tests/support/test_stack.hpp"
 
@@ -12,7 +12,7 @@ namespace {
 namespace bj = boost::json;
 
 class WritePath : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         projector_ = env_.start_projector();
         gateway_ = env_.start_gateway();
@@ -23,7 +23,8 @@ protected:
     HttpClient http() const { return gateway_.client(); }
 
     std::string create_user(const std::string& display_name = "Ann") {
-        auto r = http().post("/v1/users", token_, fmt::format(R"({{"display_name":"{}","time_zone":"Europe/Berlin"}})", display_name));
+        auto r = http().post("/v1/users", token_,
+                             fmt::format(R"({{"display_name":"{}","time_zone":"Europe/Berlin"}})", display_name));
         EXPECT_EQ(r.status, 201) << r.body;
         return user_;
     }
@@ -46,8 +47,9 @@ protected:
 };
 
 TEST_F(WritePath, CreatedUserIsReturnedAndReadableAtOnce) {
-    auto created = http().post("/v1/users", token_,
-                               R"({"display_name":"Ann","email":"ann@example.com","time_zone":"Europe/Berlin","locale":"de-DE","settings":{"quiet_hours":"22-7"}})");
+    auto created = http().post(
+        "/v1/users", token_,
+        R"({"display_name":"Ann","email":"ann@example.com","time_zone":"Europe/Berlin","locale":"de-DE","settings":{"quiet_hours":"22-7"}})");
     ASSERT_EQ(created.status, 201) << created.body;
     EXPECT_EQ(created.json().at("id").as_string(), user_);
     EXPECT_EQ(created.json().at("email").as_string(), "ann@example.com");
@@ -68,8 +70,9 @@ TEST_F(WritePath, SecondRegistrationOfTheSameUserConflicts) {
 TEST_F(WritePath, ProfileUpdateMergesSettingsAndKeepsOtherFields) {
     create_user();
     ASSERT_EQ(http().patch("/v1/users/" + user_, token_, R"({"settings":{"a":1,"b":{"c":2}}})").status, 200);
-    auto updated = http().patch("/v1/users/" + user_, token_,
-                                R"({"display_name":"Anna","settings":{"a":null,"b":{"d":3}},"email":"anna@example.com"})");
+    auto updated =
+        http().patch("/v1/users/" + user_, token_,
+                     R"({"display_name":"Anna","settings":{"a":null,"b":{"d":3}},"email":"anna@example.com"})");
     ASSERT_EQ(updated.status, 200) << updated.body;
     const auto user = updated.json();
     EXPECT_EQ(user.at("display_name").as_string(), "Anna");
@@ -90,7 +93,9 @@ TEST_F(WritePath, DevicesAreRegisteredPerUserAndATokenIsRegisteredOnce) {
     ASSERT_EQ(again.status, 201) << again.body;
     EXPECT_EQ(again.json().at("id"), first.json().at("id"));
     EXPECT_EQ(again.json().at("locale").as_string(), "en-GB");
-    ASSERT_EQ(http().post("/v1/users/" + user_ + "/devices", token_, R"({"token":"fcm-2","platform":"android"})").status, 201);
+    ASSERT_EQ(
+        http().post("/v1/users/" + user_ + "/devices", token_, R"({"token":"fcm-2","platform":"android"})").status,
+        201);
     auto list = http().get("/v1/users/" + user_ + "/devices", token_);
     ASSERT_EQ(list.status, 200);
     EXPECT_EQ(list.json().at("items").as_array().size(), 2u);
@@ -167,7 +172,8 @@ TEST_F(WritePath, RetryRacingTheFirstAttemptIsDeduplicatedByTheFold) {
     auto b = post_message(chat, "once", headers);
     ASSERT_EQ(a.status, 202) << a.body;
     ASSERT_EQ(b.status, 202) << b.body;
-    ASSERT_TRUE(eventually([&] { return env_.scalar("SELECT count(*) FROM batch_outcomes WHERE idempotency_key = 'race'") == 2; }));
+    ASSERT_TRUE(eventually(
+        [&] { return env_.scalar("SELECT count(*) FROM batch_outcomes WHERE idempotency_key = 'race'") == 2; }));
     EXPECT_EQ(env_.scalar("SELECT count(*) FROM messages"), 1);
     EXPECT_EQ(env_.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome = 'duplicate'"), 1);
     auto replay = post_message(chat, "once", {{"Idempotency-Key", "race"}});

@@ -11,7 +11,7 @@ namespace aimi::testing {
 //! A child process with its own environment; stdout and stderr go to `log_path`.
 //! The destructor stops it (SIGTERM, then SIGKILL after 10 s).
 class ChildProcess {
-public:
+  public:
     ChildProcess(const std::string& program, const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& env, std::string log_path);
     ~ChildProcess();
@@ -26,7 +26,7 @@ public:
     std::string log_tail(std::size_t bytes = 4000) const;
     const std::string& log_path() const { return log_path_; }
 
-private:
+  private:
     pid_t pid_ = -1;
     bool exited_ = false;
     std::string log_path_;

@@ -34,8 +34,8 @@ inline events::EventBatch create_chat(const std::string& user_id, const std::str
 
 inline events::EventBatch post_message(const std::string& user_id, const std::string& chat_id,
                                        const std::string& content) {
-    return make_batch(user_id, events::MessagePosted{new_uuid(), chat_id, "user", content, {}, "test", std::nullopt,
-                                                     new_uuid(), 1800});
+    return make_batch(user_id, events::MessagePosted{
+                                   new_uuid(), chat_id, "user", content, {}, "test", std::nullopt, new_uuid(), 1800});
 }
 
 }  // namespace aimi::testing

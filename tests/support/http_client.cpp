@@ -9,8 +9,8 @@
 #include <cctype>
 #include <stdexcept>
 
-#include <boost/json/parse.hpp>
 #include <fmt/format.h>
+#include <boost/json/parse.hpp>
 
 namespace aimi::testing {
 
@@ -52,7 +52,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
 
     std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, target);
     for (const auto& [name, value] : headers) out += fmt::format("{}: {}\r\n", name, value);
-    if (!body.empty() || method == "POST" || method == "PATCH") out += fmt::format("Content-Length: {}\r\n", body.size());
+    if (!body.empty() || method == "POST" || method == "PATCH")
+        out += fmt::format("Content-Length: {}\r\n", body.size());
     out += "\r\n" + body;
     for (std::size_t sent = 0; sent < out.size();) {
         const auto n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);

@@ -23,7 +23,7 @@ struct HttpResult {
 //! A minimal blocking HTTP/1.1 client over loopback (one connection per request), so tests
 //! exercise the real server without pulling Beast into test code.
 class HttpClient {
-public:
+  public:
     explicit HttpClient(std::uint16_t port) : port_(port) {}
 
     HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
@@ -39,7 +39,7 @@ public:
 
     std::uint16_t port() const { return port_; }
 
-private:
+  private:
     std::uint16_t port_;
 };
 

@@ -34,10 +34,13 @@ const StackCoordinates& StackCoordinates::get() {
 void StackCoordinates::control(const std::string& command) const {
     const auto line = fmt::format("'{}/infra/scripts/stack.sh' {} '{}' >> '{}/logs/stack-control.log' 2>&1",
                                   AIMI_SOURCE_DIR, command, data_dir, data_dir);
-    if (std::system(line.c_str()) != 0) throw std::runtime_error("stack.sh " + command + " failed; see " + data_dir + "/logs");
+    if (std::system(line.c_str()) != 0)
+        throw std::runtime_error("stack.sh " + command + " failed; see " + data_dir + "/logs");
 }
 
-std::string random_id() { return new_uuid(); }
+std::string random_id() {
+    return new_uuid();
+}
 
 bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -111,9 +114,9 @@ Gateway TestEnv::start_gateway(const std::map<std::string, std::string>& extra) 
     env["AIMI_HTTP_PORT"] = "0";
     env["AIMI_HTTP_PORT_FILE"] = port_file;
     Gateway gateway;
-    gateway.process = std::make_unique<ChildProcess>(std::string(AIMI_BIN_DIR) + "/aimi-gateway",
-                                                     std::vector<std::string>{}, env,
-                                                     log_path(fmt::format("gateway{}", children_++)));
+    gateway.process =
+        std::make_unique<ChildProcess>(std::string(AIMI_BIN_DIR) + "/aimi-gateway", std::vector<std::string>{}, env,
+                                       log_path(fmt::format("gateway{}", children_++)));
     const bool listening = eventually(
         [&] {
             std::ifstream in(port_file);
@@ -132,9 +135,8 @@ Gateway TestEnv::start_gateway(const std::map<std::string, std::string>& extra) 
 }
 
 std::string TestEnv::token(const std::string& user_id, const std::string& role) const {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return auth::sign_token({user_id, role}, kJwtSecret, now, 3600);
 }
 

@@ -37,7 +37,7 @@ struct Gateway {
 //! One test's private slice of the shared stack: its own read-model schema (migrated) and its
 //! own topic, so tests never see each other's data. Starts the real binaries as children.
 class TestEnv {
-public:
+  public:
     explicit TestEnv(int partitions = 3);
     ~TestEnv();
 
@@ -65,7 +65,7 @@ public:
 
     std::string log_path(const std::string& name) const;
 
-private:
+  private:
     std::string schema_;
     std::string topic_;
     int partitions_;

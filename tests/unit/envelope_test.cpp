@@ -3,6 +3,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 
 #include <string>
@@ -227,7 +228,7 @@ TEST(Envelope, EncodesDocumentedShape) {
     const auto& event = doc.at("events").as_array().at(0).as_object();
     EXPECT_EQ(event.at("type"), "chat.archived");
     EXPECT_EQ(event.at("schema_version"), 1);
-    EXPECT_EQ(event.at("event_id"), uuid(101));
+    EXPECT_EQ(event.at("event_id").as_string(), uuid(101));
     EXPECT_EQ(event.at("data"), (bj::object{{"chat_id", kChat}}));
 }
 
@@ -306,7 +307,7 @@ TEST(EnvelopeDecode, RejectsBadEnvelopeValues) {
         {"expected_version", 1.5, "invalid_type"},
         {"occurred_at", "yesterday", "invalid_format"},
         {"request_id", "", "too_short"},
-        {"idempotency_key", std::string(201, 'k'), "too_long"},
+        {"idempotency_key", bj::string(std::string(201, 'k')), "too_long"},
         {"producer", "", "too_short"},
         {"events", bj::object{}, "invalid_type"},
     };
@@ -347,7 +348,6 @@ TEST(EnvelopeDecode, EnvelopeIsNotAnEventType) {
     event["type"] = "envelope";
     event["schema_version"] = 1;
     event["data"] = inner;
-    Result_check:
     try {
         expect_malformed(bj::serialize(doc), "/events/0/type");
     } catch (const std::exception& e) {
@@ -378,10 +378,10 @@ TEST(EnvelopeDecode, RejectsEventDataViolatingItsSchemaWithFieldInsideData) {
     const std::vector<Case> cases = {
         {0, "chat_id", "nope", "invalid_format"},
         {0, "model", "", "too_short"},
-        {0, "title", std::string(201, 't'), "too_long"},
+        {0, "title", bj::string(std::string(201, 't')), "too_long"},
         {1, "role", "robot", "invalid_value"},
         {1, "content", "", "too_short"},
-        {1, "content", std::string(32001, 'c'), "too_long"},
+        {1, "content", bj::string(std::string(32001, 'c')), "too_long"},
         {1, "idle_timeout_seconds", 0, "out_of_range"},
         {1, "idle_timeout_seconds", "1800", "invalid_type"},
         {1, "metadata", bj::array{}, "invalid_type"},

@@ -29,8 +29,8 @@ void create_topic(const std::string& bootstrap, const TopicSpec& spec) {
     Client client(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof error));
     if (!client) throw std::runtime_error(std::string("cannot create Kafka admin client: ") + error);
 
-    NewTopic topic(rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, error,
-                                         sizeof error));
+    NewTopic topic(
+        rd_kafka_NewTopic_new(spec.name.c_str(), spec.partitions, spec.replication_factor, error, sizeof error));
     if (!topic) throw std::runtime_error(fmt::format("topic {}: {}", spec.name, error));
     rd_kafka_NewTopic_set_config(topic.get(), "retention.ms", std::to_string(spec.retention_ms).c_str());
     rd_kafka_NewTopic_set_config(topic.get(), "cleanup.policy", "delete");
@@ -48,8 +48,8 @@ void create_topic(const std::string& bootstrap, const TopicSpec& spec) {
     for (std::size_t i = 0; i < count; ++i) {
         const auto err = rd_kafka_topic_result_error(results[i]);
         if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS)
-            throw std::runtime_error(fmt::format("cannot create topic {}: {}", spec.name,
-                                                 rd_kafka_topic_result_error_string(results[i])));
+            throw std::runtime_error(
+                fmt::format("cannot create topic {}: {}", spec.name, rd_kafka_topic_result_error_string(results[i])));
     }
 }
 

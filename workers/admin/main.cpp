@@ -38,9 +38,8 @@ int mint_token(const std::vector<std::string>& args) {
     const auto ttl = std::stoll(option(args, "--ttl-seconds", "86400"));
     if (!aimi::is_uuid(sub)) throw std::invalid_argument("--sub must be a UUID");
     if (role != "user" && role != "admin") throw std::invalid_argument("--role must be user or admin");
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     std::cout << aimi::auth::sign_token({aimi::normalize_uuid(sub), role}, secret, now, ttl) << "\n";
     return 0;
 }

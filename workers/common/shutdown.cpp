@@ -6,7 +6,9 @@ namespace aimi {
 
 namespace {
 std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int) { g_stop.store(true); }
+extern "C" void on_signal(int) {
+    g_stop.store(true);
+}
 }  // namespace
 
 const std::atomic<bool>& install_shutdown_handlers() {

@@ -21,8 +21,8 @@ int main() {
         options.pg_schema = settings.pg_schema;
         options.bootstrap = settings.kafka_bootstrap;
         options.topic = settings.events_topic;
-        options.group_id = aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + projection_name + "." +
-                                                                    settings.pg_schema);
+        options.group_id =
+            aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + projection_name + "." + settings.pg_schema);
         options.max_batch = static_cast<std::size_t>(aimi::env_int("AIMI_PROJECTOR_MAX_BATCH", 2000));
         options.overrides = aimi::kafka::properties_from_env();
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");

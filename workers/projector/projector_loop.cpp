@@ -3,8 +3,8 @@
 #include <thread>
 
 #include <librdkafka/rdkafkacpp.h>
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
@@ -15,7 +15,7 @@ namespace {
 
 //! Owns the database connection; reconnects on demand with capped exponential backoff.
 class Database {
-public:
+  public:
     Database(std::string url, std::string schema, const std::atomic<bool>& stop)
         : url_(std::move(url)), schema_(std::move(schema)), stop_(stop) {}
 
@@ -35,7 +35,7 @@ public:
     }
     void reset() { connection_.reset(); }
 
-private:
+  private:
     std::string url_;
     std::string schema_;
     const std::atomic<bool>& stop_;
@@ -45,7 +45,7 @@ private:
 //! On assignment, starts every partition at the offset stored with the read model (Kafka's
 //! committed offsets are informational only); on revocation, drops the assignment.
 class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
-public:
+  public:
     SeekFromStoredOffsets(Database& db, std::string projection) : db_(db), projection_(std::move(projection)) {}
 
     void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
@@ -74,7 +74,7 @@ public:
                          tp->offset());
     }
 
-private:
+  private:
     Database& db_;
     std::string projection_;
 };
@@ -87,8 +87,8 @@ std::vector<LogRecord> next_batch(RdKafka::KafkaConsumer& consumer, const Projec
     while (!stop && batch.size() < options.max_batch) {
         int timeout_ms = 200;
         if (!batch.empty()) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
             if (left.count() <= 0) break;
             timeout_ms = static_cast<int>(left.count());
         }
@@ -119,14 +119,9 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
     SeekFromStoredOffsets rebalance(db, projection.name());
 
     kafka::Properties properties{
-        {"bootstrap.servers", options.bootstrap},
-        {"group.id", options.group_id},
-        {"enable.auto.commit", "false"},
-        {"enable.auto.offset.store", "false"},
-        {"auto.offset.reset", "earliest"},
-        {"session.timeout.ms", "10000"},
-        {"heartbeat.interval.ms", "1000"},
-        {"fetch.wait.max.ms", "50"},
+        {"bootstrap.servers", options.bootstrap}, {"group.id", options.group_id},    {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},    {"auto.offset.reset", "earliest"}, {"session.timeout.ms", "10000"},
+        {"heartbeat.interval.ms", "1000"},        {"fetch.wait.max.ms", "50"},
     };
     for (const auto& [key, value] : options.overrides) properties[key] = value;
     auto conf = kafka::make_conf(properties);
