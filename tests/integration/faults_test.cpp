@@ -72,6 +72,62 @@ TEST(Faults, CommandsFailFastWith503WhileKafkaIsUnreachableAndNothingIsWritten) 
     EXPECT_EQ(env.scalar("SELECT count(*) FROM chats"), 1);
 }
 
+TEST(Faults, GatewayAnswers503DuringARealBrokerOutageAndRecoversAfterIt) {
+    TestEnv env;
+    auto projector = env.start_projector();
+    auto gateway = env.start_gateway({{"AIMI_KAFKA_MESSAGE_TIMEOUT_MS", "3000"}});
+    const auto user = random_id();
+    const auto token = env.token(user);
+    auto http = gateway.client();
+    ASSERT_EQ(http.post("/v1/users", token, R"({"display_name":"Ann"})").status, 201);
+    const std::string chat(http.post("/v1/chats", token, "{}").json().at("id").as_string());
+
+    const auto& stack = StackCoordinates::get();
+    stack.control("kafka-stop");
+    auto during = http.post("/v1/chats/" + chat + "/messages", token, R"({"content":"in the dark"})",
+                            {{"Idempotency-Key", "dark-1"}});
+    EXPECT_EQ(during.status, 503) << during.body;
+    EXPECT_EQ(during.error_code(), "event_log_unavailable");
+    EXPECT_EQ(http.get("/v1/chats/" + chat, token).status, 200) << "queries are served from PostgreSQL";
+    stack.control("kafka-start");
+
+    // The same request, retried with its key until Kafka is back: applied exactly once.
+    HttpResult after;
+    ASSERT_TRUE(eventually(
+        [&] {
+            after = http.post("/v1/chats/" + chat + "/messages", token, R"({"content":"in the dark"})",
+                              {{"Idempotency-Key", "dark-1"}});
+            return after.status == 201;
+        },
+        std::chrono::seconds(90)))
+        << after.body << "\n"
+        << gateway.process->log_tail();
+    EXPECT_EQ(after.json().at("seq").as_int64(), 1);
+    EXPECT_TRUE(eventually([&] { return env.scalar("SELECT count(*) FROM batch_outcomes") >= 3; }));
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM messages"), 1);
+}
+
+TEST(Faults, GatewayAnswers503WhileThePostgresIsDownAndRecovers) {
+    TestEnv env;
+    auto projector = env.start_projector();
+    auto gateway = env.start_gateway();
+    const auto user = random_id();
+    const auto token = env.token(user);
+    auto http = gateway.client();
+    ASSERT_EQ(http.post("/v1/users", token, R"({"display_name":"Ann"})").status, 201);
+
+    const auto& stack = StackCoordinates::get();
+    stack.control("pg-stop");
+    auto read = http.get("/v1/users/" + user, token);
+    auto write = http.post("/v1/chats", token, "{}");
+    stack.control("pg-start");
+    EXPECT_EQ(read.status, 503) << read.body;
+    EXPECT_EQ(read.error_code(), "read_model_unavailable");
+    EXPECT_EQ(write.status, 503) << write.body;
+    EXPECT_TRUE(eventually([&] { return http.get("/v1/users/" + user, token).status == 200; }));
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM chats"), 0) << "the refused command appended nothing";
+}
+
 TEST(Faults, ProjectorWaitsOutADatabaseOutageAndCatchesUpExactlyOnce) {
     TestEnv env;
     auto projector = env.start_projector();
