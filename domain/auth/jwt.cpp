@@ -81,11 +81,11 @@ Result<Principal> verify_token(std::string_view token, std::string_view secret, 
     if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos)
         return invalid("a bearer token has three dot-separated parts");
 
+    // Compare encodings, not decoded bytes: one signature has exactly one accepted spelling.
     const auto signing_input = token.substr(0, second);
-    const auto signature = base64url_decode(token.substr(second + 1));
-    const std::string expected = hmac_sha256(secret, signing_input);
-    if (!signature || signature->size() != expected.size() ||
-        CRYPTO_memcmp(signature->data(), expected.data(), expected.size()) != 0)
+    const auto signature = token.substr(second + 1);
+    const std::string expected = base64url_encode(hmac_sha256(secret, signing_input));
+    if (signature.size() != expected.size() || CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0)
         return invalid("bad token signature");
 
     const auto header = base64url_decode(token.substr(0, first));

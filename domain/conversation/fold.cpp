@@ -1,6 +1,7 @@
 #include "domain/conversation/fold.hpp"
 
 #include <functional>
+#include <set>
 #include <variant>
 
 #include <fmt/format.h>
@@ -36,6 +37,10 @@ class Journal {
             undo_.push_back([&map, key] { map.erase(key); });
         }
     }
+    //! Marks an entity for writing; a rolled-back batch unmarks what it marked.
+    void mark_dirty(std::set<std::string>& dirty, const std::string& id) {
+        if (dirty.insert(id).second) undo_.push_back([&dirty, id] { dirty.erase(id); });
+    }
     void rollback() {
         for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
         undo_.clear();
@@ -66,7 +71,7 @@ class EventApplier {
         journal_.remember(s_.users, batch_.user_id);
         s_.users[batch_.user_id] =
             User{batch_.user_id, e.email, e.display_name, "user", e.time_zone, e.locale, e.settings, at_, at_};
-        s_.dirty_users.insert(batch_.user_id);
+        journal_.mark_dirty(s_.dirty_users, batch_.user_id);
         return Resource{"user", batch_.user_id};
     }
 
@@ -80,7 +85,7 @@ class EventApplier {
         if (e.locale) user->locale = *e.locale;
         if (e.settings_patch) merge_patch(user->settings, *e.settings_patch);
         user->updated_at = at_;
-        s_.dirty_users.insert(batch_.user_id);
+        journal_.mark_dirty(s_.dirty_users, batch_.user_id);
         return Resource{"user", batch_.user_id};
     }
 
@@ -104,7 +109,7 @@ class EventApplier {
         device.active = true;
         device.last_seen_at = at_;
         s_.device_by_token[token_key] = id;
-        s_.dirty_devices.insert(id);
+        journal_.mark_dirty(s_.dirty_devices, id);
         return Resource{"device", id};
     }
 
@@ -113,23 +118,25 @@ class EventApplier {
         if (s_.chats.contains(e.chat_id)) return Rejection{"chat_exists", "chat id already in use"};
         journal_.remember(s_.chats, e.chat_id);
         s_.chats[e.chat_id] = Chat{e.chat_id, batch_.user_id, e.title, e.model, e.settings, 0, false, {}, at_, at_};
-        s_.dirty_chats.insert(e.chat_id);
+        journal_.mark_dirty(s_.dirty_chats, e.chat_id);
         return Resource{"chat", e.chat_id};
     }
 
     std::variant<Resource, Rejection> operator()(const ChatArchived& e) {
+        if (!find_user()) return no_user();
         auto* chat = find_chat(e.chat_id);
         if (!chat) return no_chat();
         if (!chat->archived) {
             journal_.remember(s_.chats, e.chat_id);
             chat->archived = true;
             chat->archived_at = at_;
-            s_.dirty_chats.insert(e.chat_id);
+            journal_.mark_dirty(s_.dirty_chats, e.chat_id);
         }
         return Resource{"chat", e.chat_id};
     }
 
     std::variant<Resource, Rejection> operator()(const MessagePosted& e) {
+        if (!find_user()) return no_user();
         auto* chat = find_chat(e.chat_id);
         if (!chat) return no_chat();
         if (chat->archived) return Rejection{"chat_archived", "the chat is archived and takes no new messages"};
@@ -139,12 +146,12 @@ class EventApplier {
         journal_.remember(s_.sessions, session->id);
         session->last_activity_at = std::max(session->last_activity_at, at_);
         session->message_count += 1;
-        s_.dirty_sessions.insert(session->id);
+        journal_.mark_dirty(s_.dirty_sessions, session->id);
 
         journal_.remember(s_.chats, chat->id);
         chat->last_seq += 1;
         chat->last_active_at = std::max(chat->last_active_at, at_);
-        s_.dirty_chats.insert(chat->id);
+        journal_.mark_dirty(s_.dirty_chats, chat->id);
 
         if (e.client_msg_id) {
             const InboxKey key{batch_.user_id, e.source, *e.client_msg_id};
@@ -160,6 +167,7 @@ class EventApplier {
     }
 
     std::variant<Resource, Rejection> operator()(const SessionEnded& e) {
+        if (!find_user()) return no_user();
         if (!find_chat(e.chat_id)) return no_chat();
         auto it = s_.sessions.find(e.session_id);
         if (it == s_.sessions.end() || it->second.chat_id != e.chat_id || !it->second.open())
@@ -172,7 +180,7 @@ class EventApplier {
         session.ended_at = std::max(at_, session.last_activity_at);
         session.end_reason = e.reason;
         s_.open_session_by_chat.erase(e.chat_id);
-        s_.dirty_sessions.insert(session.id);
+        journal_.mark_dirty(s_.dirty_sessions, session.id);
         return Resource{"session", session.id};
     }
 
@@ -204,7 +212,7 @@ class EventApplier {
             journal_.remember(s_.sessions, open.id);
             open.ended_at = open.last_activity_at + timeout;
             open.end_reason = "idle_timeout";
-            s_.dirty_sessions.insert(open.id);
+            journal_.mark_dirty(s_.dirty_sessions, open.id);
         }
         if (s_.sessions.contains(e.new_session_id)) return nullptr;
         journal_.remember(s_.sessions, e.new_session_id);

@@ -120,6 +120,16 @@ EventData data_from_json(std::string_view type, const element& d) {
     throw std::logic_error(fmt::format("event type {} has a schema but no decoder", type));
 }
 
+//! True if (type, version) names an alternative of EventData: the only events decode accepts.
+bool known_event(std::string_view type, std::int64_t version) {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return ((std::variant_alternative_t<I, EventData>::kType == type &&
+                 std::variant_alternative_t<I, EventData>::kVersion == version) ||
+                ...);
+    }
+    (std::make_index_sequence<std::variant_size_v<EventData>>{});
+}
+
 Problem malformed(std::string message, std::string field = {}) {
     return Problem::invalid("malformed_event", std::move(message), std::move(field));
 }
@@ -178,13 +188,9 @@ Result<EventBatch> decode(std::string_view json) {
         const std::string field = fmt::format("/events/{}", index++);
         const std::string type = str(event, "type");
         const auto version = event["schema_version"].get_int64().value();
-        const auto schema_name = fmt::format("events/{}.v{}.json", type, version);
-        const schema::Node* schema = nullptr;
-        try {
-            schema = &schema::get(schema_name);
-        } catch (const std::out_of_range&) {
+        if (!known_event(type, version))
             return malformed(fmt::format("unknown event type {} v{}", type, version), field + "/type");
-        }
+        const schema::Node* schema = &schema::get(fmt::format("events/{}.v{}.json", type, version));
         const element data = event["data"].value();
         if (auto p = schema::validate(*schema, data))
             return malformed(p->code + ": " + p->message, field + "/data" + p->field);

@@ -28,60 +28,75 @@ const std::set<std::string_view> kIgnoredKeywords = {"$schema",  "$id",      "ti
     throw std::invalid_argument(fmt::format("schema {} at '{}': {}", name, path, what));
 }
 
+const std::set<std::string_view> kTypeNames = {"object", "array", "string", "integer", "number", "boolean", "null"};
+
+void compile_keyword(std::string_view name, const std::string& path, std::string_view key, element value, Node& node);
+
 std::unique_ptr<Node> compile_node(std::string_view name, const std::string& path, element json) {
     if (json.type() != element_type::OBJECT) fail(name, path, "a schema must be an object");
     auto node = std::make_unique<Node>();
     const simdjson::dom::object keywords = json.get_object().value_unsafe();
     for (auto [key, value] : keywords) {
         if (kIgnoredKeywords.contains(key)) continue;
-        if (key == "type") {
-            if (value.is_string()) {
-                node->types.emplace_back(value.get_string().value_unsafe());
-            } else if (value.is_array()) {
-                const simdjson::dom::array types = value.get_array().value_unsafe();
-                for (auto t : types) node->types.emplace_back(t.get_string().value());
-            } else {
-                fail(name, path, "type must be a string or an array");
-            }
-        } else if (key == "properties") {
-            const simdjson::dom::object properties = value.get_object().value();
-            for (auto [prop, sub] : properties)
-                node->properties.emplace(std::string(prop), compile_node(name, path + "/" + std::string(prop), sub));
-        } else if (key == "required") {
-            const simdjson::dom::array required = value.get_array().value();
-            for (auto r : required) node->required.emplace_back(r.get_string().value());
-        } else if (key == "additionalProperties") {
-            if (!value.is_bool()) fail(name, path, "only boolean additionalProperties is supported");
-            node->additional_properties = value.get_bool().value_unsafe();
-        } else if (key == "minLength") {
-            node->min_length = value.get_uint64().value();
-        } else if (key == "maxLength") {
-            node->max_length = value.get_uint64().value();
-        } else if (key == "maxItems") {
-            node->max_items = value.get_uint64().value();
-        } else if (key == "maxProperties") {
-            node->max_properties = value.get_uint64().value();
-        } else if (key == "minimum") {
-            node->minimum = value.get_double().value();
-        } else if (key == "maximum") {
-            node->maximum = value.get_double().value();
-        } else if (key == "enum") {
-            const simdjson::dom::array values = value.get_array().value();
-            for (auto e : values) node->enum_values.emplace_back(e.get_string().value());
-        } else if (key == "const") {
-            node->const_value = std::string(value.get_string().value());
-        } else if (key == "format") {
-            node->format = std::string(value.get_string().value());
-            if (!is_known_format(node->format)) fail(name, path, "unknown format " + node->format);
-        } else if (key == "items") {
-            node->items = compile_node(name, path + "/items", value);
-        } else {
-            fail(name, path, fmt::format("unsupported keyword '{}'", key));
+        try {
+            compile_keyword(name, path, key, value, *node);
+        } catch (const simdjson::simdjson_error& e) {
+            fail(name, path, fmt::format("keyword '{}' has a value of the wrong type ({})", key, e.what()));
         }
     }
     for (const auto& r : node->required)
         if (!node->properties.contains(r)) fail(name, path, "required property without a schema: " + r);
+    for (const auto& t : node->types)
+        if (!kTypeNames.contains(t)) fail(name, path, "unknown type name " + t);
     return node;
+}
+
+//! Reads one keyword into `node`. @throws simdjson_error on a value of the wrong JSON type.
+void compile_keyword(std::string_view name, const std::string& path, std::string_view key, element value, Node& node) {
+    if (key == "type") {
+        if (value.is_string()) {
+            node.types.emplace_back(value.get_string().value_unsafe());
+        } else if (value.is_array()) {
+            const simdjson::dom::array types = value.get_array().value_unsafe();
+            for (auto t : types) node.types.emplace_back(t.get_string().value());
+        } else {
+            fail(name, path, "type must be a string or an array");
+        }
+    } else if (key == "properties") {
+        const simdjson::dom::object properties = value.get_object().value();
+        for (auto [prop, sub] : properties)
+            node.properties.emplace(std::string(prop), compile_node(name, path + "/" + std::string(prop), sub));
+    } else if (key == "required") {
+        const simdjson::dom::array required = value.get_array().value();
+        for (auto r : required) node.required.emplace_back(r.get_string().value());
+    } else if (key == "additionalProperties") {
+        if (!value.is_bool()) fail(name, path, "only boolean additionalProperties is supported");
+        node.additional_properties = value.get_bool().value_unsafe();
+    } else if (key == "minLength") {
+        node.min_length = value.get_uint64().value();
+    } else if (key == "maxLength") {
+        node.max_length = value.get_uint64().value();
+    } else if (key == "maxItems") {
+        node.max_items = value.get_uint64().value();
+    } else if (key == "maxProperties") {
+        node.max_properties = value.get_uint64().value();
+    } else if (key == "minimum") {
+        node.minimum = value.get_double().value();
+    } else if (key == "maximum") {
+        node.maximum = value.get_double().value();
+    } else if (key == "enum") {
+        const simdjson::dom::array values = value.get_array().value();
+        for (auto e : values) node.enum_values.emplace_back(e.get_string().value());
+    } else if (key == "const") {
+        node.const_value = std::string(value.get_string().value());
+    } else if (key == "format") {
+        node.format = std::string(value.get_string().value());
+        if (!is_known_format(node.format)) fail(name, path, "unknown format " + node.format);
+    } else if (key == "items") {
+        node.items = compile_node(name, path + "/items", value);
+    } else {
+        fail(name, path, fmt::format("unsupported keyword '{}'", key));
+    }
 }
 
 std::string_view type_name(const element& value) {

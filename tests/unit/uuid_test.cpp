@@ -34,7 +34,7 @@ TEST(Uuid, RejectsEverythingElse) {
         "123e45670e89b-42d3-a456-426614174000",    // digit where a dash belongs
         "{123e4567-e89b-42d3-a456-426614174000}",  // braces
         "urn:uuid:123e4567-e89b-42d3-a456-426614174000",
-        " 23e4567-e89b-42d3-a456-426614174000",    // space
+        " 23e4567-e89b-42d3-a456-426614174000",  // space
         "123e4567-e89b-42d3-a456-42661417400 ",
         "------------------------------------",
         std::string("123e4567-e89b-42d3-a456-42661417400\0", 36),  // NUL
@@ -57,7 +57,7 @@ TEST(Uuid, NewUuidIsLowerCaseVersion4WithRfc4122Variant) {
         SCOPED_TRACE(id);
         ASSERT_TRUE(is_uuid(id));
         EXPECT_EQ(normalize_uuid(id), id);
-        EXPECT_EQ(id[14], '4');                                    // version nibble
+        EXPECT_EQ(id[14], '4');                                          // version nibble
         EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant 10xx
     }
 }
