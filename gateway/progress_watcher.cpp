@@ -67,10 +67,11 @@ void ProgressWatcher::run() {
             auto connection = pg::connect(pg_url_, schema_);
             Receiver receiver(*connection, [this](const std::string& payload) {
                 std::istringstream in(payload);
-                std::string projection, topic;
+                std::string schema, projection, topic;
                 std::int32_t partition = 0;
                 std::int64_t next = 0;
-                if (in >> projection >> topic >> partition >> next && projection == projection_ && topic == topic_)
+                if (in >> schema >> projection >> topic >> partition >> next && schema == schema_ &&
+                    projection == projection_ && topic == topic_)
                     advance(partition, next);
             });
             auto last_poll = std::chrono::steady_clock::time_point{};

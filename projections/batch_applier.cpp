@@ -22,7 +22,8 @@ WHERE projection = $1 AND topic = $2 AND partition = $3)sql";
 constexpr std::string_view kLoadOffset = R"sql(
 SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3)sql";
 
-constexpr std::string_view kNotify = "SELECT pg_notify($1, $2)";
+// The payload leads with the schema: one database can hold a serving and a rebuilding copy.
+constexpr std::string_view kNotify = "SELECT pg_notify($1, current_schema() || ' ' || $2)";
 
 }  // namespace
 

@@ -16,7 +16,8 @@ class connection_base;
 
 namespace aimi {
 
-//! NOTIFY channel on which every committed batch announces "projection topic partition next_offset".
+//! NOTIFY channel on which every committed batch announces
+//! "<schema> <projection> <topic> <partition> <next_offset>".
 inline constexpr std::string_view kProgressChannel = "aimi_projection_progress";
 
 using TopicPartition = std::pair<std::string, std::int32_t>;

@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# Aimi benchmark suite: one command, its own build and its own private stack (docs/benchmarks.md).
+#
+#   bench/run.sh 2>&1 | tee /tmp/bench.log
+#
+# Builds Release binaries in build-bench/ (AIMI_BENCH_BUILD_DIR), starts PostgreSQL + Kafka with
+# infra/scripts/stack.sh in a fresh temp folder (removed on exit, whatever happens), and measures,
+# each figure beside a baseline taken in the same run:
+#   a. fold micro-benchmarks     decode / decode+fold per event   vs  bare simdjson parse
+#   b. projector catch-up        events/s from a pre-loaded topic  vs  COPY FROM of the same rows
+#   c. gateway commands (wrk)    POST message req/s, p50/p90/p99   vs  GET /health on the same server
+#   d. write -> queryable        async POST + GET with token, sync POST  vs  GET /health round trip
+# and prints a results table at the end. Nothing is asserted about timings.
+#
+# Knobs (environment): BENCH_USERS (100), BENCH_MESSAGES_PER_USER (1000), BENCH_PARTITIONS (6),
+# BENCH_MIN_TIME (0.5 s per fold benchmark repetition, 5 repetitions), BENCH_WRK_THREADS (2),
+# BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
+# BENCH_LATENCY_ITERATIONS (500), BENCH_PHASES ("a b c d"), AIMI_BENCH_BUILD_DIR.
+set -Eeuo pipefail
+trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${AIMI_BENCH_BUILD_DIR:-${ROOT}/build-bench}"
+BIN="${BUILD_DIR}/bin"
+STACK="${ROOT}/infra/scripts/stack.sh"
+
+USERS="${BENCH_USERS:-100}"
+MESSAGES_PER_USER="${BENCH_MESSAGES_PER_USER:-1000}"
+PARTITIONS="${BENCH_PARTITIONS:-6}"
+MIN_TIME="${BENCH_MIN_TIME:-0.5}"
+WRK_THREADS="${BENCH_WRK_THREADS:-2}"
+WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-16 64}"  # one health + one POST run per value
+WRK_DURATION="${BENCH_WRK_DURATION:-20s}"
+WRK_USERS="${BENCH_WRK_USERS:-64}"
+LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
+PHASES="${BENCH_PHASES:-a b c d}"
+JWT_SECRET="bench-secret-0123456789abcdef"
+CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
+
+log() { printf '\n== bench: %s\n' "$*" >&2; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+now() { date +%s.%N; }
+# Seconds between two `now` values, 3 decimals.
+elapsed() { python3 -c 'import sys; print("%.3f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$1" "$2"; }
+has_phase() { [[ " ${PHASES} " == *" $1 "* ]]; }
+
+# ---- results, printed as one table at the end -------------------------------------------------
+RESULTS=()
+result() { RESULTS+=("$(printf '%-6s| %-42s| %-24s| %-48s| %s' "$@")"); }
+
+# ---- build ------------------------------------------------------------------------------------
+log "building Release binaries in ${BUILD_DIR}"
+build_start=$(now)
+if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
+  cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
+fi
+ninja -C "${BUILD_DIR}" aimi_fold_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
+printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
+for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
+
+run_start=$(now)
+printf 'machine: %s, %s cores (nproc), %s; load average at start:%s\n' \
+  "$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)" "$(nproc)" \
+  "$(free -g | awk '/^Mem:/ {print $2 " GiB RAM"}')" "$(uptime | sed 's/.*load average://')"
+printf 'date: %s, commit: %s%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git -C "${ROOT}" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+  "$(git -C "${ROOT}" diff --quiet HEAD 2>/dev/null || echo ' (working tree has changes)')"
+
+# ---- private stack and children, all removed on exit ------------------------------------------
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/aimi-bench.XXXXXX")"
+DATA="${TMP}/stack"
+LOGS="${TMP}/logs"
+mkdir -p "${DATA}" "${LOGS}"
+PIDS=()
+STACK_STARTED=0
+
+stop_pid() {
+  local pid="$1"
+  kill -0 "${pid}" 2>/dev/null || return 0
+  kill -TERM "${pid}" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "${pid}" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "${pid}" 2>/dev/null || true
+  wait "${pid}" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  trap - ERR
+  local pid
+  for pid in "${PIDS[@]}"; do stop_pid "${pid}"; done
+  if ((status != 0)); then
+    for f in "${LOGS}"/*.log; do
+      [[ -f "${f}" ]] || continue
+      printf '==> %s <==\n' "${f##*/}" >&2
+      tail -n 15 "${f}" >&2
+    done
+  fi
+  if ((STACK_STARTED)); then "${STACK}" down "${DATA}" --purge >/dev/null 2>&1 || true; fi
+  rm -rf -- "${TMP}"
+  exit "${status}"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_child VAR NAME BINARY [NAME=VALUE...]: starts BINARY with the extra environment, logs to
+# LOGS/NAME.log; its pid lands in the variable VAR (and in PIDS, for the EXIT trap).
+start_child() {
+  local var="$1" name="$2" binary="$3"
+  shift 3
+  env "$@" "${binary}" >>"${LOGS}/${name}.log" 2>&1 &
+  PIDS+=("$!")
+  printf -v "${var}" '%s' "$!"
+}
+
+sql() { psql "${AIMI_PG_URL}" -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
+
+# Polls go through one long-lived psql session (start_poller, after the stack is up): starting a
+# psql every 100 ms would itself take ~30% of a core on this 2-core machine, beside the projector.
+start_poller() {
+  coproc POLL { psql "${AIMI_PG_URL}" -X -A -t -q 2>&1; }
+  PIDS+=("${POLL_PID}")
+}
+poll() {
+  local line
+  printf '%s;\n' "$1" >&"${POLL[1]}"
+  IFS= read -r -t 30 line <&"${POLL[0]}" || die "no answer from the polling psql session"
+  printf '%s\n' "${line}"
+}
+
+# Sum of next_offset for a projection over a topic = records applied (fresh topic: offsets from 0).
+applied_records() { poll "SELECT coalesce(sum(next_offset), 0) FROM $1.projection_offsets WHERE projection = 'entity_store' AND topic = '$2'"; }
+
+# Waits (bounded) until schema $1 has applied $3 records of topic $2 (projector pid $4 must stay
+# alive); sets CAUGHT_UP_AT to the `now` at which it saw it (polls every 50 ms).
+wait_caught_up() {
+  local schema="$1" topic="$2" total="$3" pid="$4" deadline=$((SECONDS + CATCH_UP_TIMEOUT_S)) applied
+  while ((SECONDS < deadline)); do
+    kill -0 "${pid}" 2>/dev/null || die "the projector (pid ${pid}) exited"
+    applied="$(applied_records "${schema}" "${topic}")"
+    if ((applied >= total)); then CAUGHT_UP_AT="$(now)"; return 0; fi
+    sleep 0.05
+  done
+  die "projector did not catch up within ${CATCH_UP_TIMEOUT_S}s (${applied:-?} of ${total} records)"
+}
+
+# cpu_snapshot LABEL=PID...: one line "LABEL=seconds ..." of CPU time (user+sys) used so far by each
+# PID with all its descendants (live ones, and reaped ones through cutime/cstime), plus
+# all=<busy seconds of the whole machine> from /proc/stat (so other load shows up too).
+cpu_snapshot() {
+  python3 - "$@" <<'EOF'
+import os, sys
+tck = os.sysconf("SC_CLK_TCK")
+procs = {}
+for d in os.listdir("/proc"):
+    if d.isdigit():
+        try:
+            raw = open("/proc/%s/stat" % d).read()
+        except OSError:
+            continue
+        f = raw[raw.rindex(")") + 2:].split()
+        procs[int(d)] = (int(f[1]), sum(int(x) for x in f[11:15]))  # ppid, utime+stime+cutime+cstime
+children = {}
+for pid, (ppid, _) in procs.items():
+    children.setdefault(ppid, []).append(pid)
+def total(pid):
+    todo, ticks = [pid], 0
+    while todo:
+        p = todo.pop()
+        if p in procs:
+            ticks += procs[p][1]
+            todo.extend(children.get(p, []))
+    return ticks / tck
+out = []
+for arg in sys.argv[1:]:
+    label, pid = arg.split("=")
+    out.append("%s=%.2f" % (label, total(int(pid)) if pid.isdigit() else 0.0))
+cpu = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+out.append("all=%.2f" % ((sum(cpu[:8]) - cpu[3] - cpu[4]) / tck))  # minus idle and iowait
+print(" ".join(out))
+EOF
+}
+
+# cpu_report BEFORE AFTER SECONDS [EVENTS]: CPU seconds per label between two snapshots, as % of one
+# core over the window and (with EVENTS) as microseconds of CPU per event; "other" = all - labels.
+cpu_report() {
+  python3 - "$@" <<'EOF'
+import sys
+before = dict(kv.split("=") for kv in sys.argv[1].split())
+after = dict(kv.split("=") for kv in sys.argv[2].split())
+window = float(sys.argv[3])
+events = float(sys.argv[4]) if len(sys.argv) > 4 else 0
+used = {k: float(after[k]) - float(before.get(k, 0)) for k in after}
+used["other"] = used["all"] - sum(v for k, v in used.items() if k != "all")
+parts = []
+for k in [k for k in after if k != "all"] + ["other", "all"]:
+    part = "%s %.1f s (%.0f%%" % (k, used[k], 100 * used[k] / window)
+    if events:
+        part += ", %.0f us/event" % (1e6 * used[k] / events)
+    parts.append(part + ")")
+print("CPU over %.1f s (%% of one core; 2 cores = 200%%): " % window + ", ".join(parts))
+EOF
+}
+
+# Writes into $1 (a file) the fields of a wrk --latency report: rps p50 p90 p99 (ms) requests non2xx.
+parse_wrk() {
+  python3 - "$1" <<'EOF'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(v):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", v)
+    n, unit = float(m.group(1)), m.group(2)
+    return n * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
+pct = {p: ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", text, re.M)}
+reqs = re.search(r"(\d+) requests in", text).group(1)
+non = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+errs = re.search(r"Socket errors:.*", text)
+print(rps, "%.2f" % pct["50"], "%.2f" % pct["90"], "%.2f" % pct["99"], reqs, non.group(1) if non else 0,
+      "'" + (errs.group(0) if errs else "") + "'")
+EOF
+}
+
+# ---- a. fold micro-benchmarks (no stack needed) -----------------------------------------------
+if has_phase a; then
+  # Repetitions of all benchmarks interleaved in random order: a burst of load from elsewhere
+  # hits figures and baselines alike instead of one benchmark's repetitions.
+  log "a. fold micro-benchmarks (aimi_fold_bench, min_time ${MIN_TIME}s x 5 interleaved repetitions, medians)"
+  "${BIN}/aimi_fold_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_out="${TMP}/fold.json" --benchmark_out_format=json
+  # FOLD_<name> = median items/s, FOLD_CV_<name> = coefficient of variation over the repetitions
+  eval "$(python3 - "${TMP}/fold.json" <<'EOF'
+import json, sys
+data = json.load(open(sys.argv[1]))
+for b in data["benchmarks"]:
+    name = b["run_name"].replace("BM_", "").replace("/", "_")
+    if b.get("aggregate_name") == "median":
+        print("FOLD_%s=%.0f" % (name, b["items_per_second"]))
+    elif b.get("aggregate_name") == "cv":
+        print("FOLD_CV_%s=%.0f%%" % (name, 100 * b["items_per_second"]))
+EOF
+)"
+  ratio() { python3 -c 'import sys; print("%.1fx" % (float(sys.argv[1]) / float(sys.argv[2])))' "$1" "$2"; }
+  per() { python3 -c 'import sys; print("%.2f us/event" % (1e6 / float(sys.argv[1])))' "$1"; }
+  result a "decode (message.posted envelope)" "$(printf "%'d ev/s" "${FOLD_Decode}")" \
+    "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}") (fresh parser $(printf "%'d/s" "${FOLD_SimdjsonParseFresh}"))" \
+    "$(per "${FOLD_Decode}"); parse is $(ratio "${FOLD_SimdjsonParse}" "${FOLD_Decode}") faster; cv ${FOLD_CV_Decode}/${FOLD_CV_SimdjsonParse}"
+  result a "decode+fold, batch 100" "$(printf "%'d ev/s" "${FOLD_DecodeAndFold_100}")" \
+    "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_100}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_100}"); cv ${FOLD_CV_DecodeAndFold_100}"
+  result a "decode+fold, batch 2000" "$(printf "%'d ev/s" "${FOLD_DecodeAndFold_2000}")" \
+    "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
+fi
+
+if has_phase b || has_phase c || has_phase d; then
+  log "starting a private stack in ${DATA}"
+  STACK_STARTED=1
+  "${STACK}" up "${DATA}"
+  # shellcheck disable=SC1091
+  . "${DATA}/stack.env"
+  export AIMI_PG_URL AIMI_KAFKA_BOOTSTRAP
+  start_poller
+  PG_PID="$(head -n 1 "$(readlink -m "${DATA}/pg")/data/postmaster.pid")"
+  KAFKA_PID="$(cat "${DATA}/run/kafka.pid")"
+fi
+
+# ---- b. projector catch-up vs COPY --------------------------------------------------------------
+if has_phase b; then
+  SCHEMA=bench_projector
+  TOPIC="bench.projector.$$"
+  log "b. projector throughput: ${USERS} users x ${MESSAGES_PER_USER} messages into topic ${TOPIC} (${PARTITIONS} partitions), schema ${SCHEMA}"
+  AIMI_PG_SCHEMA="${SCHEMA}" "${BIN}/aimi-admin" migrate
+  AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users "${USERS}" --messages-per-user "${MESSAGES_PER_USER}" \
+    --timeout-s 180 | tee "${TMP}/loadgen.out"
+  TOTAL="$(sed -n 's/^RESULT records=\([0-9]*\) .*/\1/p' "${TMP}/loadgen.out")"
+  LOADGEN_RPS="$(sed -n 's/^RESULT .*records_per_s=\([0-9]*\).*/\1/p' "${TMP}/loadgen.out")"
+  MESSAGES_TOTAL=$((USERS * MESSAGES_PER_USER))
+
+  log "b. projector catch-up over ${TOTAL} records"
+  sql "CHECKPOINT"  # as before the COPY baseline: both start with no dirty buffers to write back
+  cpu_before="$(cpu_snapshot projector=none postgres="${PG_PID}" kafka="${KAFKA_PID}")"
+  t_start=$(now)
+  start_child PROJECTOR_PID projector-b "${BIN}/aimi-projector" AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}"
+  wait_caught_up "${SCHEMA}" "${TOPIC}" "${TOTAL}" "${PROJECTOR_PID}"
+  t_end="${CAUGHT_UP_AT}"
+  cpu_after="$(cpu_snapshot projector="${PROJECTOR_PID}" postgres="${PG_PID}" kafka="${KAFKA_PID}")"
+  t_cpu=$(now)
+  stop_pid "${PROJECTOR_PID}"
+  # First batch's transaction start (applied_at = now() of the batch's transaction): excludes
+  # process start and the consumer-group join, which are not throughput.
+  t_first="$(sql "SELECT extract(epoch FROM min(applied_at)) FROM ${SCHEMA}.batch_outcomes")"
+  wall_s="$(elapsed "${t_start}" "${t_end}")"
+  steady_s="$(elapsed "${t_first}" "${t_end}")"
+  counts="$(sql "SELECT (SELECT count(*) FROM ${SCHEMA}.messages) || ' ' || (SELECT count(*) FROM ${SCHEMA}.batch_outcomes) || ' ' || (SELECT count(*) FROM ${SCHEMA}.batch_outcomes WHERE outcome <> 'applied') || ' ' || (SELECT count(*) FROM ${SCHEMA}.dead_letters)")"
+  read -r n_messages n_outcomes n_not_applied n_dead <<<"${counts}"
+  printf 'projector: %s records applied in %ss from process start, %ss from the first batch; messages %s, outcomes %s (not applied %s), dead letters %s\n' \
+    "${TOTAL}" "${wall_s}" "${steady_s}" "${n_messages}" "${n_outcomes}" "${n_not_applied}" "${n_dead}"
+  cpu_report "${cpu_before}" "${cpu_after}" "$(elapsed "${t_start}" "${t_cpu}")" "${TOTAL}"
+  [[ "${n_messages}" == "${MESSAGES_TOTAL}" && "${n_not_applied}" == 0 && "${n_dead}" == 0 ]] ||
+    printf 'bench: WARNING: the projection does not hold what was appended (expected %s messages)\n' "${MESSAGES_TOTAL}"
+
+  log "b. baseline: COPY FROM of the rows the projector wrote (same server, same run)"
+  sql "SET client_min_messages = warning; DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy;
+       CREATE TABLE bench_copy.messages (LIKE ${SCHEMA}.messages INCLUDING ALL);
+       CREATE TABLE bench_copy.batch_outcomes (LIKE ${SCHEMA}.batch_outcomes INCLUDING ALL);
+       -- LIKE copies indexes, defaults and checks, not foreign keys: add the ones messages has.
+       ALTER TABLE bench_copy.messages ADD FOREIGN KEY (user_id) REFERENCES ${SCHEMA}.users (id),
+         ADD FOREIGN KEY (chat_id) REFERENCES ${SCHEMA}.chats (id),
+         ADD FOREIGN KEY (session_id) REFERENCES ${SCHEMA}.sessions (id);"
+  psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c "\\copy ${SCHEMA}.messages TO '${TMP}/messages.copy'"
+  psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c "\\copy ${SCHEMA}.batch_outcomes TO '${TMP}/batch_outcomes.copy'"
+  sql "CHECKPOINT"
+  # \timing reports the server round trip of the \copy (no psql start-up in it).
+  copy_ms() {
+    psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c '\timing on' -c "\\copy bench_copy.$1 FROM '${TMP}/$1.copy'" |
+      sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p'
+  }
+  copy_messages_ms="$(copy_ms messages)"
+  copy_outcomes_ms="$(copy_ms batch_outcomes)"
+  copy_rows_m="$(sql "SELECT count(*) FROM bench_copy.messages")"
+  copy_rows_o="$(sql "SELECT count(*) FROM bench_copy.batch_outcomes")"
+  sql "SET client_min_messages = warning; DROP SCHEMA bench_copy CASCADE"
+  eval "$(python3 - "${TOTAL}" "${wall_s}" "${steady_s}" "${copy_rows_m}" "${copy_messages_ms}" "${copy_rows_o}" "${copy_outcomes_ms}" <<'EOF'
+import sys
+total, wall, steady, rows_m, ms_m, rows_o, ms_o = map(float, sys.argv[1:])
+proj = total / steady
+copy_m = rows_m / (ms_m / 1000)
+copy_o = rows_o / (ms_o / 1000)
+# Both tables: what the projector must write per message record (one message + one outcome row).
+copy_both = min(rows_m, rows_o) / ((ms_m + ms_o) / 1000)
+print("PROJ_EPS=%.0f PROJ_WALL_EPS=%.0f COPY_M=%.0f COPY_O=%.0f COPY_BOTH=%.0f RATIO=%.1f" % (
+    proj, total / wall, copy_m, copy_o, copy_both, copy_both / proj))
+EOF
+)"
+  printf 'COPY FROM: messages %s rows in %s ms (%s rows/s), batch_outcomes %s rows in %s ms (%s rows/s)\n' \
+    "${copy_rows_m}" "${copy_messages_ms}" "${COPY_M}" "${copy_rows_o}" "${copy_outcomes_ms}" "${COPY_O}"
+  result b "aimi-loadgen append (async, acks=all)" "$(printf "%'d rec/s" "${LOADGEN_RPS}")" "-" "${TOTAL} records, ${PARTITIONS} partitions"
+  result b "projector catch-up (from first batch)" "$(printf "%'d ev/s" "${PROJ_EPS}")" \
+    "COPY msgs+outcomes $(printf "%'d/s" "${COPY_BOTH}")" "COPY is ${RATIO}x; from process start $(printf "%'d ev/s" "${PROJ_WALL_EPS}")"
+  result b "  COPY FROM messages" "-" "$(printf "%'d rows/s" "${COPY_M}")" "${copy_rows_m} rows, ${copy_messages_ms} ms"
+  result b "  COPY FROM batch_outcomes" "-" "$(printf "%'d rows/s" "${COPY_O}")" "${copy_rows_o} rows, ${copy_outcomes_ms} ms"
+  # Dropped so that autovacuum on 200k fresh rows does not run into the gateway phases.
+  sql "SET client_min_messages = warning; DROP SCHEMA ${SCHEMA} CASCADE"
+fi
+
+# ---- c/d. gateway: wrk throughput, then write -> queryable latency ---------------------------
+if has_phase c || has_phase d; then
+  SCHEMA=bench_gateway
+  TOPIC="bench.gateway.$$"
+  log "c. gateway on schema ${SCHEMA}, topic ${TOPIC}"
+  AIMI_PG_SCHEMA="${SCHEMA}" "${BIN}/aimi-admin" migrate
+  AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  GW_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_JWT_SECRET="${JWT_SECRET}")
+  start_child PROJECTOR_PID projector-c "${BIN}/aimi-projector" "${GW_ENV[@]}"
+  start_child GATEWAY_PID gateway "${BIN}/aimi-gateway" "${GW_ENV[@]}" AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0 AIMI_HTTP_PORT_FILE="${TMP}/gateway.port"
+  for _ in $(seq 1 100); do [[ -s "${TMP}/gateway.port" ]] && break; sleep 0.1; done
+  [[ -s "${TMP}/gateway.port" ]] || die "the gateway did not start"
+  PORT="$(cat "${TMP}/gateway.port")"
+  URL="http://127.0.0.1:${PORT}"
+  curl -fsS "${URL}/health" >/dev/null
+
+  # Users with one chat each: wrk's connections post as different users.
+  : >"${TMP}/users.txt"
+  for i in $(seq 1 "${WRK_USERS}"); do
+    uid="$(cat /proc/sys/kernel/random/uuid)"
+    token="$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${uid}")"
+    curl -fsS --max-time 15 -X POST "${URL}/v1/users" -H "Authorization: Bearer ${token}" \
+      -H 'Content-Type: application/json' -d "{\"display_name\":\"Bench ${i}\",\"time_zone\":\"UTC\"}" >/dev/null
+    chat="$(curl -fsS --max-time 15 -X POST "${URL}/v1/chats" -H "Authorization: Bearer ${token}" \
+      -H 'Content-Type: application/json' -d '{"title":"bench"}' | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')"
+    printf '%s %s\n' "${chat}" "${token}" >>"${TMP}/users.txt"
+  done
+  printf 'registered %s users with one chat each\n' "${WRK_USERS}"
+fi
+
+if has_phase c; then
+  for conns in ${WRK_CONNECTIONS}; do
+    WRK=(wrk -t "${WRK_THREADS}" -c "${conns}" -d "${WRK_DURATION}" --timeout 15s --latency)
+    log "c. baseline: ${WRK[*]} ${URL}/health"
+    "${WRK[@]}" "${URL}/health" | tee "${TMP}/wrk-health.txt"
+    log "c. ${WRK[*]} -s bench/wrk/post_message.lua ${URL} (POST /v1/chats/<chat>/messages, ${WRK_USERS} users)"
+    before="$(sql "SELECT count(*) FROM ${SCHEMA}.messages")"
+    cpu_before="$(cpu_snapshot gateway="${GATEWAY_PID}" projector="${PROJECTOR_PID}" postgres="${PG_PID}" kafka="${KAFKA_PID}")"
+    t_start=$(now)
+    "${WRK[@]}" -s "${ROOT}/bench/wrk/post_message.lua" "${URL}" -- "${TMP}/users.txt" "${WRK_THREADS}" |
+      tee "${TMP}/wrk-post.txt"
+    cpu_after="$(cpu_snapshot gateway="${GATEWAY_PID}" projector="${PROJECTOR_PID}" postgres="${PG_PID}" kafka="${KAFKA_PID}")"
+    t_stop=$(now)
+    read -r h_rps h_p50 h_p90 h_p99 _ _ _ <<<"$(parse_wrk "${TMP}/wrk-health.txt")"
+    read -r p_rps p_p50 p_p90 p_p99 p_n p_non p_err <<<"$(parse_wrk "${TMP}/wrk-post.txt")"
+    p_202="$(sed -n 's/^Status 201: [0-9]*, status 202: \([0-9]*\)$/\1/p' "${TMP}/wrk-post.txt")"
+    # Every 201 was applied before it was answered; wait (bounded) for the requests wrk cut off
+    # at the end of the run (and any 202) to be applied too.
+    last=-1
+    for _ in $(seq 1 60); do
+      cur="$(applied_records "${SCHEMA}" "${TOPIC}")"
+      [[ "${cur}" == "${last}" ]] && break
+      last="${cur}"
+      sleep 0.5
+    done
+    after="$(sql "SELECT count(*) FROM ${SCHEMA}.messages")"
+    cpu_report "${cpu_before}" "${cpu_after}" "$(elapsed "${t_start}" "${t_stop}")" "${p_n}" | sed 's/^/POST run: /'
+    p_err="${p_err//\'/}"
+    printf 'POST run (%s connections): %s responses, %s non-2xx, %s were 202%s; messages stored during the run: %s\n' \
+      "${conns}" "${p_n}" "${p_non}" "${p_202:-?}" "${p_err:+, ${p_err}}" "$((after - before))"
+    result c "POST message, ${conns} conns: req/s" "$(printf "%'.0f req/s" "${p_rps}")" \
+      "$(printf "GET /health %'.0f req/s" "${h_rps}")" "non-2xx ${p_non}, 202 ${p_202:-?}, stored $((after - before))"
+    result c "  latency p50/p90/p99" "${p_p50}/${p_p90}/${p_p99} ms" "${h_p50}/${h_p90}/${h_p99} ms" "wrk --latency, ${WRK_THREADS} threads"
+  done
+fi
+
+if has_phase d; then
+  log "d. write -> queryable latency (${LATENCY_ITERATIONS} iterations, one connection, sequential)"
+  read -r chat token <"${TMP}/users.txt"
+  python3 "${ROOT}/bench/write_to_query.py" --port "${PORT}" --chat "${chat}" --token "${token}" \
+    --iterations "${LATENCY_ITERATIONS}" --max-seconds 60 | tee "${TMP}/latency.txt"
+  field() { sed -n "s/^RESULT mode=$1 .*$2=\([^ ]*\).*/\1/p" "${TMP}/latency.txt"; }
+  hb="$(field health p50_ms)/$(field health p90_ms)/$(field health p99_ms) ms"
+  result d "async POST + GET w/ token p50/p90/p99" \
+    "$(field async_post_then_get p50_ms)/$(field async_post_then_get p90_ms)/$(field async_post_then_get p99_ms) ms" \
+    "health ${hb}" "n=$(field async_post_then_get n), errors $(field async_post_then_get errors)"
+  result d "  of which POST answered 202 (append)" "$(field async_POST p50_ms)/$(field async_POST p90_ms)/$(field async_POST p99_ms) ms" \
+    "health ${hb}" "decide + Kafka append (acks=all)"
+  result d "  of which GET w/ token (projection wait)" "$(field GET_with_token p50_ms)/$(field GET_with_token p90_ms)/$(field GET_with_token p99_ms) ms" \
+    "health ${hb}" "until the projector committed + query"
+  result d "sync POST (returns when applied) p50/p90/p99" \
+    "$(field sync_post p50_ms)/$(field sync_post p90_ms)/$(field sync_post p99_ms) ms" \
+    "health ${hb}" "n=$(field sync_post n), errors $(field sync_post errors)"
+fi
+
+# ---- results ----------------------------------------------------------------------------------
+printf '\n== results (run took %ss after the build; load average at end:%s)\n\n' \
+  "$(elapsed "${run_start}" "$(now)")" "$(uptime | sed 's/.*load average://')"
+printf '%-6s| %-42s| %-24s| %-48s| %s\n' phase measure figure "baseline (same run)" notes
+printf '%s\n' "------+-------------------------------------------+-------------------------+-------------------------------------------------+------------------------------"
+for line in "${RESULTS[@]}"; do printf '%s\n' "${line}"; done
