@@ -24,6 +24,7 @@ int main() {
         options.group_id =
             aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + projection_name + "." + settings.pg_schema);
         options.max_batch = static_cast<std::size_t>(aimi::env_int("AIMI_PROJECTOR_MAX_BATCH", 2000));
+        options.linger = std::chrono::milliseconds(aimi::env_int("AIMI_PROJECTOR_LINGER_MS", 0));
         options.overrides = aimi::kafka::properties_from_env();
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");
         aimi::run_projector(options, projection, stop);

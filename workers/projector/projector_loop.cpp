@@ -79,35 +79,34 @@ class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
     std::string projection_;
 };
 
+LogRecord to_record(const RdKafka::Message& m) {
+    return LogRecord{m.topic_name(), m.partition(), m.offset(), m.key() ? *m.key() : std::string(),
+                     std::string(static_cast<const char*>(m.payload()), m.len())};
+}
+
+//! Waits up to 200 ms for a first record, then takes what is already fetched (and, with a
+//! linger, what arrives within it) up to max_batch. Under load librdkafka's prefetch queue makes
+//! batches large; when idle, a lone command is applied at once instead of waiting a window out.
 std::vector<LogRecord> next_batch(RdKafka::KafkaConsumer& consumer, const ProjectorOptions& options,
                                   const std::atomic<bool>& stop) {
     std::vector<LogRecord> batch;
-    const auto deadline_after_first = options.max_batch_wait;
     std::chrono::steady_clock::time_point deadline{};
     while (!stop && batch.size() < options.max_batch) {
         int timeout_ms = 200;
         if (!batch.empty()) {
             const auto left =
                 std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0) break;
-            timeout_ms = static_cast<int>(left.count());
+            timeout_ms = static_cast<int>(std::max<std::int64_t>(left.count(), 0));
         }
         std::unique_ptr<RdKafka::Message> message(consumer.consume(timeout_ms));
-        switch (message->err()) {
-            case RdKafka::ERR_NO_ERROR:
-                if (batch.empty()) deadline = std::chrono::steady_clock::now() + deadline_after_first;
-                batch.push_back(LogRecord{message->topic_name(), message->partition(), message->offset(),
-                                          message->key() ? *message->key() : std::string(),
-                                          std::string(static_cast<const char*>(message->payload()), message->len())});
-                break;
-            case RdKafka::ERR__TIMED_OUT:
-            case RdKafka::ERR__PARTITION_EOF:
-                if (!batch.empty() || timeout_ms == 200) return batch;
-                break;
-            default:
-                spdlog::warn("projector: consume error: {}", message->errstr());
-                return batch;
+        if (message->err() == RdKafka::ERR_NO_ERROR) {
+            if (batch.empty()) deadline = std::chrono::steady_clock::now() + options.linger;
+            batch.push_back(to_record(*message));
+            continue;
         }
+        if (message->err() != RdKafka::ERR__TIMED_OUT && message->err() != RdKafka::ERR__PARTITION_EOF)
+            spdlog::warn("projector: consume error: {}", message->errstr());
+        break;
     }
     return batch;
 }

@@ -17,7 +17,7 @@ struct ProjectorOptions {
     std::string topic;
     std::string group_id;  //!< one consumer group per projection (and per rebuild target schema)
     std::size_t max_batch = 2000;
-    std::chrono::milliseconds max_batch_wait{20};
+    std::chrono::milliseconds linger{0};  //!< extra wait for more records after the first
     kafka::Properties overrides;
 };
 
