@@ -82,6 +82,7 @@ struct Prefetch {
     std::set<UserKey> idempotency_keys;
     std::set<InboxKey> inbox_keys;
     std::set<UserKey> device_tokens;
+    std::set<std::string> device_ids;  //!< proposed by device.registered (another user's id is refused)
 };
 
 }  // namespace aimi::conversation

@@ -266,6 +266,7 @@ Prefetch plan_prefetch(std::span<const EventBatch> batches) {
                     using T = std::decay_t<decltype(e)>;
                     if constexpr (std::is_same_v<T, DeviceRegistered>) {
                         plan.device_tokens.emplace(batch.user_id, e.token);
+                        plan.device_ids.insert(e.device_id);
                     } else if constexpr (std::is_same_v<T, ChatCreated> || std::is_same_v<T, ChatArchived>) {
                         plan.chat_ids.insert(e.chat_id);
                     } else if constexpr (std::is_same_v<T, MessagePosted>) {

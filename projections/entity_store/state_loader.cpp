@@ -26,8 +26,11 @@ constexpr const char* kChatsByIds =
 constexpr const char* kSessionsByIdsOrOpenInChats = R"sql(FROM sessions
 WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
    OR (ended_at IS NULL AND chat_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))))sql";
-constexpr const char* kDevicesByTokens =
-    "FROM devices JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, t text) ON user_id = k.u AND token = k.t";
+// By (user, token) for re-registration, and by id so that an id already taken (by anyone) is
+// refused by the fold instead of overwriting that device.
+constexpr const char* kDevicesByTokensOrIds = R"sql(FROM devices
+WHERE (user_id, token) IN (SELECT k.u, k.t FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, t text))
+   OR id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)))sql";
 
 constexpr const char* kLoadTakenKeys = R"sql(
 SELECT b.user_id::text, b.idempotency_key, b.batch_id::text, b.request_hash, b.outcome, b.code, b.message,
@@ -104,7 +107,8 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
     if (!plan.device_tokens.empty()) {
         bj::array tokens;
         for (const auto& [user, token] : plan.device_tokens) tokens.push_back(bj::object{{"u", user}, {"t", token}});
-        for (const auto& row : tx.exec_params(select(rows::kDeviceColumns, kDevicesByTokens), bj::serialize(tokens))) {
+        for (const auto& row : tx.exec_params(select(rows::kDeviceColumns, kDevicesByTokensOrIds),
+                                              bj::serialize(tokens), ids_json(plan.device_ids))) {
             auto device = rows::device(row);
             state.device_by_token[{device.user_id, device.token}] = device.id;
             state.devices.emplace(device.id, std::move(device));

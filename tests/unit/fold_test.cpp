@@ -822,6 +822,7 @@ TEST(PlanPrefetch, CollectsEveryKeyTheFoldLooksUp) {
     EXPECT_EQ(plan.user_ids, (std::set<std::string>{kAnn, kBob}));
     EXPECT_EQ(plan.idempotency_keys, (std::set<UserKey>{{kAnn, "k-ann"}, {kBob, "k-bob"}}));
     EXPECT_EQ(plan.device_tokens, (std::set<UserKey>{{kAnn, "tok"}}));
+    EXPECT_EQ(plan.device_ids, (std::set<std::string>{device_id(1)}));
     EXPECT_EQ(plan.chat_ids, (std::set<std::string>{chat_id(1), chat_id(2), chat_id(3), chat_id(4)}));
     EXPECT_EQ(plan.session_ids, (std::set<std::string>{session_id(1), session_id(2), session_id(3)}));
     EXPECT_EQ(plan.inbox_keys, (std::set<InboxKey>{{kBob, "app", "c"}}));
