@@ -1,7 +1,10 @@
 #include "projections/batch_applier.hpp"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
+
+#include "projections/dead_letters.hpp"
 
 namespace aimi {
 
@@ -25,10 +28,12 @@ SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 
 // The payload leads with the schema: one database can hold a serving and a rebuilding copy.
 constexpr std::string_view kNotify = "SELECT pg_notify($1, current_schema() || ' ' || $2)";
 
-}  // namespace
-
-AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
-                                std::span<const LogRecord> records) {
+//! Runs `write` on the records not applied yet, in ONE transaction with their offsets: locks the
+//! offset rows of the partitions involved, drops records below the stored offsets, lets `write`
+//! handle the rest, advances the offsets, notifies listeners, commits.
+template <class Write>
+AppliedBatch apply_in_one_transaction(pqxx::connection_base& connection, const std::string& projection,
+                                      std::span<const LogRecord> records, Write&& write) {
     AppliedBatch result;
     pqxx::work tx(connection, "apply_batch");
 
@@ -36,7 +41,7 @@ AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& p
     for (const auto& record : records) {
         const TopicPartition tp{record.topic, record.partition};
         if (!stored.contains(tp))
-            stored[tp] = tx.exec_params1(std::string(kLockOffset), projection.name(), record.topic, record.partition)[0]
+            stored[tp] = tx.exec_params1(std::string(kLockOffset), projection, record.topic, record.partition)[0]
                              .as<std::int64_t>();
     }
 
@@ -54,17 +59,70 @@ AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& p
         fresh.push_back(record);
     }
 
-    if (!fresh.empty()) projection.apply(tx, fresh);
+    if (!fresh.empty()) write(tx, std::span<const LogRecord>(fresh));
     result.applied = fresh.size();
 
     for (const auto& [tp, next] : result.next_offsets) {
         if (next == stored[tp]) continue;
-        tx.exec_params0(std::string(kStoreOffset), projection.name(), tp.first, tp.second, next);
+        tx.exec_params0(std::string(kStoreOffset), projection, tp.first, tp.second, next);
         tx.exec_params(std::string(kNotify), std::string(kProgressChannel),
-                       fmt::format("{} {} {} {}", projection.name(), tp.first, tp.second, next));
+                       fmt::format("{} {} {} {}", projection, tp.first, tp.second, next));
     }
     tx.commit();
     return result;
+}
+
+AppliedBatch merge(AppliedBatch a, const AppliedBatch& b) {
+    a.applied += b.applied;
+    a.skipped += b.skipped;
+    a.dead_lettered += b.dead_lettered;
+    for (const auto& [tp, next] : b.next_offsets) {
+        auto& known = a.next_offsets[tp];
+        known = std::max(known, next);
+    }
+    return a;
+}
+
+}  // namespace
+
+bool is_poison_error(const pqxx::sql_error& error) {
+    const std::string& state = error.sqlstate();
+    // 22 data exception, 23 integrity constraint violation, 54 program limit exceeded.
+    return state.starts_with("22") || state.starts_with("23") || state.starts_with("54");
+}
+
+AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
+                                std::span<const LogRecord> records) {
+    return apply_in_one_transaction(
+        connection, projection.name(), records,
+        [&](pqxx::dbtransaction& tx, std::span<const LogRecord> fresh) { projection.apply(tx, fresh); });
+}
+
+AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projection& projection,
+                                    std::span<const LogRecord> records) {
+    try {
+        return apply_exactly_once(connection, projection, records);
+    } catch (const pqxx::sql_error& e) {
+        if (!is_poison_error(e)) throw;
+        if (records.size() == 1) {
+            const std::string error =
+                fmt::format("the read model refused the record (SQLSTATE {}): {}", e.sqlstate(), e.what());
+            auto result = apply_in_one_transaction(connection, projection.name(), records,
+                                                   [&](pqxx::dbtransaction& tx, std::span<const LogRecord> fresh) {
+                                                       for (const auto& record : fresh)
+                                                           record_dead_letter(tx, projection.name(), record, error);
+                                                   });
+            result.dead_lettered = result.applied;
+            result.applied = 0;
+            return result;
+        }
+        spdlog::warn("projection {}: batch of {} refused (SQLSTATE {}); splitting it to isolate the record",
+                     projection.name(), records.size(), e.sqlstate());
+        // In order: applying the later half first would store offsets past the earlier one.
+        const auto half = records.size() / 2;
+        auto result = apply_isolating_poison(connection, projection, records.first(half));
+        return merge(std::move(result), apply_isolating_poison(connection, projection, records.subspan(half)));
+    }
 }
 
 std::map<TopicPartition, std::int64_t> load_offsets(pqxx::connection_base& connection, const std::string& projection,

@@ -12,7 +12,8 @@
 
 namespace pqxx {
 class connection_base;
-}
+class sql_error;
+}  // namespace pqxx
 
 namespace aimi {
 
@@ -23,8 +24,9 @@ inline constexpr std::string_view kProgressChannel = "aimi_projection_progress";
 using TopicPartition = std::pair<std::string, std::int32_t>;
 
 struct AppliedBatch {
-    std::size_t applied = 0;  //!< records handed to the projection
-    std::size_t skipped = 0;  //!< records at offsets already applied (redelivery, or a zombie consumer)
+    std::size_t applied = 0;        //!< records handed to the projection
+    std::size_t skipped = 0;        //!< records at offsets already applied (redelivery, or a zombie consumer)
+    std::size_t dead_lettered = 0;  //!< records the read model refused, kept in dead_letters instead
     std::map<TopicPartition, std::int64_t> next_offsets;  //!< stored positions after the commit
 };
 
@@ -34,6 +36,17 @@ struct AppliedBatch {
 //! Records of one partition must be in offset order. @throws on database errors (nothing applied).
 AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
                                 std::span<const LogRecord> records);
+
+//! True for errors caused by what the records hold (SQLSTATE class 22 data exception, 23 integrity
+//! constraint violation, 54 program limit exceeded): retrying the same records cannot succeed.
+bool is_poison_error(const pqxx::sql_error& error);
+
+//! apply_exactly_once, except that when the database refuses the batch for what it holds
+//! (is_poison_error), the batch is split in halves until the refused record stands alone; that
+//! record goes to dead_letters, with its offset, and every other record is applied. One bad
+//! record never stalls its partition. Other errors propagate (the caller retries the batch).
+AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projection& projection,
+                                    std::span<const LogRecord> records);
 
 //! Stored next offsets of a projection for the given partitions (0 where none is stored yet).
 std::map<TopicPartition, std::int64_t> load_offsets(pqxx::connection_base& connection, const std::string& projection,

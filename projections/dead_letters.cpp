@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "domain/text.hpp"
+
 namespace aimi {
 
 namespace {
@@ -16,9 +18,11 @@ void record_dead_letter(pqxx::dbtransaction& tx, const std::string& projection, 
                         const std::string& error) {
     spdlog::error("projection {}: dead-lettering {}[{}]@{}: {}", projection, record.topic, record.partition,
                   record.offset, error);
+    // The key and the error may carry any bytes (a foreign producer's key, a quoted payload);
+    // storing them must not fail, or the poison record would stall its partition after all.
     const pqxx::binarystring payload(record.value);
     tx.exec_params(std::string(kInsertDeadLetter), projection, record.topic, record.partition, record.offset,
-                   record.key, payload, error);
+                   storable_text_or_hex(record.key), payload, storable_text_or_hex(error));
 }
 
 }  // namespace aimi

@@ -166,7 +166,7 @@ std::string encode(const EventBatch& batch) {
 Result<EventBatch> decode(std::string_view json) {
     simdjson::dom::parser parser;  // own parser: schema checks below must not clobber this document
     auto parsed = json::parse(parser, json);
-    if (!parsed) return malformed(parsed.problem().message);
+    if (!parsed) return malformed(parsed.problem().message, parsed.problem().field);
     const element doc = parsed.value();
     if (auto p = schema::validate(schema::get("events/envelope.v1.json"), doc))
         return malformed(p->code + ": " + p->message, p->field);

@@ -3,15 +3,70 @@
 #include <simdjson.h>
 
 #include "domain/json/convert.hpp"
+#include "domain/json/pointer.hpp"
 
 namespace aimi::json {
 
+namespace {
+
+using simdjson::dom::element;
+
+constexpr std::string_view kNul{"\0", 1};
+
+//! JSON pointer of the first string or key holding U+0000, if any.
+std::optional<std::string> find_nul(const element& value, const std::string& pointer) {
+    switch (value.type()) {
+        case simdjson::dom::element_type::STRING:
+            if (value.get_string().value_unsafe().find(kNul) != std::string_view::npos)
+                return pointer.empty() ? "/" : pointer;
+            return std::nullopt;
+        case simdjson::dom::element_type::ARRAY: {
+            std::size_t index = 0;
+            const simdjson::dom::array array = value.get_array().value_unsafe();
+            for (auto item : array)
+                if (auto found = find_nul(item, pointer + "/" + std::to_string(index++))) return found;
+            return std::nullopt;
+        }
+        case simdjson::dom::element_type::OBJECT: {
+            const simdjson::dom::object object = value.get_object().value_unsafe();
+            for (auto [key, member] : object) {
+                if (key.find(kNul) != std::string_view::npos) {
+                    // Spelled as the JSON escape, so the pointer itself stays printable text.
+                    std::string printable;
+                    for (char c : key) {
+                        if (c == '\0')
+                            printable += "\\u0000";
+                        else
+                            printable += c;
+                    }
+                    return pointer_append(pointer, printable);
+                }
+                if (auto found = find_nul(member, pointer_append(pointer, key))) return found;
+            }
+            return std::nullopt;
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+}  // namespace
+
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
-    simdjson::dom::element element;
+    element element;
     const auto error = parser.parse(text.data(), text.size(), true).get(element);
     if (error) {
         return Problem::invalid("malformed_json",
                                 std::string("request body is not valid JSON: ") + simdjson::error_message(error));
+    }
+    // PostgreSQL's text and jsonb cannot hold U+0000: a record carrying one would fail in every
+    // projection, forever. JSON can spell it only as the escape \u0000 (simdjson refuses raw
+    // control characters), so the walk runs only when the text contains that sequence.
+    if (text.find("\\u0000") != std::string_view::npos) {
+        if (auto pointer = find_nul(element, "")) {
+            return Problem::invalid("invalid_value", "must not contain the NUL character (U+0000)",
+                                    std::move(*pointer));
+        }
     }
     return element;
 }

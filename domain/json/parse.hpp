@@ -14,7 +14,9 @@ class parser;
 namespace aimi::json {
 
 //! Parses `text` with a per-thread simdjson parser. The element stays valid until the next
-//! parse on the same thread. Malformed input yields Problem{invalid_input, "malformed_json"}.
+//! parse on the same thread. Malformed input yields Problem{invalid_input, "malformed_json"}; a
+//! string or key holding U+0000 (which no read model can store) yields "invalid_value" with the
+//! JSON pointer of the offending value.
 Result<simdjson::dom::element> parse(std::string_view text);
 
 //! Same, with a caller-owned parser (for documents that must outlive another parse).

@@ -8,6 +8,7 @@
 #include <simdjson.h>
 
 #include "domain/embedded_file.hpp"
+#include "domain/json/pointer.hpp"
 #include "domain/schema/formats.hpp"
 
 namespace aimi_schemas {
@@ -132,20 +133,6 @@ std::string describe_types(const Node& node) {
     return out;
 }
 
-// JSON pointer escaping (RFC 6901) so field names with '/' or '~' stay unambiguous.
-std::string pointer_append(const std::string& base, std::string_view key) {
-    std::string out = base + "/";
-    for (char c : key) {
-        if (c == '~')
-            out += "~0";
-        else if (c == '/')
-            out += "~1";
-        else
-            out += c;
-    }
-    return out;
-}
-
 std::optional<Problem> check(const Node& node, const element& value, const std::string& pointer) {
     const std::string field = pointer.empty() ? "/" : pointer;
     const auto actual = type_name(value);
@@ -200,16 +187,17 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
         for (const auto& name : node.required) {
             element ignored;
             if (object.at_key(name).get(ignored))
-                return Problem::invalid("missing_field", "is required", pointer_append(pointer, name));
+                return Problem::invalid("missing_field", "is required", json::pointer_append(pointer, name));
         }
         for (auto [key, member] : object) {
             const auto it = node.properties.find(key);
             if (it == node.properties.end()) {
                 if (!node.additional_properties)
-                    return Problem::invalid("unknown_field", "is not a known field", pointer_append(pointer, key));
+                    return Problem::invalid("unknown_field", "is not a known field",
+                                            json::pointer_append(pointer, key));
                 continue;
             }
-            if (auto p = check(*it->second, member, pointer_append(pointer, key))) return p;
+            if (auto p = check(*it->second, member, json::pointer_append(pointer, key))) return p;
         }
     }
     return std::nullopt;

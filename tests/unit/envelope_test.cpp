@@ -402,6 +402,23 @@ TEST(EnvelopeDecode, RejectsEventDataViolatingItsSchemaWithFieldInsideData) {
     }
 }
 
+TEST(EnvelopeDecode, RejectsNulCharactersAnywhereSoTheyNeverReachPostgres) {
+    // Boost.JSON writes U+0000 as the escape \u0000; PostgreSQL text and jsonb cannot store it.
+    const std::string nul("a\0b", 3);
+    {
+        SCOPED_TRACE("in content");
+        auto doc = valid_doc();
+        doc["events"].as_array()[1].as_object()["data"].as_object()["content"] = bj::string(nul);
+        expect_malformed(bj::serialize(doc), "/events/1/data/content", "U+0000");
+    }
+    {
+        SCOPED_TRACE("as a metadata key");
+        auto doc = valid_doc();
+        doc["events"].as_array()[1].as_object()["data"].as_object()["metadata"] = bj::object{{nul, 1}};
+        expect_malformed(bj::serialize(doc), R"(/events/1/data/metadata/a\u0000b)", "U+0000");
+    }
+}
+
 TEST(EnvelopeDecode, RejectsUnknownFieldsAtEveryLevel) {
     {
         auto doc = valid_doc();

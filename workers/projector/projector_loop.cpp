@@ -46,7 +46,8 @@ class Database {
 //! committed offsets are informational only); on revocation, drops the assignment.
 class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
   public:
-    SeekFromStoredOffsets(Database& db, std::string projection) : db_(db), projection_(std::move(projection)) {}
+    SeekFromStoredOffsets(Database& db, std::string projection, const std::atomic<bool>& stop)
+        : db_(db), projection_(std::move(projection)), stop_(stop) {}
 
     void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
                       std::vector<RdKafka::TopicPartition*>& partitions) override {
@@ -64,6 +65,8 @@ class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
                 break;
             } catch (const std::exception& e) {
                 db_.reset();
+                // Stopping: leave the partitions unassigned; consuming from an unknown offset is never right.
+                if (stop_) return;
                 spdlog::warn("projector {}: cannot load stored offsets ({}); retrying", projection_, e.what());
                 std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 5), 5000)));
             }
@@ -77,6 +80,7 @@ class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
   private:
     Database& db_;
     std::string projection_;
+    const std::atomic<bool>& stop_;
 };
 
 LogRecord to_record(const RdKafka::Message& m) {
@@ -115,7 +119,7 @@ std::vector<LogRecord> next_batch(RdKafka::KafkaConsumer& consumer, const Projec
 
 void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop) {
     Database db(options.pg_url, options.pg_schema, stop);
-    SeekFromStoredOffsets rebalance(db, projection.name());
+    SeekFromStoredOffsets rebalance(db, projection.name(), stop);
 
     kafka::Properties properties{
         {"bootstrap.servers", options.bootstrap}, {"group.id", options.group_id},    {"enable.auto.commit", "false"},
@@ -140,10 +144,10 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
         auto backoff = std::chrono::milliseconds(100);
         for (;;) {
             try {
-                const auto applied = apply_exactly_once(db.get(), projection, batch);
+                const auto applied = apply_isolating_poison(db.get(), projection, batch);
                 total += applied.applied;
-                spdlog::debug("projector {}: applied {} skipped {} (total {})", projection.name(), applied.applied,
-                              applied.skipped, total);
+                spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
+                              applied.applied, applied.skipped, applied.dead_lettered, total);
                 std::vector<RdKafka::TopicPartition*> offsets;
                 for (const auto& [tp, next] : applied.next_offsets)
                     offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));

@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace aimi {
+
+//! True if `text` fits a PostgreSQL text column: valid UTF-8 and no U+0000.
+bool is_storable_text(std::string_view text);
+
+//! `text` itself if it is storable, else "hex:" followed by its bytes in lower-case hex, so bytes
+//! from outside (a Kafka key, say) can always be kept in a text column and told apart.
+std::string storable_text_or_hex(std::string_view text);
+
+}  // namespace aimi
