@@ -6,6 +6,7 @@
 #include "gateway/dispatcher.hpp"
 #include "gateway/http/http_server.hpp"
 #include "gateway/progress_watcher.hpp"
+#include "gateway/time_zones.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
@@ -20,6 +21,7 @@ int main() {
         if (settings.jwt_secret.size() < 16)
             throw std::invalid_argument("AIMI_JWT_SECRET must be set (at least 16 characters)");
         if (aimi::env_or("AIMI_LOG_REQUESTS", "1") == "0") spdlog::set_level(spdlog::level::warn);
+        aimi::gateway::load_time_zones();
 
         aimi::http::ServerOptions options;
         options.address = aimi::env_or("AIMI_HTTP_ADDRESS", "127.0.0.1");

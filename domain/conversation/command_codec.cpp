@@ -17,6 +17,8 @@ Result<element> parse_checked(std::string_view body, std::string_view schema_nam
         return Problem::invalid("malformed_json", "request body is empty; a JSON object is required");
     auto parsed = json::parse(body);
     if (!parsed) return parsed.problem();
+    if (auto twice = json::find_duplicate_key(parsed.value()))
+        return Problem::invalid("duplicate_field", "appears more than once in its object", std::move(*twice));
     if (auto p = schema::validate(schema::get(schema_name), parsed.value())) return *p;
     return parsed.value();
 }

@@ -1,5 +1,8 @@
 #include "domain/json/parse.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <simdjson.h>
 
 #include "domain/json/convert.hpp"
@@ -50,7 +53,33 @@ std::optional<std::string> find_nul(const element& value, const std::string& poi
     }
 }
 
+std::optional<std::string> find_duplicate_key(const element& value, const std::string& pointer) {
+    if (value.is_array()) {
+        std::size_t index = 0;
+        const simdjson::dom::array array = value.get_array().value_unsafe();
+        for (auto item : array)
+            if (auto found = find_duplicate_key(item, pointer + "/" + std::to_string(index++))) return found;
+        return std::nullopt;
+    }
+    if (!value.is_object()) return std::nullopt;
+    const simdjson::dom::object object = value.get_object().value_unsafe();
+    std::vector<std::string_view> keys;
+    keys.reserve(object.size());
+    for (auto [key, member] : object) {
+        keys.push_back(key);
+        if (auto found = find_duplicate_key(member, pointer_append(pointer, key))) return found;
+    }
+    std::sort(keys.begin(), keys.end());
+    if (const auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end())
+        return pointer_append(pointer, *twice);
+    return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::string> find_duplicate_key(const element& value) {
+    return find_duplicate_key(value, "");
+}
 
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
     element element;

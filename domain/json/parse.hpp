@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/json/value.hpp>
@@ -21,6 +23,11 @@ Result<simdjson::dom::element> parse(std::string_view text);
 
 //! Same, with a caller-owned parser (for documents that must outlive another parse).
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text);
+
+//! JSON pointer of the first member whose name its object already holds, if any. JSON leaves
+//! duplicate names to the reader (simdjson sees the first, others the last); a command body
+//! with one is ambiguous and refused.
+std::optional<std::string> find_duplicate_key(const simdjson::dom::element& value);
 
 //! Parses with simdjson and copies into a Boost.JSON value (for stored jsonb columns).
 Result<boost::json::value> parse_value(std::string_view text);

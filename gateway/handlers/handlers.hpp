@@ -2,7 +2,7 @@
 
 #include "gateway/gateway_context.hpp"
 
-// One endpoint per file; routes are declared in gateway/routes.cpp.
+// One endpoint per file; routes are declared in gateway/dispatcher.cpp (make_routes).
 namespace aimi::gateway::handlers {
 
 http::Response health(const Call& call);

@@ -12,7 +12,7 @@ packages=(
   librdkafka-dev libpqxx-dev libsimdjson-dev
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libssl-dev uuid-dev
+  libssl-dev uuid-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-contrib
   openjdk-17-jre-headless maven
   wrk clang-format python3 procps iproute2

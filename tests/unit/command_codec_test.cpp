@@ -299,6 +299,9 @@ TEST(DecodePostMessage, RejectsBadBodies) {
         {"metadata array", R"({"content":"x","metadata":[]})", "invalid_type", "/metadata"},
         {"unknown field", R"({"content":"x","text":"y"})", "unknown_field", "/text"},
         {"chat_id is not a body field", R"({"content":"x","chat_id":"c"})", "unknown_field", "/chat_id"},
+        {"content twice", R"({"content":"x","content":"y"})", "duplicate_field", "/content"},
+        {"metadata key twice", R"({"content":"x","metadata":{"k":1,"k":2}})", "duplicate_field", "/metadata/k"},
+        {"nul in content", R"({"content":"x\u0000"})", "invalid_value", "/content"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);

@@ -57,3 +57,26 @@ TEST(JsonParse, OtherEscapedControlCharactersAreAccepted) {
 }
 
 }  // namespace
+
+namespace {
+
+std::optional<std::string> duplicate_in(const char* text) {
+    const auto parsed = aimi::json::parse(text);
+    EXPECT_TRUE(parsed.ok()) << text;
+    return aimi::json::find_duplicate_key(parsed.value());
+}
+
+TEST(JsonDuplicateKeys, FoundAtAnyDepthWithThePointerOfTheRepeatedName) {
+    EXPECT_EQ(duplicate_in(R"({"content":"a","role":"user","content":"b"})"), "/content");
+    EXPECT_EQ(duplicate_in(R"({"metadata":{"x":1,"y":{"z":1,"z":2}}})"), "/metadata/y/z");
+    EXPECT_EQ(duplicate_in(R"({"list":[{"a":1},{"b":1,"b":1}]})"), "/list/1/b");
+    EXPECT_EQ(duplicate_in(R"({"a/b":1,"a/b":2})"), "/a~1b");
+}
+
+TEST(JsonDuplicateKeys, DistinctNamesAndScalarsHaveNone) {
+    EXPECT_EQ(duplicate_in(R"({"a":{"a":{"a":1}},"b":[{"a":1},{"a":2}]})"), std::nullopt);
+    EXPECT_EQ(duplicate_in(R"([1,"x",null])"), std::nullopt);
+    EXPECT_EQ(duplicate_in(R"({})"), std::nullopt);
+}
+
+}  // namespace
