@@ -106,11 +106,12 @@ http::Response Dispatcher::operator()(http::Request& request) {
     return response;
 }
 
-http::Response refusal_response(int status, const std::string& code, const std::string& message) {
+http::Response refusal_response(int status, const std::string& code, const std::string& message,
+                                const std::string& request_id) {
     const ProblemKind kind = status == 413   ? ProblemKind::payload_too_large
                              : status == 500 ? ProblemKind::internal
                                              : ProblemKind::invalid_input;
-    return error_response({kind, code, message, status == 413 ? "body" : ""}, "");
+    return error_response({kind, code, message, status == 413 ? "body" : ""}, request_id);
 }
 
 }  // namespace aimi::gateway

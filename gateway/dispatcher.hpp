@@ -26,7 +26,8 @@ class Dispatcher {
     Router<Route> routes_;
 };
 
-//! Response for requests refused by the transport (oversize body, unparsable HTTP).
-http::Response refusal_response(int status, const std::string& code, const std::string& message);
+//! Response for requests refused by the transport (oversize body, unparsable HTTP, a handler that threw).
+http::Response refusal_response(int status, const std::string& code, const std::string& message,
+                                const std::string& request_id);
 
 }  // namespace aimi::gateway

@@ -32,6 +32,13 @@ int main() {
         aimi::pg::ConnectionPool pool(settings.pg_url, settings.pg_schema, options.handler_threads);
         aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
                                         aimi::kafka::properties_from_env());
+        // Learn the topic's partitions now: otherwise the first command waits about a second for
+        // librdkafka to fetch them.
+        try {
+            log.partition_count(settings.events_topic, std::chrono::seconds(5));
+        } catch (const std::exception& e) {
+            spdlog::warn("kafka not reachable at start ({}); commands answer 503 until it is", e.what());
+        }
         aimi::gateway::ProgressWatcher watcher(settings.pg_url, settings.pg_schema,
                                                aimi::entity_store::EntityStoreProjection::kName, settings.events_topic);
         aimi::gateway::GatewayContext context{settings, pool, log, watcher};

@@ -76,6 +76,25 @@ class Session : public std::enable_shared_from_this<Session> {
         parser_->body_limit(shared_->options.body_limit);
         parser_->header_limit(16 * 1024);
         stream_.expires_after(std::chrono::seconds(60));
+        bhttp::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    //! A client that sent "Expect: 100-continue" waits for the go-ahead before sending its body
+    //! (curl, for one, gives up waiting only after a second).
+    void on_header(beast::error_code ec) {
+        if (ec) return on_read(ec);
+        if (!beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) return read_body();
+        auto go_ahead = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+        bhttp::async_write(stream_, *go_ahead,
+                           [self = shared_from_this(), go_ahead](beast::error_code ec, std::size_t) {
+                               if (ec) return self->close();
+                               self->read_body();
+                           });
+    }
+
+    void read_body() {
         bhttp::async_read(stream_, buffer_, *parser_,
                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
@@ -99,7 +118,7 @@ class Session : public std::enable_shared_from_this<Session> {
                 response = self->shared_->handler(request);
             } catch (const std::exception& e) {
                 spdlog::error("request {}: unhandled: {}", request.request_id, e.what());
-                response = self->shared_->refusal(500, "internal", "internal error");
+                response = self->shared_->refusal(500, "internal", "internal error", request.request_id);
             }
             response.headers.emplace_back("X-Request-Id", request.request_id);
             asio::post(self->stream_.get_executor(),
@@ -110,7 +129,12 @@ class Session : public std::enable_shared_from_this<Session> {
     void refuse(int status, const std::string& code, const std::string& message) {
         keep_alive_ = false;
         ++shared_->in_flight;
-        write(shared_->refusal(status, code, message));
+        std::string request_id;
+        if (parser_->is_header_done()) request_id = std::string(parser_->get()["X-Request-Id"]);
+        if (!sane_request_id(request_id)) request_id = new_uuid();
+        auto response = shared_->refusal(status, code, message, request_id);
+        response.headers.emplace_back("X-Request-Id", request_id);
+        write(std::move(response));
     }
 
     void write(Response response) {

@@ -20,9 +20,10 @@ struct ServerOptions {
 };
 
 using Handler = std::function<Response(Request&)>;
-//! Builds the response for a request the server refuses before any handler runs (oversize body,
-//! unparsable HTTP): status, stable code, message.
-using RefusalRenderer = std::function<Response(int status, const std::string& code, const std::string& message)>;
+//! Builds the response for a request the server refuses itself (oversize body, unparsable HTTP, a
+//! handler that threw): status, stable code, message, request id.
+using RefusalRenderer = std::function<Response(int status, const std::string& code, const std::string& message,
+                                               const std::string& request_id)>;
 
 //! HTTP/1.1 server on Boost.Beast. Reads and writes on `io_threads`; hands each parsed request
 //! to `handler` on a separate blocking pool, so slow handlers never stall the sockets.

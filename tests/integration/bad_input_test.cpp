@@ -279,6 +279,9 @@ TEST_F(BadInput, EveryRejectionIsAClearJsonErrorAndChangesNothing) {
         const auto body = r.json();
         ASSERT_TRUE(body.is_object()) << r.body;
         EXPECT_FALSE(body.at("error").at("message").as_string().empty());
+        EXPECT_FALSE(body.at("error").at("request_id").as_string().empty()) << r.body;
+        EXPECT_EQ(r.headers.count("x-request-id") ? r.headers.at("x-request-id") : "",
+                  body.at("error").at("request_id").as_string());
     }
     EXPECT_EQ(env_.records_in_topic(), records_before) << "a rejected request must not append events";
     EXPECT_EQ(env_.scalar("SELECT count(*) FROM batch_outcomes"), outcomes_before);

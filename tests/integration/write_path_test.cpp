@@ -263,6 +263,21 @@ TEST_F(WritePath, UsersSeeOnlyTheirOwnDataAndAdminsSeeAll) {
     EXPECT_EQ(http().get("/v1/chats?user_id=" + user_, admin_token).json().at("items").as_array().size(), 1u);
 }
 
+TEST_F(WritePath, ClientExpectingContinueIsToldToSendItsBodyAndAnOversizeOneIsRefusedBeforeSending) {
+    create_user();
+    const auto chat = create_chat();
+    auto posted = post_message(chat, "with a go-ahead", {{"Expect", "100-continue"}});
+    EXPECT_EQ(posted.interim_status, 100);
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    EXPECT_EQ(posted.json().at("content").as_string(), "with a go-ahead");
+
+    auto oversize = post_message(chat, std::string(70'000, 'x'), {{"Expect", "100-continue"}});
+    EXPECT_EQ(oversize.interim_status, 0) << "the body is refused unseen";
+    EXPECT_EQ(oversize.status, 413);
+    EXPECT_EQ(oversize.error_code(), "body_too_large");
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM messages"), 1);
+}
+
 TEST_F(WritePath, HealthAndReadinessNeedNoToken) {
     EXPECT_EQ(http().request("GET", "/health").status, 200);
     ASSERT_TRUE(eventually([&] { return http().request("GET", "/ready").status == 200; }));

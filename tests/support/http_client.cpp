@@ -50,27 +50,50 @@ HttpResult HttpClient::request(const std::string& method, const std::string& tar
     if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
         throw std::runtime_error(fmt::format("cannot connect to 127.0.0.1:{}", port_));
 
-    std::string out = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, target);
-    for (const auto& [name, value] : headers) out += fmt::format("{}: {}\r\n", name, value);
-    if (!body.empty() || method == "POST" || method == "PATCH")
-        out += fmt::format("Content-Length: {}\r\n", body.size());
-    out += "\r\n" + body;
-    for (std::size_t sent = 0; sent < out.size();) {
-        const auto n = ::send(fd, out.data() + sent, out.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) break;  // the server may refuse early (e.g. 413) and close; read what it said
-        sent += static_cast<std::size_t>(n);
+    std::string head = fmt::format("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n", method, target);
+    bool expect_continue = false;
+    for (const auto& [name, value] : headers) {
+        head += fmt::format("{}: {}\r\n", name, value);
+        std::string lower = name;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        expect_continue = expect_continue || (lower == "expect" && value == "100-continue");
     }
+    if (!body.empty() || method == "POST" || method == "PATCH")
+        head += fmt::format("Content-Length: {}\r\n", body.size());
+    head += "\r\n";
 
+    const auto send_all = [fd](const std::string& data) {
+        for (std::size_t sent = 0; sent < data.size();) {
+            const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;  // the server may refuse early (e.g. 413) and close; read what it said
+            sent += static_cast<std::size_t>(n);
+        }
+    };
     std::string in;
     char buffer[16384];
-    for (;;) {
-        const auto n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n <= 0) break;
-        in.append(buffer, static_cast<std::size_t>(n));
+    const auto receive = [&](bool until_header_end) {
+        while (!until_header_end || in.find("\r\n\r\n") == std::string::npos) {
+            const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0) break;
+            in.append(buffer, static_cast<std::size_t>(n));
+        }
+    };
+
+    HttpResult result;
+    if (expect_continue) {
+        send_all(head);
+        receive(true);
+        if (in.starts_with("HTTP/1.1 100")) {
+            result.interim_status = 100;
+            in.erase(0, in.find("\r\n\r\n") + 4);
+            send_all(body);
+        }
+    } else {
+        send_all(head + body);
     }
+    receive(false);
     const auto header_end = in.find("\r\n\r\n");
     if (header_end == std::string::npos) throw std::runtime_error("no HTTP response from the server");
-    HttpResult result;
     result.status = std::stoi(in.substr(9, 3));
     std::size_t line_start = in.find("\r\n") + 2;
     while (line_start < header_end) {

@@ -10,6 +10,7 @@ namespace aimi::testing {
 
 struct HttpResult {
     int status = 0;
+    int interim_status = 0;                      //!< 100 when the server said "Continue" first
     std::map<std::string, std::string> headers;  //!< lower-case names
     std::string body;
 
@@ -26,6 +27,8 @@ class HttpClient {
   public:
     explicit HttpClient(std::uint16_t port) : port_(port) {}
 
+    //! With header "Expect: 100-continue", sends the body only after the server's interim
+    //! response (or not at all if the server answers finally first), as clients that use it do.
     HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
                        const std::map<std::string, std::string>& headers = {}) const;
 
