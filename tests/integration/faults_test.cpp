@@ -201,6 +201,55 @@ TEST(Faults, ProjectorKilledMidBatchAppliesEveryEventExactlyOnce) {
     EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes"), kMessages + 2);
 }
 
+TEST(Faults, ProjectorsJoiningAndDyingMidStreamApplyEveryEventExactlyOnce) {
+    constexpr int kUsers = 24, kMessagesPerUser = 250;
+    TestEnv env(6);
+    std::vector<std::pair<std::string, std::string>> chats;  // (user, chat)
+    std::vector<events::EventBatch> setup, messages;
+    for (int u = 0; u < kUsers; ++u) {
+        const auto user = random_id(), chat = random_id();
+        chats.emplace_back(user, chat);
+        setup.push_back(register_user(user));
+        setup.push_back(create_chat(user, chat));
+    }
+    for (int i = 0; i < kMessagesPerUser; ++i)
+        for (const auto& [user, chat] : chats)
+            messages.push_back(post_message(user, chat, fmt::format("{} m{}", chat, i)));
+    append_all(env, setup, 1);  // in order: a user's registration before its chat
+    append_all(env, messages);
+    const std::int64_t total = kUsers * kMessagesPerUser;
+
+    // Small batches keep every member busy long enough for the group to rebalance under it; the
+    // short session lets a killed member's partitions move on quickly.
+    const std::map<std::string, std::string> settings{{"AIMI_PROJECTOR_MAX_BATCH", "40"},
+                                                      {"AIMI_KAFKA_PROP_session__timeout__ms", "6000"}};
+    const auto applied = [&] { return env.scalar("SELECT count(*) FROM messages"); };
+    const auto was_assigned = [](const ChildProcess& projector) {
+        return projector.log_tail(1 << 20).find("assigned") != std::string::npos;
+    };
+    auto first = env.start_projector(settings);
+    ASSERT_TRUE(eventually([&] { return applied() > 0; }, std::chrono::seconds(60))) << first->log_tail();
+    // A second member joins: the busy first one gives up partitions, each side seeks to the stored offsets.
+    auto second = env.start_projector(settings);
+    ASSERT_TRUE(eventually([&] { return was_assigned(*second); }, std::chrono::seconds(60))) << second->log_tail();
+    EXPECT_NE(first->log_tail(1 << 20).find("partitions revoked"), std::string::npos) << first->log_tail();
+    // The first dies mid-batch; its partitions move on, and a third member joins meanwhile.
+    first->stop(SIGKILL);
+    EXPECT_LT(applied(), total) << "the kill must land before the end";
+    auto third = env.start_projector(settings);
+    ASSERT_TRUE(eventually([&] { return applied() == total; }, std::chrono::seconds(180)))
+        << second->log_tail() << third->log_tail();
+
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes"), total + 2 * kUsers);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome <> 'applied'"), 0);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM (SELECT chat_id FROM messages GROUP BY chat_id "
+                         "HAVING count(*) <> max(seq) OR count(DISTINCT seq) <> count(*)) gaps"),
+              0)
+        << "every chat's seq must run 1..N without gaps or repeats";
+    expect_exactly_once(env, chats.front().second, kMessagesPerUser);
+    EXPECT_EQ(env.scalar("SELECT sum(next_offset) FROM projection_offsets"), env.records_in_topic());
+}
+
 TEST(Faults, TwoGatewaysRacingOnOneUserLoseNoUpdateAndLeaveNoSeqGap) {
     constexpr int kPostsPerThread = 25, kPostThreads = 4, kPatchesPerThread = 10, kPatchThreads = 2;
     TestEnv env;
