@@ -75,11 +75,13 @@ std::optional<Chat> find_chat(pqxx::dbtransaction& tx, const std::string& chat_i
 }
 
 std::vector<Chat> list_chats(pqxx::dbtransaction& tx, const std::string& user_id, bool include_archived,
-                             std::optional<std::string> before_created, int limit) {
+                             const std::optional<ChatCursor>& before, int limit) {
     return all<Chat>(tx.exec_params(rows::select(kChatColumns, R"sql(FROM chats
-WHERE user_id = $1::uuid AND ($2 OR NOT archived) AND ($3 = '' OR created_at < $3::timestamptz)
-ORDER BY created_at DESC, id DESC LIMIT $4)sql"),
-                                    user_id, include_archived, before_created.value_or(""), limit),
+WHERE user_id = $1::uuid AND ($2 OR NOT archived)
+  AND ($3 = '' OR (created_at, id) < ($3::timestamptz, $4::uuid))
+ORDER BY created_at DESC, id DESC LIMIT $5)sql"),
+                                    user_id, include_archived, before ? before->created_at : "",
+                                    before ? before->id : "00000000-0000-0000-0000-000000000000", limit),
                      rows::chat);
 }
 

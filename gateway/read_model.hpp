@@ -40,8 +40,14 @@ std::optional<User> find_user(pqxx::dbtransaction& tx, const std::string& user_i
 std::optional<Device> find_device(pqxx::dbtransaction& tx, const std::string& device_id);
 std::vector<Device> list_devices(pqxx::dbtransaction& tx, const std::string& user_id);
 std::optional<Chat> find_chat(pqxx::dbtransaction& tx, const std::string& chat_id);
+//! Where a page of chats ends: the last chat's creation time and id (ids break ties).
+struct ChatCursor {
+    std::string created_at;  //!< RFC 3339
+    std::string id;
+};
+//! The user's chats newest first, strictly after `before` in that order.
 std::vector<Chat> list_chats(pqxx::dbtransaction& tx, const std::string& user_id, bool include_archived,
-                             std::optional<std::string> before_created, int limit);
+                             const std::optional<ChatCursor>& before, int limit);
 std::optional<Session> open_session(pqxx::dbtransaction& tx, const std::string& chat_id);
 std::optional<Session> find_session(pqxx::dbtransaction& tx, const std::string& session_id);
 std::vector<Session> list_sessions(pqxx::dbtransaction& tx, const std::string& chat_id, int limit);

@@ -11,7 +11,23 @@
 
 namespace aimi::gateway::handlers {
 
-//! GET /v1/chats?limit=50&include_archived=false&before=<created_at cursor>[&user_id= (admins)]
+namespace {
+
+// A cursor is "<created_at>_<id>": the creation time orders the pages, the id breaks ties
+// between chats created in the same microsecond.
+constexpr char kCursorSeparator = '_';
+
+std::optional<read_model::ChatCursor> parse_cursor(std::string_view text) {
+    const auto separator = text.rfind(kCursorSeparator);
+    if (separator == std::string_view::npos) return std::nullopt;
+    const auto created_at = text.substr(0, separator), id = text.substr(separator + 1);
+    if (!parse_timestamp(created_at) || !is_uuid(id)) return std::nullopt;
+    return read_model::ChatCursor{std::string(created_at), normalize_uuid(id)};
+}
+
+}  // namespace
+
+//! GET /v1/chats?limit=50&include_archived=false&before=<cursor>[&user_id= (admins)]
 //! Newest first; next_cursor feeds `before` for the next page.
 http::Response list_chats(const Call& call) {
     const auto& query = call.request.query;
@@ -31,11 +47,11 @@ http::Response list_chats(const Call& call) {
                 call, Problem::invalid("invalid_query", "include_archived must be true or false", "include_archived"));
         include_archived = it->second == "true";
     }
-    std::optional<std::string> before;
+    std::optional<read_model::ChatCursor> before;
     if (const auto it = query.find("before"); it != query.end()) {
-        if (!parse_timestamp(it->second))
+        before = parse_cursor(it->second);
+        if (!before)
             return fail(call, Problem::invalid("invalid_query", "before must be a cursor from next_cursor", "before"));
-        before = it->second;
     }
     if (auto p = await_consistency(call)) return fail(call, *p);
 
@@ -45,7 +61,8 @@ http::Response list_chats(const Call& call) {
     boost::json::array items;
     for (const auto& chat : chats) items.push_back(to_json(chat));
     boost::json::value next = nullptr;
-    if (static_cast<std::int64_t>(chats.size()) == limit.value()) next = format_timestamp(chats.back().created_at);
+    if (static_cast<std::int64_t>(chats.size()) == limit.value())
+        next = format_timestamp(chats.back().created_at) + kCursorSeparator + chats.back().id;
     return json_response(200, boost::json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 

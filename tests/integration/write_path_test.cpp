@@ -1,9 +1,13 @@
 // The conversation slice through the real gateway, projector, Kafka and PostgreSQL.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "projections/kafka/event_log_writer.hpp"
+#include "tests/support/event_factory.hpp"
 #include "tests/support/test_stack.hpp"
 
 namespace aimi::testing {
@@ -122,6 +126,37 @@ TEST_F(WritePath, MessagesGetContiguousSeqAndPageByCursor) {
     EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7}));
     auto chat_now = http().get("/v1/chats/" + chat, token_);
     EXPECT_EQ(chat_now.json().at("last_seq").as_int64(), 7);
+}
+
+TEST_F(WritePath, ChatsPageNewestFirstWithoutSkipsEvenWhenCreatedInTheSameMicrosecond) {
+    create_user();
+    std::set<std::string> expected;
+    for (int i = 0; i < 3; ++i) expected.insert(create_chat(fmt::format("own clock {}", i)));
+    // Three more with one creation time, as two gateways could stamp them.
+    const auto at = now_utc();
+    std::string last;
+    for (int i = 0; i < 3; ++i) {
+        auto batch = make_batch(user_, events::ChatCreated{random_id(), "same instant", "aimi-rule-based", {}});
+        batch.occurred_at = at;
+        expected.insert(std::get<events::ChatCreated>(batch.events[0].data).chat_id);
+        const auto appended = env_.writer().append(env_.topic(), user_, events::encode(batch));
+        last = fmt::format("v1.{}.{}", appended.partition, appended.offset);
+    }
+
+    std::vector<std::string> seen;
+    std::string cursor;
+    for (int page = 0; page < 10; ++page) {
+        auto r = http().get("/v1/chats?limit=2" + (cursor.empty() ? "" : "&before=" + cursor), token_,
+                            {{"Consistency-Token", last}});
+        ASSERT_EQ(r.status, 200) << r.body;
+        const auto page_body = r.json();
+        for (const auto& chat : page_body.at("items").as_array()) seen.emplace_back(chat.at("id").as_string());
+        if (page_body.at("next_cursor").is_null()) break;
+        cursor = std::string(page_body.at("next_cursor").as_string());
+    }
+    EXPECT_EQ(seen.size(), 6u) << "no chat twice";
+    EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected) << "no chat skipped";
+    EXPECT_EQ(http().get("/v1/chats?before=yesterday", token_).error_code(), "invalid_query");
 }
 
 TEST_F(WritePath, RecentWindowHoldsTheLastThirtyMessagesOfTheSession) {
