@@ -34,14 +34,15 @@ std::string sha256_hex(std::string_view data) {
     return out;
 }
 
-Result<std::string> idempotency_key(const http::Request& request) {
+//! The client's Idempotency-Key; nullopt when it sent none.
+Result<std::optional<std::string>> client_idempotency_key(const http::Request& request) {
     const auto* key = request.header("idempotency-key");
-    if (!key) return "auto:" + request.request_id;  // no retry protection asked for
+    if (!key) return std::optional<std::string>{};
     bool printable = !key->empty() && key->size() <= 200;
     for (char c : *key) printable = printable && c > 0x20 && c < 0x7F;
     if (!printable)
         return Problem::invalid("invalid_idempotency_key", "must be 1-200 visible ASCII characters", "Idempotency-Key");
-    return *key;
+    return std::optional<std::string>(*key);
 }
 
 bool wants_async(const http::Request& request) {
@@ -75,10 +76,11 @@ Problem rejection_problem(const std::string& code, const std::string& message) {
 
 //! The HTTP answer an outcome stands for: the resource (applied, or a replay of an applied
 //! batch) or the rejection it recorded.
-http::Response answer(const Call& call, const BatchOutcome& outcome, int success_status, bool replayed) {
+http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutcome& outcome, int success_status,
+                      bool replayed) {
     if (outcome.resource_type.empty() || outcome.outcome == "rejected")
         return error_response(rejection_problem(outcome.code, outcome.message), call.request.request_id);
-    auto resource = load_resource(call, outcome.resource_type, outcome.resource_id);
+    auto resource = read_resource(tx, outcome.resource_type, outcome.resource_id);
     if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
     auto response = json_response(success_status, *resource);
     if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
@@ -120,34 +122,43 @@ auto with_read_tx(const Call& call, F f) {
 
 }  // namespace
 
+std::optional<boost::json::object> read_resource(pqxx::dbtransaction& tx, const std::string& type,
+                                                 const std::string& id) {
+    if (type == "user") {
+        if (auto v = read_model::find_user(tx, id)) return to_json(*v);
+    } else if (type == "device") {
+        if (auto v = read_model::find_device(tx, id)) return to_json(*v);
+    } else if (type == "chat") {
+        if (auto v = read_model::find_chat(tx, id)) return to_json(*v);
+    } else if (type == "message") {
+        if (auto v = read_model::find_message(tx, id)) return to_json(*v);
+    } else if (type == "session") {
+        if (auto v = read_model::find_session(tx, id)) return to_json(*v);
+    }
+    return std::nullopt;
+}
+
 std::optional<boost::json::object> load_resource(const Call& call, const std::string& type, const std::string& id) {
-    return with_read_tx(call, [&](pqxx::dbtransaction& tx) -> std::optional<bj::object> {
-        if (type == "user") {
-            if (auto v = read_model::find_user(tx, id)) return to_json(*v);
-        } else if (type == "device") {
-            if (auto v = read_model::find_device(tx, id)) return to_json(*v);
-        } else if (type == "chat") {
-            if (auto v = read_model::find_chat(tx, id)) return to_json(*v);
-        } else if (type == "message") {
-            if (auto v = read_model::find_message(tx, id)) return to_json(*v);
-        } else if (type == "session") {
-            if (auto v = read_model::find_session(tx, id)) return to_json(*v);
-        }
-        return std::nullopt;
-    });
+    return with_read_tx(call, [&](pqxx::dbtransaction& tx) { return read_resource(tx, type, id); });
 }
 
 http::Response execute_command(const Call& call, const CommandSpec& spec) {
     const auto& request = call.request;
-    const auto key = idempotency_key(request);
-    if (!key) return error_response(key.problem(), request.request_id);
+    const auto client_key = client_idempotency_key(request);
+    if (!client_key) return error_response(client_key.problem(), request.request_id);
     const std::string hash = sha256_hex(request.method + " " + request.path + "\n" + request.body);
     const std::string& user_id = call.principal.user_id;
 
-    if (auto first =
-            with_read_tx(call, [&](auto& tx) { return read_model::find_by_idempotency_key(tx, user_id, *key); })) {
-        if (first->request_hash != hash) return key_reused(call);
-        return answer(call, *first, spec.success_status, true);
+    // Only a key the client chose can have been used before; without one, the batch gets a key of
+    // its own (never the request id: clients reuse those for tracing, not for retries).
+    if (client_key.value()) {
+        const auto replayed = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
+            const auto first = read_model::find_by_idempotency_key(tx, user_id, *client_key.value());
+            if (!first) return std::nullopt;
+            if (first->request_hash != hash) return key_reused(call);
+            return answer(call, tx, *first, spec.success_status, true);
+        });
+        if (replayed) return *replayed;
     }
 
     thread_local std::minstd_rand jitter{std::random_device{}()};
@@ -168,7 +179,7 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
         if (decision->check_version) batch.expected_version = context.stream_version;
         batch.occurred_at = now_utc();
         batch.request_id = request.request_id;
-        batch.idempotency_key = *key;
+        batch.idempotency_key = client_key.value().value_or("auto:" + batch.batch_id);
         batch.request_hash = hash;
         batch.causation_id = request.request_id;
         batch.producer = "gateway@" + call.gateway.settings.instance;
@@ -187,22 +198,26 @@ http::Response execute_command(const Call& call, const CommandSpec& spec) {
             return response;
         }
 
-        const auto outcome = with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, batch.batch_id); });
-        if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
-        if (outcome->outcome == "conflict") {
-            spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, attempt + 1);
-            // Full jitter, exponential: racing deciders spread out instead of colliding again.
-            std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2u << std::min(attempt, 8)) + 1));
-            continue;
-        }
-        if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" && outcome->duplicate_of) {
-            // A retry raced the first attempt; the first one won and decides the answer.
-            const auto first =
-                with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, *outcome->duplicate_of); });
-            if (first && first->request_hash != hash) return key_reused(call);
-            if (first) return answer(call, *first, spec.success_status, true);
-        }
-        return answer(call, *outcome, spec.success_status, outcome->outcome == "duplicate");
+        // One snapshot for the outcome and the resource it names.
+        auto response = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
+            const auto outcome = read_model::find_outcome(tx, batch.batch_id);
+            if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
+            if (outcome->outcome == "conflict") {
+                spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, attempt + 1);
+                return std::nullopt;
+            }
+            if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" &&
+                outcome->duplicate_of) {
+                // A retry raced the first attempt; the first one won and decides the answer.
+                const auto first = read_model::find_outcome(tx, *outcome->duplicate_of);
+                if (first && first->request_hash != hash) return key_reused(call);
+                if (first) return answer(call, tx, *first, spec.success_status, true);
+            }
+            return answer(call, tx, *outcome, spec.success_status, outcome->outcome == "duplicate");
+        });
+        if (response) return std::move(*response);
+        // Full jitter, exponential: racing deciders spread out instead of colliding again.
+        std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2u << std::min(attempt, 8)) + 1));
     }
     return error_response(
         Problem::conflict("concurrent_modification", "the user's data kept changing concurrently; retry the request"),

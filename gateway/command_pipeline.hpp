@@ -7,6 +7,10 @@
 #include "domain/conversation/decide.hpp"
 #include "gateway/gateway_context.hpp"
 
+namespace pqxx {
+class dbtransaction;
+}
+
 namespace aimi::gateway {
 
 //! A command as a handler hands it to the write path. The stream is always the caller's own.
@@ -32,5 +36,8 @@ std::optional<Problem> await_consistency(const Call& call);
 //! Renders a resource from the read model: {"user": {...}} style bodies are not used; the
 //! resource object itself is the body. nullopt if it does not exist.
 std::optional<boost::json::object> load_resource(const Call& call, const std::string& type, const std::string& id);
+//! The same, inside a transaction the caller holds.
+std::optional<boost::json::object> read_resource(pqxx::dbtransaction& tx, const std::string& type,
+                                                 const std::string& id);
 
 }  // namespace aimi::gateway

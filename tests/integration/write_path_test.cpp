@@ -187,6 +187,20 @@ TEST_F(WritePath, IdempotencyKeyReplaysTheFirstResponseWithoutASecondEvent) {
     EXPECT_EQ(env_.scalar("SELECT count(*) FROM messages"), 1);
 }
 
+TEST_F(WritePath, RequestIdIsForTracingAndDeduplicatesNothing) {
+    create_user();
+    const auto chat = create_chat();
+    const std::map<std::string, std::string> traced{{"X-Request-Id", "trace-me"}};
+    auto first = post_message(chat, "one", traced);
+    auto second = post_message(chat, "two", traced);
+    ASSERT_EQ(first.status, 201) << first.body;
+    ASSERT_EQ(second.status, 201) << second.body;
+    EXPECT_EQ(second.headers.count("idempotent-replayed"), 0u);
+    EXPECT_EQ(second.json().at("seq").as_int64(), 2);
+    EXPECT_EQ(second.headers.at("x-request-id"), "trace-me");
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM messages WHERE request_id = 'trace-me'"), 2);
+}
+
 TEST_F(WritePath, IdempotencyKeyReusedForADifferentRequestIs422) {
     create_user();
     const auto chat = create_chat();
