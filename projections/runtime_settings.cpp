@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -35,6 +36,10 @@ RuntimeSettings RuntimeSettings::from_env() {
     s.events_topic = env_or("AIMI_EVENTS_TOPIC", s.events_topic);
     s.events_partitions = static_cast<int>(env_int("AIMI_EVENTS_PARTITIONS", s.events_partitions));
     s.events_retention_ms = env_int("AIMI_EVENTS_RETENTION_MS", s.events_retention_ms);
+    s.events_replication_factor =
+        static_cast<int>(env_int("AIMI_EVENTS_REPLICATION_FACTOR", s.events_replication_factor));
+    s.events_min_insync_replicas =
+        static_cast<int>(env_int("AIMI_EVENTS_MIN_INSYNC_REPLICAS", std::max(1, s.events_replication_factor - 1)));
     s.kafka_message_timeout = std::chrono::milliseconds(env_int("AIMI_KAFKA_MESSAGE_TIMEOUT_MS", 5000));
     s.jwt_secret = env_or("AIMI_JWT_SECRET", "");
     s.session_idle_timeout_s = env_int("AIMI_SESSION_IDLE_TIMEOUT_S", s.session_idle_timeout_s);
@@ -49,6 +54,9 @@ RuntimeSettings RuntimeSettings::from_env() {
     if (!pg::is_valid_schema_name(s.pg_schema))
         throw std::invalid_argument("AIMI_PG_SCHEMA is not a valid schema name");
     if (s.events_partitions < 1) throw std::invalid_argument("AIMI_EVENTS_PARTITIONS must be >= 1");
+    if (s.events_replication_factor < 1) throw std::invalid_argument("AIMI_EVENTS_REPLICATION_FACTOR must be >= 1");
+    if (s.events_min_insync_replicas < 1 || s.events_min_insync_replicas > s.events_replication_factor)
+        throw std::invalid_argument("AIMI_EVENTS_MIN_INSYNC_REPLICAS must be between 1 and the replication factor");
     if (s.session_idle_timeout_s < 1) throw std::invalid_argument("AIMI_SESSION_IDLE_TIMEOUT_S must be >= 1");
     return s;
 }

@@ -13,7 +13,9 @@ struct RuntimeSettings {
     std::string kafka_bootstrap;                       //!< AIMI_KAFKA_BOOTSTRAP (required)
     std::string events_topic = "aimi.user-events.v1";  //!< AIMI_EVENTS_TOPIC
     int events_partitions = 6;                         //!< AIMI_EVENTS_PARTITIONS (topic creation)
-    std::int64_t events_retention_ms = -1;             //!< AIMI_EVENTS_RETENTION_MS (-1 = forever)
+    int events_replication_factor = 1;                 //!< AIMI_EVENTS_REPLICATION_FACTOR (topic creation)
+    int events_min_insync_replicas = 1;     //!< AIMI_EVENTS_MIN_INSYNC_REPLICAS (default: factor - 1, at least 1)
+    std::int64_t events_retention_ms = -1;  //!< AIMI_EVENTS_RETENTION_MS (-1 = forever)
     std::chrono::milliseconds kafka_message_timeout{5000};  //!< AIMI_KAFKA_MESSAGE_TIMEOUT_MS
     std::string jwt_secret;                                 //!< AIMI_JWT_SECRET (required by the gateway)
     std::int64_t session_idle_timeout_s = 1800;             //!< AIMI_SESSION_IDLE_TIMEOUT_S

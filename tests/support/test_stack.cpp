@@ -58,7 +58,7 @@ TestEnv::TestEnv(int partitions) : partitions_(partitions) {
     const auto& stack = StackCoordinates::get();
     auto db = pg::connect(stack.pg_url, schema_);
     pg::migrate(*db, schema_);
-    create_topic(stack.kafka_bootstrap, {topic_, partitions_, 1, -1});
+    create_topic(stack.kafka_bootstrap, {.name = topic_, .partitions = partitions_});
 }
 
 TestEnv::~TestEnv() {

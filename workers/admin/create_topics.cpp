@@ -34,7 +34,7 @@ void create_topic(const std::string& bootstrap, const TopicSpec& spec) {
     if (!topic) throw std::runtime_error(fmt::format("topic {}: {}", spec.name, error));
     rd_kafka_NewTopic_set_config(topic.get(), "retention.ms", std::to_string(spec.retention_ms).c_str());
     rd_kafka_NewTopic_set_config(topic.get(), "cleanup.policy", "delete");
-    rd_kafka_NewTopic_set_config(topic.get(), "min.insync.replicas", "1");
+    rd_kafka_NewTopic_set_config(topic.get(), "min.insync.replicas", std::to_string(spec.min_insync_replicas).c_str());
 
     Queue queue(rd_kafka_queue_new(client.get()));
     rd_kafka_NewTopic_t* topics[] = {topic.get()};

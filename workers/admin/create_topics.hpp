@@ -9,6 +9,7 @@ struct TopicSpec {
     std::string name;
     int partitions = 6;
     int replication_factor = 1;
+    int min_insync_replicas = 1;     //!< with acks=all, appends fail rather than land on fewer replicas
     std::int64_t retention_ms = -1;  //!< -1 keeps events forever: the log is the source of truth
 };
 

@@ -61,9 +61,10 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "create-topics") {
             aimi::create_topic(settings.kafka_bootstrap,
-                               {settings.events_topic, settings.events_partitions, 1, settings.events_retention_ms});
-            std::cerr << fmt::format("topic {} ready ({} partitions)\n", settings.events_topic,
-                                     settings.events_partitions);
+                               {settings.events_topic, settings.events_partitions, settings.events_replication_factor,
+                                settings.events_min_insync_replicas, settings.events_retention_ms});
+            std::cerr << fmt::format("topic {} ready ({} partitions, replication factor {})\n", settings.events_topic,
+                                     settings.events_partitions, settings.events_replication_factor);
             return 0;
         }
         return usage();
