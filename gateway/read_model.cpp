@@ -3,6 +3,7 @@
 #include <pqxx/pqxx>
 
 #include "projections/entity_store/entity_rows.hpp"
+#include "projections/pg/statement.hpp"
 
 namespace aimi::gateway::read_model {
 
@@ -47,100 +48,106 @@ std::vector<T> all(const pqxx::result& result, F from) {
 
 }  // namespace
 
+// Each query is a named statement, prepared once per connection (projections/pg/statement.hpp).
+
 std::int64_t stream_version(pqxx::dbtransaction& tx, const std::string& user_id) {
-    const auto rows = tx.exec_params("SELECT version FROM user_streams WHERE user_id = $1::uuid", user_id);
+    static const pg::Statement query{"read_model.stream_version",
+                                     "SELECT version FROM user_streams WHERE user_id = $1::uuid"};
+    const auto rows = pg::exec(tx, query, user_id);
     return rows.empty() ? 0 : rows[0][0].as<std::int64_t>();
 }
 
 std::optional<User> find_user(pqxx::dbtransaction& tx, const std::string& user_id) {
-    return first<User>(tx.exec_params(rows::select(kUserColumns, "FROM users WHERE id = $1::uuid"), user_id),
-                       rows::user);
+    static const pg::Statement query{"read_model.find_user",
+                                     rows::select(kUserColumns, "FROM users WHERE id = $1::uuid")};
+    return first<User>(pg::exec(tx, query, user_id), rows::user);
 }
 
 std::optional<Device> find_device(pqxx::dbtransaction& tx, const std::string& device_id) {
-    return first<Device>(tx.exec_params(rows::select(kDeviceColumns, "FROM devices WHERE id = $1::uuid"), device_id),
-                         rows::device);
+    static const pg::Statement query{"read_model.find_device",
+                                     rows::select(kDeviceColumns, "FROM devices WHERE id = $1::uuid")};
+    return first<Device>(pg::exec(tx, query, device_id), rows::device);
 }
 
 std::vector<Device> list_devices(pqxx::dbtransaction& tx, const std::string& user_id) {
-    return all<Device>(
-        tx.exec_params(rows::select(kDeviceColumns, "FROM devices WHERE user_id = $1::uuid ORDER BY registered_at, id"),
-                       user_id),
-        rows::device);
+    static const pg::Statement query{
+        "read_model.list_devices",
+        rows::select(kDeviceColumns, "FROM devices WHERE user_id = $1::uuid ORDER BY registered_at, id")};
+    return all<Device>(pg::exec(tx, query, user_id), rows::device);
 }
 
 std::optional<Chat> find_chat(pqxx::dbtransaction& tx, const std::string& chat_id) {
-    return first<Chat>(tx.exec_params(rows::select(kChatColumns, "FROM chats WHERE id = $1::uuid"), chat_id),
-                       rows::chat);
+    static const pg::Statement query{"read_model.find_chat",
+                                     rows::select(kChatColumns, "FROM chats WHERE id = $1::uuid")};
+    return first<Chat>(pg::exec(tx, query, chat_id), rows::chat);
 }
 
 std::vector<Chat> list_chats(pqxx::dbtransaction& tx, const std::string& user_id, bool include_archived,
                              const std::optional<ChatCursor>& before, int limit) {
-    return all<Chat>(tx.exec_params(rows::select(kChatColumns, R"sql(FROM chats
+    static const pg::Statement query{"read_model.list_chats", rows::select(kChatColumns, R"sql(FROM chats
 WHERE user_id = $1::uuid AND ($2 OR NOT archived)
   AND ($3 = '' OR (created_at, id) < ($3::timestamptz, $4::uuid))
-ORDER BY created_at DESC, id DESC LIMIT $5)sql"),
-                                    user_id, include_archived, before ? before->created_at : "",
-                                    before ? before->id : "00000000-0000-0000-0000-000000000000", limit),
+ORDER BY created_at DESC, id DESC LIMIT $5)sql")};
+    return all<Chat>(pg::exec(tx, query, user_id, include_archived, before ? before->created_at : "",
+                              before ? before->id : "00000000-0000-0000-0000-000000000000", limit),
                      rows::chat);
 }
 
 std::optional<Session> open_session(pqxx::dbtransaction& tx, const std::string& chat_id) {
-    return first<Session>(
-        tx.exec_params(rows::select(kSessionColumns, "FROM sessions WHERE chat_id = $1::uuid AND ended_at IS NULL"),
-                       chat_id),
-        rows::session);
+    static const pg::Statement query{
+        "read_model.open_session",
+        rows::select(kSessionColumns, "FROM sessions WHERE chat_id = $1::uuid AND ended_at IS NULL")};
+    return first<Session>(pg::exec(tx, query, chat_id), rows::session);
 }
 
 std::optional<Session> find_session(pqxx::dbtransaction& tx, const std::string& session_id) {
-    return first<Session>(
-        tx.exec_params(rows::select(kSessionColumns, "FROM sessions WHERE id = $1::uuid"), session_id), rows::session);
+    static const pg::Statement query{"read_model.find_session",
+                                     rows::select(kSessionColumns, "FROM sessions WHERE id = $1::uuid")};
+    return first<Session>(pg::exec(tx, query, session_id), rows::session);
 }
 
 std::vector<Session> list_sessions(pqxx::dbtransaction& tx, const std::string& chat_id, int limit) {
-    return all<Session>(
-        tx.exec_params(
-            rows::select(kSessionColumns, "FROM sessions WHERE chat_id = $1::uuid ORDER BY started_at DESC LIMIT $2"),
-            chat_id, limit),
-        rows::session);
+    static const pg::Statement query{
+        "read_model.list_sessions",
+        rows::select(kSessionColumns, "FROM sessions WHERE chat_id = $1::uuid ORDER BY started_at DESC LIMIT $2")};
+    return all<Session>(pg::exec(tx, query, chat_id, limit), rows::session);
 }
 
 std::optional<Message> find_message(pqxx::dbtransaction& tx, const std::string& message_id) {
-    return first<Message>(
-        tx.exec_params(rows::select(kMessageColumns, "FROM messages WHERE id = $1::uuid"), message_id), rows::message);
+    static const pg::Statement query{"read_model.find_message",
+                                     rows::select(kMessageColumns, "FROM messages WHERE id = $1::uuid")};
+    return first<Message>(pg::exec(tx, query, message_id), rows::message);
 }
 
 std::vector<Message> list_messages(pqxx::dbtransaction& tx, const std::string& chat_id, std::int64_t after_seq,
                                    int limit) {
-    return all<Message>(
-        tx.exec_params(
-            rows::select(kMessageColumns, "FROM messages WHERE chat_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3"),
-            chat_id, after_seq, limit),
-        rows::message);
+    static const pg::Statement query{
+        "read_model.list_messages",
+        rows::select(kMessageColumns, "FROM messages WHERE chat_id = $1::uuid AND seq > $2 ORDER BY seq LIMIT $3")};
+    return all<Message>(pg::exec(tx, query, chat_id, after_seq, limit), rows::message);
 }
 
 std::vector<Message> recent_window(pqxx::dbtransaction& tx, const std::string& chat_id, int limit) {
-    auto messages = all<Message>(tx.exec_params(rows::select(kMessageColumns, R"sql(FROM messages
+    static const pg::Statement query{"read_model.recent_window", rows::select(kMessageColumns, R"sql(FROM messages
 WHERE session_id = (SELECT id FROM sessions WHERE chat_id = $1::uuid ORDER BY started_at DESC LIMIT 1)
-ORDER BY seq DESC LIMIT $2)sql"),
-                                                chat_id, limit),
-                                 rows::message);
+ORDER BY seq DESC LIMIT $2)sql")};
+    auto messages = all<Message>(pg::exec(tx, query, chat_id, limit), rows::message);
     std::reverse(messages.begin(), messages.end());
     return messages;
 }
 
 std::optional<BatchOutcome> find_outcome(pqxx::dbtransaction& tx, const std::string& batch_id) {
-    return first<BatchOutcome>(
-        tx.exec_params(rows::select(kOutcomeColumns, "FROM batch_outcomes WHERE batch_id = $1::uuid"), batch_id),
-        outcome_from);
+    static const pg::Statement query{"read_model.find_outcome",
+                                     rows::select(kOutcomeColumns, "FROM batch_outcomes WHERE batch_id = $1::uuid")};
+    return first<BatchOutcome>(pg::exec(tx, query, batch_id), outcome_from);
 }
 
 std::optional<BatchOutcome> find_by_idempotency_key(pqxx::dbtransaction& tx, const std::string& user_id,
                                                     const std::string& key) {
-    return first<BatchOutcome>(tx.exec_params(rows::select(kOutcomeColumns, R"sql(FROM batch_outcomes
-WHERE user_id = $1::uuid AND idempotency_key = $2 AND outcome IN ('applied', 'rejected'))sql"),
-                                              user_id, key),
-                               outcome_from);
+    static const pg::Statement query{"read_model.find_by_idempotency_key",
+                                     rows::select(kOutcomeColumns, R"sql(FROM batch_outcomes
+WHERE user_id = $1::uuid AND idempotency_key = $2 AND outcome IN ('applied', 'rejected'))sql")};
+    return first<BatchOutcome>(pg::exec(tx, query, user_id, key), outcome_from);
 }
 
 }  // namespace aimi::gateway::read_model

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "projections/pg/statement.hpp"
+
 #include "projections/dead_letters.hpp"
 
 namespace aimi {
@@ -12,21 +14,21 @@ namespace {
 
 // Creates the row on first use and locks it either way (ON CONFLICT DO UPDATE takes the row
 // lock), so two consumers of one partition during a rebalance serialize here.
-constexpr std::string_view kLockOffset = R"sql(
+const pg::Statement kLockOffset{"apply.lock_offset", R"sql(
 INSERT INTO projection_offsets (projection, topic, partition, next_offset)
 VALUES ($1, $2, $3, 0)
 ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = projection_offsets.next_offset
-RETURNING next_offset)sql";
+RETURNING next_offset)sql"};
 
-constexpr std::string_view kStoreOffset = R"sql(
+const pg::Statement kStoreOffset{"apply.store_offset", R"sql(
 UPDATE projection_offsets SET next_offset = $4, updated_at = now()
-WHERE projection = $1 AND topic = $2 AND partition = $3)sql";
+WHERE projection = $1 AND topic = $2 AND partition = $3)sql"};
 
-constexpr std::string_view kLoadOffset = R"sql(
-SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3)sql";
+const pg::Statement kLoadOffset{"apply.load_offset", R"sql(
+SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3)sql"};
 
 // The payload leads with the schema: one database can hold a serving and a rebuilding copy.
-constexpr std::string_view kNotify = "SELECT pg_notify($1, current_schema() || ' ' || $2)";
+const pg::Statement kNotify{"apply.notify", "SELECT pg_notify($1, current_schema() || ' ' || $2)"};
 
 //! Runs `write` on the records not applied yet, in ONE transaction with their offsets: locks the
 //! offset rows of the partitions involved, drops records below the stored offsets, lets `write`
@@ -41,8 +43,8 @@ AppliedBatch apply_in_one_transaction(pqxx::connection_base& connection, const s
     for (const auto& record : records) {
         const TopicPartition tp{record.topic, record.partition};
         if (!stored.contains(tp))
-            stored[tp] = tx.exec_params1(std::string(kLockOffset), projection, record.topic, record.partition)[0]
-                             .as<std::int64_t>();
+            stored[tp] =
+                pg::exec(tx, kLockOffset, projection, record.topic, record.partition).at(0)[0].as<std::int64_t>();
     }
 
     std::vector<LogRecord> fresh;
@@ -64,9 +66,9 @@ AppliedBatch apply_in_one_transaction(pqxx::connection_base& connection, const s
 
     for (const auto& [tp, next] : result.next_offsets) {
         if (next == stored[tp]) continue;
-        tx.exec_params0(std::string(kStoreOffset), projection, tp.first, tp.second, next);
-        tx.exec_params(std::string(kNotify), std::string(kProgressChannel),
-                       fmt::format("{} {} {} {}", projection, tp.first, tp.second, next));
+        pg::exec(tx, kStoreOffset, projection, tp.first, tp.second, next);
+        pg::exec(tx, kNotify, std::string(kProgressChannel),
+                 fmt::format("{} {} {} {}", projection, tp.first, tp.second, next));
     }
     tx.commit();
     return result;
@@ -130,7 +132,7 @@ std::map<TopicPartition, std::int64_t> load_offsets(pqxx::connection_base& conne
     std::map<TopicPartition, std::int64_t> out;
     pqxx::read_transaction tx(connection, "load_offsets");
     for (const auto& tp : partitions) {
-        const auto rows = tx.exec_params(std::string(kLoadOffset), projection, tp.first, tp.second);
+        const auto rows = pg::exec(tx, kLoadOffset, projection, tp.first, tp.second);
         out[tp] = rows.empty() ? 0 : rows[0][0].as<std::int64_t>();
     }
     return out;

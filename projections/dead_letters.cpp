@@ -3,15 +3,17 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "projections/pg/statement.hpp"
+
 #include "domain/text.hpp"
 
 namespace aimi {
 
 namespace {
-constexpr std::string_view kInsertDeadLetter = R"sql(
+const pg::Statement kInsertDeadLetter{"dead_letters.insert", R"sql(
 INSERT INTO dead_letters (projection, topic, partition, "offset", record_key, payload, error)
 VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (projection, topic, partition, "offset") DO NOTHING)sql";
+ON CONFLICT (projection, topic, partition, "offset") DO NOTHING)sql"};
 }
 
 void record_dead_letter(pqxx::dbtransaction& tx, const std::string& projection, const LogRecord& record,
@@ -21,8 +23,8 @@ void record_dead_letter(pqxx::dbtransaction& tx, const std::string& projection, 
     // The key and the error may carry any bytes (a foreign producer's key, a quoted payload);
     // storing them must not fail, or the poison record would stall its partition after all.
     const pqxx::binarystring payload(record.value);
-    tx.exec_params(std::string(kInsertDeadLetter), projection, record.topic, record.partition, record.offset,
-                   storable_text_or_hex(record.key), payload, storable_text_or_hex(error));
+    pg::exec(tx, kInsertDeadLetter, projection, record.topic, record.partition, record.offset,
+             storable_text_or_hex(record.key), payload, storable_text_or_hex(error));
 }
 
 }  // namespace aimi

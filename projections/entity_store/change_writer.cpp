@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "projections/pg/statement.hpp"
+
 namespace aimi::entity_store {
 
 namespace {
@@ -11,41 +13,41 @@ namespace {
 using namespace conversation;
 namespace bj = boost::json;
 
-constexpr const char* kUpsertUsers = R"sql(
+const pg::Statement kUpsertUsers{"entity_store.upsert_users", R"sql(
 INSERT INTO users (id, email, display_name, role, time_zone, locale, settings, created_at, updated_at)
 SELECT id, email, display_name, role, time_zone, locale, settings, created_at, updated_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, email text, display_name text, role text, time_zone text,
                                         locale text, settings jsonb, created_at timestamptz, updated_at timestamptz)
 ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
     time_zone = excluded.time_zone, locale = excluded.locale, settings = excluded.settings,
-    updated_at = excluded.updated_at)sql";
+    updated_at = excluded.updated_at)sql"};
 
-constexpr const char* kUpsertStreams = R"sql(
+const pg::Statement kUpsertStreams{"entity_store.upsert_streams", R"sql(
 INSERT INTO user_streams (user_id, version, updated_at)
 SELECT user_id, version, now() FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, version bigint)
-ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at)sql";
+ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at)sql"};
 
-constexpr const char* kUpsertDevices = R"sql(
+const pg::Statement kUpsertDevices{"entity_store.upsert_devices", R"sql(
 INSERT INTO devices (id, user_id, token, platform, locale, time_zone, is_active, registered_at, last_seen_at)
 SELECT id, user_id, token, platform, locale, time_zone, is_active, registered_at, last_seen_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, token text, platform text, locale text,
                                         time_zone text, is_active boolean, registered_at timestamptz,
                                         last_seen_at timestamptz)
 ON CONFLICT (id) DO UPDATE SET platform = excluded.platform, locale = excluded.locale,
-    time_zone = excluded.time_zone, is_active = excluded.is_active, last_seen_at = excluded.last_seen_at)sql";
+    time_zone = excluded.time_zone, is_active = excluded.is_active, last_seen_at = excluded.last_seen_at)sql"};
 
-constexpr const char* kUpsertChats = R"sql(
+const pg::Statement kUpsertChats{"entity_store.upsert_chats", R"sql(
 INSERT INTO chats (id, user_id, title, model, settings, last_seq, archived, archived_at, created_at, last_active_at)
 SELECT id, user_id, title, model, settings, last_seq, archived, archived_at, created_at, last_active_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, title text, model text, settings jsonb,
                                         last_seq bigint, archived boolean, archived_at timestamptz,
                                         created_at timestamptz, last_active_at timestamptz)
 ON CONFLICT (id) DO UPDATE SET title = excluded.title, settings = excluded.settings, last_seq = excluded.last_seq,
-    archived = excluded.archived, archived_at = excluded.archived_at, last_active_at = excluded.last_active_at)sql";
+    archived = excluded.archived, archived_at = excluded.archived_at, last_active_at = excluded.last_active_at)sql"};
 
 // Sessions that end are written before the ones that open (rows are ordered by ended_at NULLS
 // LAST), so the one-open-session-per-chat index never sees two open rows mid-statement.
-constexpr const char* kUpsertSessions = R"sql(
+const pg::Statement kUpsertSessions{"entity_store.upsert_sessions", R"sql(
 INSERT INTO sessions (id, user_id, chat_id, started_at, last_activity_at, ended_at, end_reason, message_count)
 SELECT id, user_id, chat_id, started_at, last_activity_at, ended_at, end_reason, message_count
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, chat_id uuid, started_at timestamptz,
@@ -53,18 +55,18 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, chat_id uuid, sta
                                         message_count bigint)
 ORDER BY ended_at NULLS LAST
 ON CONFLICT (id) DO UPDATE SET last_activity_at = excluded.last_activity_at, ended_at = excluded.ended_at,
-    end_reason = excluded.end_reason, message_count = excluded.message_count)sql";
+    end_reason = excluded.end_reason, message_count = excluded.message_count)sql"};
 
-constexpr const char* kInsertMessages = R"sql(
+const pg::Statement kInsertMessages{"entity_store.insert_messages", R"sql(
 INSERT INTO messages (id, user_id, chat_id, session_id, seq, role, content, metadata, source, client_msg_id,
                       request_id, batch_id, created_at)
 SELECT id, user_id, chat_id, session_id, seq, role, content, metadata, source, client_msg_id, request_id, batch_id,
        created_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, chat_id uuid, session_id uuid, seq bigint,
                                         role text, content text, metadata jsonb, source text, client_msg_id text,
-                                        request_id text, batch_id uuid, created_at timestamptz))sql";
+                                        request_id text, batch_id uuid, created_at timestamptz))sql"};
 
-constexpr const char* kInsertOutcomes = R"sql(
+const pg::Statement kInsertOutcomes{"entity_store.insert_outcomes", R"sql(
 INSERT INTO batch_outcomes (batch_id, user_id, outcome, code, message, duplicate_of, idempotency_key, request_hash,
                             resource_type, resource_id, expected_version, stream_version, topic, partition,
                             "offset", occurred_at)
@@ -75,7 +77,7 @@ FROM jsonb_to_recordset($1::jsonb) AS r(batch_id uuid, user_id uuid, outcome tex
                                         resource_type text, resource_id uuid, expected_version bigint,
                                         stream_version bigint, topic text, partition integer, "offset" bigint,
                                         occurred_at timestamptz)
-ON CONFLICT (batch_id) DO NOTHING)sql";
+ON CONFLICT (batch_id) DO NOTHING)sql"};
 
 bj::value opt(const std::optional<std::string>& v) {
     return v ? bj::value(*v) : bj::value(nullptr);
@@ -90,8 +92,8 @@ bj::value id_or_null(const std::string& v) {
     return v.empty() ? bj::value(nullptr) : bj::value(v);
 }
 
-void exec_rows(pqxx::dbtransaction& tx, const char* sql, const bj::array& rows) {
-    if (!rows.empty()) tx.exec_params(sql, bj::serialize(rows));
+void exec_rows(pqxx::dbtransaction& tx, const pg::Statement& statement, const bj::array& rows) {
+    if (!rows.empty()) pg::exec(tx, statement, bj::serialize(rows));
 }
 
 }  // namespace

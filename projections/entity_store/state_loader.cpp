@@ -4,6 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "projections/pg/statement.hpp"
+
 #include "projections/entity_store/entity_rows.hpp"
 
 namespace aimi::entity_store {
@@ -15,35 +17,41 @@ namespace bj = boost::json;
 
 using rows::select;
 
-constexpr const char* kLoadStreams = R"sql(
+// Keys travel as one jsonb array (or record set) per query, whatever the batch size.
+const pg::Statement kLoadStreams{"entity_store.load_streams", R"sql(
 SELECT user_id::text, version FROM user_streams
-WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql";
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
-constexpr const char* kUsersByIds =
-    "FROM users WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))";
-constexpr const char* kChatsByIds =
-    "FROM chats WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))";
-constexpr const char* kSessionsByIdsOrOpenInChats = R"sql(FROM sessions
+const pg::Statement kUsersByIds{
+    "entity_store.load_users",
+    select(rows::kUserColumns,
+           "FROM users WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))")};
+const pg::Statement kChatsByIds{
+    "entity_store.load_chats",
+    select(rows::kChatColumns,
+           "FROM chats WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))")};
+const pg::Statement kSessionsByIdsOrOpenInChats{"entity_store.load_sessions",
+                                                select(rows::kSessionColumns, R"sql(FROM sessions
 WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
-   OR (ended_at IS NULL AND chat_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))))sql";
+   OR (ended_at IS NULL AND chat_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))))sql")};
 // By (user, token) for re-registration, and by id so that an id already taken (by anyone) is
 // refused by the fold instead of overwriting that device.
-constexpr const char* kDevicesByTokensOrIds = R"sql(FROM devices
+const pg::Statement kDevicesByTokensOrIds{"entity_store.load_devices", select(rows::kDeviceColumns, R"sql(FROM devices
 WHERE (user_id, token) IN (SELECT k.u, k.t FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, t text))
-   OR id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)))sql";
+   OR id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)))sql")};
 
-constexpr const char* kLoadTakenKeys = R"sql(
+const pg::Statement kLoadTakenKeys{"entity_store.load_taken_keys", R"sql(
 SELECT b.user_id::text, b.idempotency_key, b.batch_id::text, b.request_hash, b.outcome, b.code, b.message,
        b.resource_type, coalesce(b.resource_id::text, '')
 FROM batch_outcomes b
 JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, k text) ON b.user_id = k.u AND b.idempotency_key = k.k
-WHERE b.outcome IN ('applied', 'rejected'))sql";
+WHERE b.outcome IN ('applied', 'rejected'))sql"};
 
-constexpr const char* kLoadInbox = R"sql(
+const pg::Statement kLoadInbox{"entity_store.load_inbox", R"sql(
 SELECT m.user_id::text, m.source, m.client_msg_id, m.id::text, m.batch_id::text
 FROM messages m
 JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, s text, c text)
-  ON m.user_id = k.u AND m.source = k.s AND m.client_msg_id = k.c)sql";
+  ON m.user_id = k.u AND m.source = k.s AND m.client_msg_id = k.c)sql"};
 
 template <class Set>
 std::string ids_json(const Set& ids) {
@@ -57,24 +65,24 @@ std::string ids_json(const Set& ids) {
 EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
     EntityStoreState state;
     const std::string user_ids = ids_json(plan.user_ids);
-    for (const auto& row : tx.exec_params(kLoadStreams, user_ids))
+    for (const auto& row : pg::exec(tx, kLoadStreams, user_ids))
         state.stream_versions[row[0].as<std::string>()] = row[1].as<std::int64_t>();
 
-    for (const auto& row : tx.exec_params(select(rows::kUserColumns, kUsersByIds), user_ids)) {
+    for (const auto& row : pg::exec(tx, kUsersByIds, user_ids)) {
         auto user = rows::user(row);
         state.users.emplace(user.id, std::move(user));
     }
 
     if (!plan.chat_ids.empty()) {
-        for (const auto& row : tx.exec_params(select(rows::kChatColumns, kChatsByIds), ids_json(plan.chat_ids))) {
+        for (const auto& row : pg::exec(tx, kChatsByIds, ids_json(plan.chat_ids))) {
             auto chat = rows::chat(row);
             state.chats.emplace(chat.id, std::move(chat));
         }
     }
 
     if (!plan.session_ids.empty() || !plan.chat_ids.empty()) {
-        for (const auto& row : tx.exec_params(select(rows::kSessionColumns, kSessionsByIdsOrOpenInChats),
-                                              ids_json(plan.session_ids), ids_json(plan.chat_ids))) {
+        for (const auto& row :
+             pg::exec(tx, kSessionsByIdsOrOpenInChats, ids_json(plan.session_ids), ids_json(plan.chat_ids))) {
             auto session = rows::session(row);
             if (session.open()) state.open_session_by_chat[session.chat_id] = session.id;
             state.sessions.emplace(session.id, std::move(session));
@@ -83,7 +91,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
 
     bj::array keys;
     for (const auto& [user, key] : plan.idempotency_keys) keys.push_back(bj::object{{"u", user}, {"k", key}});
-    for (const auto& row : tx.exec_params(kLoadTakenKeys, bj::serialize(keys))) {
+    for (const auto& row : pg::exec(tx, kLoadTakenKeys, bj::serialize(keys))) {
         const std::string kind = row[4].as<std::string>();
         state.taken_keys[{row[0].as<std::string>(), row[1].as<std::string>()}] =
             TakenKey{row[2].as<std::string>(),
@@ -99,7 +107,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
         bj::array inbox;
         for (const auto& [user, source, client_msg_id] : plan.inbox_keys)
             inbox.push_back(bj::object{{"u", user}, {"s", source}, {"c", client_msg_id}});
-        for (const auto& row : tx.exec_params(kLoadInbox, bj::serialize(inbox)))
+        for (const auto& row : pg::exec(tx, kLoadInbox, bj::serialize(inbox)))
             state.inbox[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] =
                 InboxEntry{row[3].as<std::string>(), row[4].as<std::string>()};
     }
@@ -107,8 +115,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
     if (!plan.device_tokens.empty()) {
         bj::array tokens;
         for (const auto& [user, token] : plan.device_tokens) tokens.push_back(bj::object{{"u", user}, {"t", token}});
-        for (const auto& row : tx.exec_params(select(rows::kDeviceColumns, kDevicesByTokensOrIds),
-                                              bj::serialize(tokens), ids_json(plan.device_ids))) {
+        for (const auto& row : pg::exec(tx, kDevicesByTokensOrIds, bj::serialize(tokens), ids_json(plan.device_ids))) {
             auto device = rows::device(row);
             state.device_by_token[{device.user_id, device.token}] = device.id;
             state.devices.emplace(device.id, std::move(device));
