@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/problem.hpp"
+#include "domain/text.hpp"
 
 namespace aimi::gateway {
 
@@ -41,7 +42,8 @@ class Router {
         if (path_known)
             return Problem{ProblemKind::method_not_allowed, "method_not_allowed",
                            std::string(method) + " is not supported on this path", ""};
-        return Problem::not_found("route_not_found", "no such endpoint: " + std::string(path));
+        // The decoded path may hold any bytes; the JSON answer must stay valid UTF-8.
+        return Problem::not_found("route_not_found", "no such endpoint: " + storable_text_or_hex(path));
     }
 
   private:

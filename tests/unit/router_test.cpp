@@ -91,6 +91,12 @@ TEST(Router, UnknownPathIsRouteNotFound) {
     }
 }
 
+TEST(Router, UnknownPathThatIsNotTextIsNamedInHex) {
+    const auto p = miss(api(), "GET", "/v1/\xff");
+    EXPECT_EQ(p.code, "route_not_found");
+    EXPECT_NE(p.message.find("hex:2f76312fff"), std::string::npos) << "the message stays valid UTF-8";
+}
+
 TEST(Router, KnownPathWithOtherMethodIsMethodNotAllowed) {
     const auto r = api();
     for (const auto& [method, path] :
