@@ -16,59 +16,54 @@ using simdjson::dom::element;
 
 constexpr std::string_view kNul{"\0", 1};
 
-//! JSON pointer of the first string or key holding U+0000, if any.
-std::optional<std::string> find_nul(const element& value, const std::string& pointer) {
-    switch (value.type()) {
-        case simdjson::dom::element_type::STRING:
-            if (value.get_string().value_unsafe().find(kNul) != std::string_view::npos)
-                return pointer.empty() ? "/" : pointer;
-            return std::nullopt;
-        case simdjson::dom::element_type::ARRAY: {
-            std::size_t index = 0;
-            const simdjson::dom::array array = value.get_array().value_unsafe();
-            for (auto item : array)
-                if (auto found = find_nul(item, pointer + "/" + std::to_string(index++))) return found;
-            return std::nullopt;
-        }
-        case simdjson::dom::element_type::OBJECT: {
-            const simdjson::dom::object object = value.get_object().value_unsafe();
-            for (auto [key, member] : object) {
-                if (key.find(kNul) != std::string_view::npos) {
-                    // Spelled as the JSON escape, so the pointer itself stays printable text.
-                    std::string printable;
-                    for (char c : key) {
-                        if (c == '\0')
-                            printable += "\\u0000";
-                        else
-                            printable += c;
-                    }
-                    return pointer_append(pointer, printable);
-                }
-                if (auto found = find_nul(member, pointer_append(pointer, key))) return found;
-            }
-            return std::nullopt;
-        }
-        default:
-            return std::nullopt;
-    }
-}
-
-std::optional<std::string> find_duplicate_key(const element& value, const std::string& pointer) {
+//! Visits `value` and everything inside it, depth first, each with its JSON pointer; returns the
+//! first answer `check` gives.
+template <class Check>
+std::optional<std::string> find_first(const element& value, const std::string& pointer, const Check& check) {
+    if (auto found = check(value, pointer)) return found;
     if (value.is_array()) {
         std::size_t index = 0;
         const simdjson::dom::array array = value.get_array().value_unsafe();
         for (auto item : array)
-            if (auto found = find_duplicate_key(item, pointer + "/" + std::to_string(index++))) return found;
-        return std::nullopt;
+            if (auto found = find_first(item, pointer + "/" + std::to_string(index++), check)) return found;
+    } else if (value.is_object()) {
+        const simdjson::dom::object object = value.get_object().value_unsafe();
+        for (auto [key, member] : object)
+            if (auto found = find_first(member, pointer_append(pointer, key), check)) return found;
     }
+    return std::nullopt;
+}
+
+//! The pointer of a string holding U+0000, or of a member whose name holds it (spelled as the
+//! JSON escape, so the pointer itself stays printable text).
+std::optional<std::string> nul_here(const element& value, const std::string& pointer) {
+    if (value.is_string()) {
+        if (value.get_string().value_unsafe().find(kNul) == std::string_view::npos) return std::nullopt;
+        return pointer.empty() ? "/" : pointer;
+    }
+    if (!value.is_object()) return std::nullopt;
+    const simdjson::dom::object object = value.get_object().value_unsafe();
+    for (auto [key, member] : object) {
+        if (key.find(kNul) == std::string_view::npos) continue;
+        std::string printable;
+        for (char c : key) {
+            if (c == '\0')
+                printable += "\\u0000";
+            else
+                printable += c;
+        }
+        return pointer_append(pointer, printable);
+    }
+    return std::nullopt;
+}
+
+//! The pointer of a name this object holds twice.
+std::optional<std::string> duplicate_here(const element& value, const std::string& pointer) {
     if (!value.is_object()) return std::nullopt;
     const simdjson::dom::object object = value.get_object().value_unsafe();
     std::vector<std::string_view> keys;
     keys.reserve(object.size());
-    for (auto [key, member] : object) {
-        keys.push_back(key);
-        if (auto found = find_duplicate_key(member, pointer_append(pointer, key))) return found;
-    }
+    for (auto [key, member] : object) keys.push_back(key);
     std::sort(keys.begin(), keys.end());
     if (const auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end())
         return pointer_append(pointer, *twice);
@@ -78,7 +73,7 @@ std::optional<std::string> find_duplicate_key(const element& value, const std::s
 }  // namespace
 
 std::optional<std::string> find_duplicate_key(const element& value) {
-    return find_duplicate_key(value, "");
+    return find_first(value, "", duplicate_here);
 }
 
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
@@ -92,7 +87,7 @@ Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_
     // projection, forever. JSON can spell it only as the escape \u0000 (simdjson refuses raw
     // control characters), so the walk runs only when the text contains that sequence.
     if (text.find("\\u0000") != std::string_view::npos) {
-        if (auto pointer = find_nul(element, "")) {
+        if (auto pointer = find_first(element, "", nul_here)) {
             return Problem::invalid("invalid_value", "must not contain the NUL character (U+0000)",
                                     std::move(*pointer));
         }
