@@ -4,9 +4,8 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
-#include "projections/pg/statement.hpp"
-
 #include "projections/dead_letters.hpp"
+#include "projections/pg/statement.hpp"
 
 namespace aimi {
 
@@ -85,13 +84,14 @@ AppliedBatch merge(AppliedBatch a, const AppliedBatch& b) {
     return a;
 }
 
-}  // namespace
-
+//! An error caused by what the records hold: 22 data exception, 23 integrity constraint violation,
+//! 54 program limit exceeded.
 bool is_poison_error(const pqxx::sql_error& error) {
     const std::string& state = error.sqlstate();
-    // 22 data exception, 23 integrity constraint violation, 54 program limit exceeded.
     return state.starts_with("22") || state.starts_with("23") || state.starts_with("54");
 }
+
+}  // namespace
 
 AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
                                 std::span<const LogRecord> records) {

@@ -12,8 +12,7 @@
 
 namespace pqxx {
 class connection_base;
-class sql_error;
-}  // namespace pqxx
+}
 
 namespace aimi {
 
@@ -37,14 +36,11 @@ struct AppliedBatch {
 AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
                                 std::span<const LogRecord> records);
 
-//! True for errors caused by what the records hold (SQLSTATE class 22 data exception, 23 integrity
-//! constraint violation, 54 program limit exceeded): retrying the same records cannot succeed.
-bool is_poison_error(const pqxx::sql_error& error);
-
 //! apply_exactly_once, except that when the database refuses the batch for what it holds
-//! (is_poison_error), the batch is split in halves until the refused record stands alone; that
-//! record goes to dead_letters, with its offset, and every other record is applied. One bad
-//! record never stalls its partition. Other errors propagate (the caller retries the batch).
+//! (SQLSTATE class 22, 23 or 54: retrying the same records cannot succeed), the batch is split in
+//! halves until the refused record stands alone; that record goes to dead_letters, with its
+//! offset, and every other record is applied. One bad record never stalls its partition. Other
+//! errors propagate (the caller retries the batch).
 AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projection& projection,
                                     std::span<const LogRecord> records);
 

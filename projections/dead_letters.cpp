@@ -3,9 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
-#include "projections/pg/statement.hpp"
-
 #include "domain/text.hpp"
+#include "projections/pg/statement.hpp"
 
 namespace aimi {
 

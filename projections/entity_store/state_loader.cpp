@@ -4,9 +4,8 @@
 #include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
-#include "projections/pg/statement.hpp"
-
 #include "projections/entity_store/entity_rows.hpp"
+#include "projections/pg/statement.hpp"
 
 namespace aimi::entity_store {
 
