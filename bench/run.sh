@@ -10,12 +10,14 @@
 #   b. projector catch-up        events/s from a pre-loaded topic  vs  COPY FROM of the same rows
 #   c. gateway commands (wrk)    POST message req/s, p50/p90/p99   vs  GET /health on the same server
 #   d. write -> queryable        async POST + GET with token, sync POST  vs  GET /health round trip
+#   e. parked waits              another user's query p50/p99 with 200 requests waiting on tokens
+#                                vs  the same query with none waiting
 # and prints a results table at the end. Nothing is asserted about timings.
 #
 # Knobs (environment): BENCH_USERS (100), BENCH_MESSAGES_PER_USER (1000), BENCH_PARTITIONS (6),
 # BENCH_MIN_TIME (0.5 s per fold benchmark repetition, 5 repetitions), BENCH_WRK_THREADS (2),
 # BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
-# BENCH_LATENCY_ITERATIONS (500), BENCH_PHASES ("a b c d"), AIMI_BENCH_BUILD_DIR.
+# BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_PHASES ("a b c d e"), AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
 
@@ -33,7 +35,8 @@ WRK_CONNECTIONS="${BENCH_WRK_CONNECTIONS:-16 64}"  # one health + one POST run p
 WRK_DURATION="${BENCH_WRK_DURATION:-20s}"
 WRK_USERS="${BENCH_WRK_USERS:-64}"
 LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
-PHASES="${BENCH_PHASES:-a b c d}"
+WAITERS="${BENCH_WAITERS:-200}"
+PHASES="${BENCH_PHASES:-a b c d e}"
 JWT_SECRET="bench-secret-0123456789abcdef"
 CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
 
@@ -250,7 +253,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d; then
+if has_phase b || has_phase c || has_phase d || has_phase e; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -343,7 +346,7 @@ EOF
 fi
 
 # ---- c/d. gateway: wrk throughput, then write -> queryable latency ---------------------------
-if has_phase c || has_phase d; then
+if has_phase c || has_phase d || has_phase e; then
   SCHEMA=bench_gateway
   TOPIC="bench.gateway.$$"
   log "c. gateway on schema ${SCHEMA}, topic ${TOPIC}"
@@ -425,6 +428,18 @@ if has_phase d; then
   result d "sync POST (returns when applied) p50/p90/p99" \
     "$(field sync_post p50_ms)/$(field sync_post p90_ms)/$(field sync_post p99_ms) ms" \
     "health ${hb}" "n=$(field sync_post n), errors $(field sync_post errors)"
+fi
+
+if has_phase e; then
+  log "e. another user's query while ${WAITERS} requests wait on consistency tokens (projector paused)"
+  head -n 21 "${TMP}/users.txt" >"${TMP}/waiters.txt"
+  python3 "${ROOT}/bench/parked_waits.py" --port "${PORT}" --users-file "${TMP}/waiters.txt" \
+    --projector-pid "${PROJECTOR_PID}" --waiters "${WAITERS}" --waiting-users 20 \
+    --iterations "${LATENCY_ITERATIONS}" | tee "${TMP}/parked.txt"
+  pfield() { sed -n "s/^RESULT mode=$1 .*$2=\([^ ]*\).*/\1/p" "${TMP}/parked.txt"; }
+  result e "GET messages, ${WAITERS} waits parked p50/p99" "$(pfield parked p50_ms)/$(pfield parked p99_ms) ms" \
+    "idle $(pfield idle p50_ms)/$(pfield idle p99_ms) ms" \
+    "errors $(pfield parked errors); afterwards $(pfield release ok) of $(pfield release waiters) waits answered 200"
 fi
 
 # ---- results ----------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ enum class ProblemKind {
     payload_too_large,       //!< body over the limit
     method_not_allowed,      //!< the path exists, the method does not
     unsupported_media_type,  //!< a body that is not application/json
+    too_many_requests,       //!< the caller holds too much at once (e.g. parked waits); retry later
     unavailable,             //!< a dependency is down; retrying later may help
     timeout,                 //!< waited too long for the projection
     internal,                //!< a bug or an unexpected infrastructure error

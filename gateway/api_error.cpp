@@ -1,6 +1,5 @@
 #include "gateway/api_error.hpp"
-
-#include <boost/json/serialize.hpp>
+#include "domain/json/serialize.hpp"
 
 namespace aimi::gateway {
 
@@ -24,6 +23,8 @@ int http_status(ProblemKind kind) {
             return 415;
         case ProblemKind::unprocessable:
             return 422;
+        case ProblemKind::too_many_requests:
+            return 429;
         case ProblemKind::unavailable:
             return 503;
         case ProblemKind::timeout:
@@ -39,14 +40,15 @@ http::Response error_response(const Problem& problem, const std::string& request
     error["field"] = problem.field.empty() ? boost::json::value(nullptr) : boost::json::value(problem.field);
     auto response = json_response(http_status(problem.kind), boost::json::object{{"error", std::move(error)}});
     if (problem.kind == ProblemKind::unauthorized) response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    if (problem.kind == ProblemKind::unavailable) response.headers.emplace_back("Retry-After", "1");
+    if (problem.kind == ProblemKind::unavailable || problem.kind == ProblemKind::too_many_requests)
+        response.headers.emplace_back("Retry-After", "1");
     return response;
 }
 
 http::Response json_response(int status, const boost::json::value& body) {
     http::Response response;
     response.status = status;
-    response.body = boost::json::serialize(body);
+    response.body = json::serialize(body);
     return response;
 }
 

@@ -1,7 +1,6 @@
 #include "gateway/command_pipeline.hpp"
 
 #include <array>
-#include <charconv>
 #include <random>
 #include <thread>
 
@@ -13,9 +12,10 @@
 #include "domain/events/envelope.hpp"
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
-#include "gateway/progress_watcher.hpp"
+#include "gateway/consistency_token.hpp"
 #include "gateway/read_model.hpp"
 #include "gateway/render.hpp"
+#include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
 
@@ -50,25 +50,6 @@ bool wants_async(const http::Request& request) {
     return prefer && prefer->find("respond-async") != std::string::npos;
 }
 
-std::string consistency_token(std::int32_t partition, std::int64_t offset) {
-    return fmt::format("v1.{}.{}", partition, offset);
-}
-
-std::optional<std::pair<std::int32_t, std::int64_t>> parse_token(std::string_view token) {
-    if (!token.starts_with("v1.")) return std::nullopt;
-    token.remove_prefix(3);
-    const auto dot = token.find('.');
-    if (dot == std::string_view::npos) return std::nullopt;
-    std::int32_t partition = 0;
-    std::int64_t offset = 0;
-    const auto p = token.substr(0, dot), o = token.substr(dot + 1);
-    if (std::from_chars(p.data(), p.data() + p.size(), partition).ptr != p.data() + p.size() ||
-        std::from_chars(o.data(), o.data() + o.size(), offset).ptr != o.data() + o.size() || partition < 0 ||
-        offset < 0 || p.empty() || o.empty())
-        return std::nullopt;
-    return std::pair{partition, offset};
-}
-
 Problem rejection_problem(const std::string& code, const std::string& message) {
     if (code == "user_not_found" || code == "chat_not_found") return Problem::not_found(code, message);
     return Problem::conflict(code, message);
@@ -84,7 +65,7 @@ http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutc
     if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
     auto response = json_response(success_status, *resource);
     if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
-    response.headers.emplace_back("Consistency-Token", consistency_token(outcome.partition, outcome.offset));
+    response.headers.emplace_back("Consistency-Token", format_consistency_token({outcome.partition, outcome.offset}));
     return response;
 }
 
@@ -142,101 +123,118 @@ std::optional<boost::json::object> load_resource(const Call& call, const std::st
     return with_read_tx(call, [&](pqxx::dbtransaction& tx) { return read_resource(tx, type, id); });
 }
 
-http::Response execute_command(const Call& call, const CommandSpec& spec) {
+namespace {
+
+//! One command through the write path: what every attempt needs. Shared by the attempts and the
+//! continuations that wait for the projection.
+struct Attempt {
+    std::shared_ptr<const CommandSpec> spec;
+    std::optional<std::string> client_key;
+    std::string hash;
+    int number = 0;
+};
+
+Reply attempt(const Call& call, const Attempt& current);
+
+http::Response accepted(const std::string& batch_id, LogPosition position) {
+    const auto token = format_consistency_token(position);
+    auto response =
+        json_response(202, bj::object{{"status", "accepted"}, {"batch_id", batch_id}, {"consistency_token", token}});
+    response.headers.emplace_back("Consistency-Token", token);
+    response.headers.emplace_back("Location", "/v1/batches/" + batch_id);
+    return response;
+}
+
+//! After the wait: the outcome decides the answer; a conflict re-decides on fresh state.
+Reply after_append(const Call& call, const Attempt& current, const std::string& batch_id, LogPosition position,
+                   bool applied) {
+    if (!applied) return accepted(batch_id, position);
+    const auto& request = call.request;
+    // One snapshot for the outcome and the resource it names.
+    auto response = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
+        const auto outcome = read_model::find_outcome(tx, batch_id);
+        if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
+        if (outcome->outcome == "conflict") {
+            spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, current.number + 1);
+            return std::nullopt;
+        }
+        if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" && outcome->duplicate_of) {
+            // A retry raced the first attempt; the first one won and decides the answer.
+            const auto first = read_model::find_outcome(tx, *outcome->duplicate_of);
+            if (first && first->request_hash != current.hash) return key_reused(call);
+            if (first) return answer(call, tx, *first, current.spec->success_status, true);
+        }
+        return answer(call, tx, *outcome, current.spec->success_status, outcome->outcome == "duplicate");
+    });
+    if (response) return std::move(*response);
+    if (current.number >= call.gateway.max_conflict_retries)
+        return error_response(Problem::conflict("concurrent_modification",
+                                                "the user's data kept changing concurrently; retry the request"),
+                              request.request_id);
+    // Full jitter, exponential: racing deciders spread out instead of colliding again.
+    thread_local std::minstd_rand jitter{std::random_device{}()};
+    std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2u << std::min(current.number, 8)) + 1));
+    Attempt next = current;
+    ++next.number;
+    return attempt(call, next);
+}
+
+Reply attempt(const Call& call, const Attempt& current) {
+    const auto& request = call.request;
+    const auto& spec = *current.spec;
+    const std::string& user_id = call.principal.user_id;
+    const auto context = load_context(call, spec);
+    auto decision = spec.decide(context);
+    if (!decision) return error_response(decision.problem(), request.request_id);
+    if (decision->events.empty()) {
+        auto resource = load_resource(call, spec.noop_resource_type, spec.noop_resource_id);
+        if (!resource) return error_response(Problem::not_found("not_found", "no such resource"), request.request_id);
+        return json_response(spec.success_status, *resource);
+    }
+
+    events::EventBatch batch;
+    batch.batch_id = new_uuid();
+    batch.user_id = user_id;
+    if (decision->check_version) batch.expected_version = context.stream_version;
+    batch.occurred_at = now_utc();
+    batch.request_id = request.request_id;
+    batch.idempotency_key = current.client_key.value_or("auto:" + batch.batch_id);
+    batch.request_hash = current.hash;
+    batch.causation_id = request.request_id;
+    batch.producer = "gateway@" + call.gateway.settings.instance;
+    for (auto& data : decision->events) batch.events.push_back(events::Event{new_uuid(), std::move(data)});
+
+    const auto appended = call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
+    const LogPosition position{appended.partition, appended.offset};
+    if (wants_async(request)) return accepted(batch.batch_id, position);
+    return Continuation{std::string(entity_store::EntityStoreProjection::kName), position.partition, position.offset,
+                        std::chrono::steady_clock::now() + call.gateway.command_wait_timeout,
+                        [call, current, batch_id = batch.batch_id, position](bool applied) {
+                            return after_append(call, current, batch_id, position, applied);
+                        }};
+}
+
+}  // namespace
+
+Reply execute_command(const Call& call, CommandSpec spec) {
     const auto& request = call.request;
     const auto client_key = client_idempotency_key(request);
     if (!client_key) return error_response(client_key.problem(), request.request_id);
-    const std::string hash = sha256_hex(request.method + " " + request.path + "\n" + request.body);
-    const std::string& user_id = call.principal.user_id;
+    Attempt first{std::make_shared<const CommandSpec>(std::move(spec)), client_key.value(),
+                  sha256_hex(request.method + " " + request.path + "\n" + request.body)};
 
     // Only a key the client chose can have been used before; without one, the batch gets a key of
     // its own (never the request id: clients reuse those for tracing, not for retries).
-    if (client_key.value()) {
+    if (first.client_key) {
         const auto replayed = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
-            const auto first = read_model::find_by_idempotency_key(tx, user_id, *client_key.value());
-            if (!first) return std::nullopt;
-            if (first->request_hash != hash) return key_reused(call);
-            return answer(call, tx, *first, spec.success_status, true);
+            const auto earlier = read_model::find_by_idempotency_key(tx, call.principal.user_id, *first.client_key);
+            if (!earlier) return std::nullopt;
+            if (earlier->request_hash != first.hash) return key_reused(call);
+            return answer(call, tx, *earlier, first.spec->success_status, true);
         });
         if (replayed) return *replayed;
     }
-
-    thread_local std::minstd_rand jitter{std::random_device{}()};
-    for (int attempt = 0; attempt <= call.gateway.max_conflict_retries; ++attempt) {
-        const auto context = load_context(call, spec);
-        auto decision = spec.decide(context);
-        if (!decision) return error_response(decision.problem(), request.request_id);
-        if (decision->events.empty()) {
-            auto resource = load_resource(call, spec.noop_resource_type, spec.noop_resource_id);
-            if (!resource)
-                return error_response(Problem::not_found("not_found", "no such resource"), request.request_id);
-            return json_response(spec.success_status, *resource);
-        }
-
-        events::EventBatch batch;
-        batch.batch_id = new_uuid();
-        batch.user_id = user_id;
-        if (decision->check_version) batch.expected_version = context.stream_version;
-        batch.occurred_at = now_utc();
-        batch.request_id = request.request_id;
-        batch.idempotency_key = client_key.value().value_or("auto:" + batch.batch_id);
-        batch.request_hash = hash;
-        batch.causation_id = request.request_id;
-        batch.producer = "gateway@" + call.gateway.settings.instance;
-        for (auto& data : decision->events) batch.events.push_back(events::Event{new_uuid(), std::move(data)});
-
-        const auto appended =
-            call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
-        const auto token = consistency_token(appended.partition, appended.offset);
-
-        if (wants_async(request) || !call.gateway.watcher.wait_applied(appended.partition, appended.offset,
-                                                                       call.gateway.command_wait_timeout)) {
-            auto response = json_response(
-                202, bj::object{{"status", "accepted"}, {"batch_id", batch.batch_id}, {"consistency_token", token}});
-            response.headers.emplace_back("Consistency-Token", token);
-            response.headers.emplace_back("Location", "/v1/batches/" + batch.batch_id);
-            return response;
-        }
-
-        // One snapshot for the outcome and the resource it names.
-        auto response = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
-            const auto outcome = read_model::find_outcome(tx, batch.batch_id);
-            if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
-            if (outcome->outcome == "conflict") {
-                spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, attempt + 1);
-                return std::nullopt;
-            }
-            if (outcome->outcome == "duplicate" && outcome->code != "duplicate_client_msg_id" &&
-                outcome->duplicate_of) {
-                // A retry raced the first attempt; the first one won and decides the answer.
-                const auto first = read_model::find_outcome(tx, *outcome->duplicate_of);
-                if (first && first->request_hash != hash) return key_reused(call);
-                if (first) return answer(call, tx, *first, spec.success_status, true);
-            }
-            return answer(call, tx, *outcome, spec.success_status, outcome->outcome == "duplicate");
-        });
-        if (response) return std::move(*response);
-        // Full jitter, exponential: racing deciders spread out instead of colliding again.
-        std::this_thread::sleep_for(std::chrono::milliseconds(jitter() % (2u << std::min(attempt, 8)) + 1));
-    }
-    return error_response(
-        Problem::conflict("concurrent_modification", "the user's data kept changing concurrently; retry the request"),
-        request.request_id);
-}
-
-std::optional<Problem> await_consistency(const Call& call) {
-    const std::string* token = call.request.header("consistency-token");
-    const auto it = call.request.query.find("consistency_token");
-    if (!token && it != call.request.query.end()) token = &it->second;
-    if (!token) return std::nullopt;
-    const auto position = parse_token(*token);
-    if (!position)
-        return Problem::invalid("invalid_consistency_token", "expected a token returned by a command (v1.P.O)",
-                                "Consistency-Token");
-    if (!call.gateway.watcher.wait_applied(position->first, position->second, call.gateway.command_wait_timeout))
-        return Problem{ProblemKind::timeout, "consistency_timeout",
-                       "the read model has not caught up with this token yet; retry", "Consistency-Token"};
-    return std::nullopt;
+    return attempt(call, first);
 }
 
 }  // namespace aimi::gateway

@@ -25,13 +25,10 @@ struct CommandSpec {
 
 //! The write path: Idempotency-Key check (replays the first result; a different request under
 //! the same key is 422), load state, decide, append one record, then either 202 with a
-//! consistency token (Prefer: respond-async) or wait for the entity store and answer with the
-//! resource; a stream-version conflict re-decides on fresh state, up to max_conflict_retries.
-http::Response execute_command(const Call& call, const CommandSpec& spec);
-
-//! Waits for the consistency token a query names (header Consistency-Token or query parameter
-//! consistency_token), if any. A malformed token is 400, a wait that times out 504.
-std::optional<Problem> await_consistency(const Call& call);
+//! consistency token (Prefer: respond-async) or a Continuation that waits (no thread held) for the
+//! entity store and answers with the resource; a stream-version conflict re-decides on fresh
+//! state, up to max_conflict_retries.
+Reply execute_command(const Call& call, CommandSpec spec);
 
 //! Renders a resource from the read model: {"user": {...}} style bodies are not used; the
 //! resource object itself is the body. nullopt if it does not exist.

@@ -2,38 +2,56 @@
 
 #include <chrono>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <pqxx/except>
 
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/handlers/handlers.hpp"
+#include "gateway/progress_watcher.hpp"
+#include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
+#include "projections/kafka/event_log_writer.hpp"
 
 namespace aimi::gateway {
 
 Router<Route> make_routes() {
     using namespace handlers;
+    const std::string entities(entity_store::EntityStoreProjection::kName);
     Router<Route> r;
     r.add("GET", "/health", {health, true});
     r.add("GET", "/ready", {ready, true});
     r.add("POST", "/v1/users", {create_user});
-    r.add("GET", "/v1/users/{user_id}", {get_user});
+    r.add("GET", "/v1/users/{user_id}", {get_user, false, entities});
     r.add("PATCH", "/v1/users/{user_id}", {update_user});
     r.add("POST", "/v1/users/{user_id}/devices", {register_device});
-    r.add("GET", "/v1/users/{user_id}/devices", {list_devices});
+    r.add("GET", "/v1/users/{user_id}/devices", {list_devices, false, entities});
     r.add("POST", "/v1/chats", {create_chat});
-    r.add("GET", "/v1/chats", {list_chats});
-    r.add("GET", "/v1/chats/{chat_id}", {get_chat});
+    r.add("GET", "/v1/chats", {list_chats, false, entities});
+    r.add("GET", "/v1/chats/{chat_id}", {get_chat, false, entities});
     r.add("POST", "/v1/chats/{chat_id}/archive", {archive_chat});
     r.add("POST", "/v1/chats/{chat_id}/messages", {post_message});
-    r.add("GET", "/v1/chats/{chat_id}/messages", {list_messages});
-    r.add("GET", "/v1/chats/{chat_id}/messages/recent", {recent_messages});
-    r.add("GET", "/v1/chats/{chat_id}/sessions", {list_sessions});
+    r.add("GET", "/v1/chats/{chat_id}/messages", {list_messages, false, entities});
+    r.add("GET", "/v1/chats/{chat_id}/messages/recent", {recent_messages, false, entities});
+    r.add("GET", "/v1/chats/{chat_id}/sessions", {list_sessions, false, entities});
     r.add("POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session});
-    r.add("GET", "/v1/batches/{batch_id}", {get_batch});
+    r.add("GET", "/v1/batches/{batch_id}", {get_batch, false, entities});
     return r;
 }
+
+//! One request from routing to its answer; lives as long as any parked wait refers to it, so
+//! the Call's references stay valid across continuations.
+struct Dispatcher::InFlight {
+    std::shared_ptr<http::Exchange> exchange;
+    std::chrono::steady_clock::time_point started;
+    const Route* route = nullptr;
+    PathParams params;
+    auth::Principal principal;
+
+    Call call(GatewayContext& gateway) const { return Call{exchange->request(), principal, params, gateway}; }
+    const std::string& request_id() const { return exchange->request().request_id; }
+};
 
 namespace {
 
@@ -57,53 +75,166 @@ http::Response unavailable(const std::string& code, const std::string& message, 
     return error_response({ProblemKind::unavailable, code, message, ""}, request_id);
 }
 
+//! Runs a handler step; infrastructure exceptions become their 503s, anything else a 500.
+template <class Step>
+Reply guarded(const http::Request& request, Step step) {
+    try {
+        return step();
+    } catch (const KafkaUnavailable& e) {
+        spdlog::warn("request {}: {}", request.request_id, e.what());
+        return unavailable("event_log_unavailable", e.what(), request.request_id);
+    } catch (const DatabaseUnavailable& e) {
+        spdlog::warn("request {}: {}", request.request_id, e.what());
+        return unavailable("read_model_unavailable", e.what(), request.request_id);
+    } catch (const pqxx::broken_connection& e) {
+        spdlog::warn("request {}: {}", request.request_id, e.what());
+        return unavailable("read_model_unavailable", "lost the connection to PostgreSQL", request.request_id);
+    } catch (const std::exception& e) {
+        spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, request.path, e.what());
+        return error_response({ProblemKind::internal, "internal", "internal error", ""}, request.request_id);
+    }
+}
+
+const std::string* consistency_token_of(const http::Request& request) {
+    if (const auto* header = request.header("consistency-token")) return header;
+    const auto it = request.query.find("consistency_token");
+    return it == request.query.end() ? nullptr : &it->second;
+}
+
+Problem invalid_token(std::string message) {
+    return Problem::invalid("invalid_consistency_token", std::move(message), "Consistency-Token");
+}
+
 }  // namespace
 
-http::Response Dispatcher::operator()(http::Request& request) {
-    const auto started = std::chrono::steady_clock::now();
-    http::Response response;
+Dispatcher::Dispatcher(GatewayContext& context)
+    : context_(context), routes_(make_routes()), quota_(static_cast<std::size_t>(context.max_waits_per_user)) {}
+
+void Dispatcher::operator()(const std::shared_ptr<http::Exchange>& exchange) {
+    auto call = std::make_shared<InFlight>();
+    call->exchange = exchange;
+    call->started = std::chrono::steady_clock::now();
+    const auto& request = exchange->request();
+
     auto matched = routes_.match(request.method, request.path);
-    if (auto* problem = std::get_if<Problem>(&matched)) {
-        response = error_response(*problem, request.request_id);
-    } else {
-        const auto& match = std::get<Router<Route>::Match>(matched);
-        auth::Principal principal;
-        std::optional<Problem> denied;
-        if (!match.target->is_public) {
-            auto who = authenticate(request, context_.settings.jwt_secret);
-            if (who)
-                principal = std::move(who.value());
-            else
-                denied = who.problem();
-        }
-        if (denied) {
-            response = error_response(*denied, request.request_id);
-        } else {
-            try {
-                response = match.target->handler(Call{request, principal, match.params, context_});
-            } catch (const KafkaUnavailable& e) {
-                spdlog::warn("request {}: {}", request.request_id, e.what());
-                response = unavailable("event_log_unavailable", e.what(), request.request_id);
-            } catch (const DatabaseUnavailable& e) {
-                spdlog::warn("request {}: {}", request.request_id, e.what());
-                response = unavailable("read_model_unavailable", e.what(), request.request_id);
-            } catch (const pqxx::broken_connection& e) {
-                spdlog::warn("request {}: {}", request.request_id, e.what());
-                response =
-                    unavailable("read_model_unavailable", "lost the connection to PostgreSQL", request.request_id);
-            } catch (const std::exception& e) {
-                spdlog::error("request {}: {} {} failed: {}", request.request_id, request.method, request.path,
-                              e.what());
-                response =
-                    error_response({ProblemKind::internal, "internal", "internal error", ""}, request.request_id);
-            }
-        }
+    if (auto* problem = std::get_if<Problem>(&matched))
+        return finish(call, error_response(*problem, request.request_id));
+    auto& match = std::get<Router<Route>::Match>(matched);
+    call->route = match.target;
+    call->params = std::move(match.params);
+    if (!call->route->is_public) {
+        auto who = authenticate(request, context_.settings.jwt_secret);
+        if (!who) return finish(call, error_response(who.problem(), request.request_id));
+        call->principal = std::move(who.value());
     }
+    if (const auto* token = consistency_token_of(request); token && !call->route->reads.empty())
+        return await_token(call, *token);
+    run(call);
+}
+
+void Dispatcher::run(const InFlightPtr& call) {
+    const auto c = call->call(context_);
+    settle(call, guarded(c.request, [&] { return call->route->handler(c); }));
+}
+
+void Dispatcher::settle(const InFlightPtr& call, Reply reply) {
+    if (auto* response = std::get_if<http::Response>(&reply.value)) return finish(call, std::move(*response));
+    auto continuation = std::get<Continuation>(std::move(reply.value));
+    auto slot = quota_.try_acquire(call->principal.user_id);
+    if (!slot) {
+        // Too many parked waits of this user: continue as if the wait timed out (a command answers
+        // 202 with its consistency token), without parking.
+        settle(call, guarded(call->exchange->request(), [&] { return continuation.resume(false); }));
+        return;
+    }
+    auto resume = std::make_shared<std::function<Reply(bool)>>(std::move(continuation.resume));
+    context_.watcher.when_applied(
+        continuation.projection, continuation.partition, continuation.offset, continuation.deadline,
+        [this, call, resume, slot](bool applied) mutable {
+            slot.reset();
+            call->exchange->post([this, call, resume, applied] {
+                settle(call, guarded(call->exchange->request(), [&] { return (*resume)(applied); }));
+            });
+        });
+}
+
+void Dispatcher::await_token(const InFlightPtr& call, const std::string& token) {
+    const auto& request = call->exchange->request();
+    const auto position = parse_consistency_token(token);
+    if (!position)
+        return finish(
+            call, error_response(invalid_token("expected a token returned by a command (v1.P.O)"), request.request_id));
+    const auto& projection = call->route->reads;
+    if (context_.watcher.applied(projection, position->partition, position->offset)) return run(call);
+    if (auto problem = impossible_position(*position))
+        return finish(call, error_response(*problem, request.request_id));
+
+    auto slot = quota_.try_acquire(call->principal.user_id);
+    if (!slot)
+        return finish(call, error_response({ProblemKind::too_many_requests, "too_many_waits",
+                                            fmt::format("you already have {} requests waiting for consistency "
+                                                        "tokens; retry when some have finished",
+                                                        context_.max_waits_per_user),
+                                            "Consistency-Token"},
+                                           request.request_id));
+    const auto deadline = std::chrono::steady_clock::now() + context_.command_wait_timeout;
+    context_.watcher.when_applied(
+        projection, position->partition, position->offset, deadline, [this, call, slot](bool applied) mutable {
+            slot.reset();
+            call->exchange->post([this, call, applied] {
+                if (applied) return run(call);
+                finish(call, error_response(
+                                 {ProblemKind::timeout, "consistency_timeout",
+                                  "the read model has not caught up with this token yet; retry", "Consistency-Token"},
+                                 call->request_id()));
+            });
+        });
+}
+
+std::optional<Problem> Dispatcher::impossible_position(LogPosition position) {
+    const auto& topic = context_.settings.events_topic;
+    const auto timeout = std::chrono::milliseconds(1000);
+    bool partition_known = false;
+    {
+        std::lock_guard lock(positions_mutex_);
+        partition_known = position.partition < partitions_;
+        if (partition_known && position.offset < known_end_offsets_[position.partition]) return std::nullopt;
+    }
+    // Ask the broker: partitions may have been added since, and the partition's end moves on.
+    // When it does not answer, the token cannot be judged; the wait's deadline bounds it.
+    if (!partition_known) {
+        int partitions = 0;
+        try {
+            partitions = context_.log.partition_count(topic, timeout);
+        } catch (const std::exception& e) {
+            spdlog::debug("cannot check a consistency token against Kafka: {}", e.what());
+            return std::nullopt;
+        }
+        if (position.partition >= partitions)
+            return invalid_token(fmt::format("names partition {}; the topic has {}", position.partition, partitions));
+        std::lock_guard lock(positions_mutex_);
+        partitions_ = partitions;
+    }
+    const auto end = context_.log.high_watermark(topic, position.partition, timeout);
+    if (!end) return std::nullopt;
+    {
+        std::lock_guard lock(positions_mutex_);
+        auto& known = known_end_offsets_[position.partition];
+        known = std::max(known, *end);
+    }
+    if (position.offset >= *end)
+        return invalid_token(fmt::format("names offset {} of partition {}, which ends at {}: no command wrote it",
+                                         position.offset, position.partition, *end));
+    return std::nullopt;
+}
+
+void Dispatcher::finish(const InFlightPtr& call, http::Response response) {
+    const auto& request = call->exchange->request();
     const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - call->started).count();
     spdlog::info("{} {} {} {}us request_id={}", request.method, request.path, response.status, micros,
                  request.request_id);
-    return response;
+    call->exchange->respond(std::move(response));
 }
 
 http::Response refusal_response(int status, const std::string& code, const std::string& message,

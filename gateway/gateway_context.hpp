@@ -2,6 +2,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
 
 #include "domain/auth/jwt.hpp"
 #include "gateway/http/http_types.hpp"
@@ -30,6 +33,7 @@ struct GatewayContext {
     std::chrono::milliseconds command_wait_timeout{10000};  //!< AIMI_COMMAND_WAIT_TIMEOUT_MS
     int max_conflict_retries = 8;
     std::int64_t ready_max_lag = 1000;  //!< AIMI_READY_MAX_LAG: records behind before /ready fails
+    int max_waits_per_user = 16;        //!< AIMI_MAX_WAITS_PER_USER: parked waits one user may hold
 };
 
 //! One authenticated request being handled.
@@ -40,6 +44,27 @@ struct Call {
     GatewayContext& gateway;
 };
 
-using HandlerFn = http::Response (*)(const Call&);
+struct Reply;
+
+//! A request parked until a projection has applied the record at (partition, offset) of the
+//! intake topic. The dispatcher holds no thread meanwhile; it calls `resume` on a handler thread
+//! with true once the record is applied, or with false at `deadline` (or at once, when the user
+//! already holds as many parked waits as allowed).
+struct Continuation {
+    std::string projection;
+    std::int32_t partition = 0;
+    std::int64_t offset = 0;
+    std::chrono::steady_clock::time_point deadline;
+    std::function<Reply(bool applied)> resume;
+};
+
+//! What a handler gives back: the response, or a continuation to run after a wait.
+struct Reply {
+    Reply(http::Response response) : value(std::move(response)) {}        // NOLINT(google-explicit-constructor)
+    Reply(Continuation continuation) : value(std::move(continuation)) {}  // NOLINT(google-explicit-constructor)
+    std::variant<http::Response, Continuation> value;
+};
+
+using HandlerFn = Reply (*)(const Call&);
 
 }  // namespace aimi::gateway

@@ -7,7 +7,6 @@
 #include "gateway/http/http_server.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/time_zones.hpp"
-#include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
 #include "projections/runtime_settings.hpp"
@@ -39,11 +38,11 @@ int main() {
         } catch (const std::exception& e) {
             spdlog::warn("kafka not reachable at start ({}); commands answer 503 until it is", e.what());
         }
-        aimi::gateway::ProgressWatcher watcher(settings.pg_url, settings.pg_schema,
-                                               aimi::entity_store::EntityStoreProjection::kName, settings.events_topic);
+        aimi::gateway::ProgressWatcher watcher(settings.pg_url, settings.pg_schema, settings.events_topic);
         aimi::gateway::GatewayContext context{settings, pool, log, watcher};
         context.command_wait_timeout = std::chrono::milliseconds(aimi::env_int("AIMI_COMMAND_WAIT_TIMEOUT_MS", 10000));
         context.ready_max_lag = aimi::env_int("AIMI_READY_MAX_LAG", 1000);
+        context.max_waits_per_user = static_cast<int>(aimi::env_int("AIMI_MAX_WAITS_PER_USER", 16));
         aimi::gateway::Dispatcher dispatcher(context);
 
         aimi::http::Server server(options, std::ref(dispatcher), aimi::gateway::refusal_response);
@@ -52,6 +51,8 @@ int main() {
             std::ofstream(file) << port << "\n";
         spdlog::warn("listening on http://{}:{}", options.address, port);
         server.run(stop);
+        // Parked waits refer to the server's connections: drop them before the server goes.
+        watcher.shutdown();
         spdlog::warn("stopped");
         return 0;
     } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "gateway/progress_watcher.hpp"
 
 #include <sstream>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
@@ -13,7 +14,7 @@ namespace aimi::gateway {
 namespace {
 
 constexpr const char* kReadOffsets =
-    "SELECT partition, next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2";
+    "SELECT projection, partition, next_offset FROM projection_offsets WHERE topic = $1";
 
 class Receiver final : public pqxx::notification_receiver {
   public:
@@ -27,41 +28,121 @@ class Receiver final : public pqxx::notification_receiver {
 
 }  // namespace
 
-ProgressWatcher::ProgressWatcher(std::string pg_url, std::string schema, std::string projection, std::string topic)
+ProgressWatcher::ProgressWatcher(std::string pg_url, std::string schema, std::string topic)
     : pg_url_(std::move(pg_url)),
       schema_(std::move(schema)),
-      projection_(std::move(projection)),
       topic_(std::move(topic)),
-      thread_([this] { run(); }) {}
+      listener_([this] { listen(); }),
+      expirer_([this] { expire(); }) {}
 
 ProgressWatcher::~ProgressWatcher() {
-    stop_ = true;
-    thread_.join();
+    shutdown();
 }
 
-void ProgressWatcher::advance(std::int32_t partition, std::int64_t next_offset) {
+void ProgressWatcher::shutdown() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+        waiters_.clear();
+        by_position_.clear();
+        by_deadline_.clear();
+        deadlines_changed_.notify_all();
+    }
+    if (listener_.joinable()) listener_.join();
+    if (expirer_.joinable()) expirer_.join();
+}
+
+bool ProgressWatcher::applied(const std::string& projection, std::int32_t partition, std::int64_t offset) const {
     std::lock_guard lock(mutex_);
-    auto& known = next_offsets_[partition];
-    if (next_offset > known) {
+    const auto p = next_offsets_.find(projection);
+    if (p == next_offsets_.end()) return false;
+    const auto it = p->second.find(partition);
+    return it != p->second.end() && it->second > offset;
+}
+
+void ProgressWatcher::when_applied(const std::string& projection, std::int32_t partition, std::int64_t offset,
+                                   Clock::time_point deadline, Callback done) {
+    {
+        std::lock_guard lock(mutex_);
+        const auto p = next_offsets_.find(projection);
+        const bool already =
+            p != next_offsets_.end() && p->second.contains(partition) && p->second.at(partition) > offset;
+        if (!already) {
+            if (stop_) return;
+            const auto id = next_waiter_id_++;
+            const bool earliest = by_deadline_.empty() || deadline < by_deadline_.begin()->first;
+            waiters_.emplace(id, Waiter{projection, partition, offset, deadline, std::move(done)});
+            by_position_.emplace(projection, partition, offset, id);
+            by_deadline_.emplace(deadline, id);
+            if (earliest) deadlines_changed_.notify_all();
+            return;
+        }
+    }
+    done(true);
+}
+
+std::map<std::int32_t, std::int64_t> ProgressWatcher::snapshot(const std::string& projection) const {
+    std::lock_guard lock(mutex_);
+    const auto it = next_offsets_.find(projection);
+    return it == next_offsets_.end() ? std::map<std::int32_t, std::int64_t>{} : it->second;
+}
+
+std::size_t ProgressWatcher::pending() const {
+    std::lock_guard lock(mutex_);
+    return waiters_.size();
+}
+
+void ProgressWatcher::advance(const std::string& projection, std::int32_t partition, std::int64_t next_offset) {
+    std::vector<Callback> ready;
+    {
+        std::lock_guard lock(mutex_);
+        auto& known = next_offsets_[projection][partition];
+        if (next_offset <= known) return;
         known = next_offset;
-        changed_.notify_all();
+        // Every waiter of this (projection, partition) below next_offset is satisfied.
+        auto it = by_position_.lower_bound(PositionKey{projection, partition, 0, 0});
+        while (it != by_position_.end() && std::get<0>(*it) == projection && std::get<1>(*it) == partition &&
+               std::get<2>(*it) < next_offset) {
+            const auto id = std::get<3>(*it);
+            auto waiter = waiters_.find(id);
+            by_deadline_.erase({waiter->second.deadline, id});
+            ready.push_back(std::move(waiter->second.done));
+            waiters_.erase(waiter);
+            it = by_position_.erase(it);
+        }
+    }
+    for (auto& done : ready) done(true);
+}
+
+void ProgressWatcher::expire() {
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+        if (by_deadline_.empty()) {
+            deadlines_changed_.wait(lock);
+            continue;
+        }
+        const auto earliest = by_deadline_.begin()->first;
+        if (Clock::now() < earliest) {
+            deadlines_changed_.wait_until(lock, earliest);
+            continue;
+        }
+        std::vector<Callback> expired;
+        const auto now = Clock::now();
+        while (!by_deadline_.empty() && by_deadline_.begin()->first <= now) {
+            const auto id = by_deadline_.begin()->second;
+            by_deadline_.erase(by_deadline_.begin());
+            auto waiter = waiters_.find(id);
+            by_position_.erase({waiter->second.projection, waiter->second.partition, waiter->second.offset, id});
+            expired.push_back(std::move(waiter->second.done));
+            waiters_.erase(waiter);
+        }
+        lock.unlock();
+        for (auto& done : expired) done(false);
+        lock.lock();
     }
 }
 
-bool ProgressWatcher::wait_applied(std::int32_t partition, std::int64_t offset, std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [&] {
-        const auto it = next_offsets_.find(partition);
-        return it != next_offsets_.end() && it->second > offset;
-    });
-}
-
-std::map<std::int32_t, std::int64_t> ProgressWatcher::snapshot() const {
-    std::lock_guard lock(mutex_);
-    return next_offsets_;
-}
-
-void ProgressWatcher::run() {
+void ProgressWatcher::listen() {
     while (!stop_) {
         try {
             auto connection = pg::connect(pg_url_, schema_);
@@ -70,18 +151,17 @@ void ProgressWatcher::run() {
                 std::string schema, projection, topic;
                 std::int32_t partition = 0;
                 std::int64_t next = 0;
-                if (in >> schema >> projection >> topic >> partition >> next && schema == schema_ &&
-                    projection == projection_ && topic == topic_)
-                    advance(partition, next);
+                if (in >> schema >> projection >> topic >> partition >> next && schema == schema_ && topic == topic_)
+                    advance(projection, partition, next);
             });
-            auto last_poll = std::chrono::steady_clock::time_point{};
+            auto last_poll = Clock::time_point{};
             while (!stop_) {
-                if (std::chrono::steady_clock::now() - last_poll > std::chrono::milliseconds(500)) {
+                if (Clock::now() - last_poll > std::chrono::milliseconds(500)) {
                     pqxx::read_transaction tx(*connection, "watch_offsets");
-                    for (const auto& row : tx.exec_params(kReadOffsets, projection_, topic_))
-                        advance(row[0].as<std::int32_t>(), row[1].as<std::int64_t>());
+                    for (const auto& row : tx.exec_params(kReadOffsets, topic_))
+                        advance(row[0].as<std::string>(), row[1].as<std::int32_t>(), row[2].as<std::int64_t>());
                     tx.commit();
-                    last_poll = std::chrono::steady_clock::now();
+                    last_poll = Clock::now();
                 }
                 connection->await_notification(0, 100'000);
             }

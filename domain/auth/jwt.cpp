@@ -6,10 +6,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <simdjson.h>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/json/parse.hpp"
+#include "domain/json/serialize.hpp"
 #include "domain/uuid.hpp"
 
 namespace aimi::auth {
@@ -71,7 +71,7 @@ std::string sign_token(const Principal& principal, std::string_view secret, std:
     const std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
     const boost::json::object claims{
         {"sub", principal.user_id}, {"role", principal.role}, {"iat", issued_at_s}, {"exp", issued_at_s + ttl_s}};
-    const std::string signing_input = header + "." + base64url_encode(boost::json::serialize(claims));
+    const std::string signing_input = header + "." + base64url_encode(json::serialize(claims));
     return signing_input + "." + base64url_encode(hmac_sha256(secret, signing_input));
 }
 

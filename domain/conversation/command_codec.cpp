@@ -3,6 +3,7 @@
 #include "domain/conversation/commands.hpp"
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
+#include "domain/json/text_scan.hpp"
 #include "domain/schema/schema.hpp"
 
 namespace aimi::conversation {
@@ -19,6 +20,8 @@ Result<element> parse_checked(std::string_view body, std::string_view schema_nam
     if (!parsed) return parsed.problem();
     if (auto twice = json::find_duplicate_key(parsed.value()))
         return Problem::invalid("duplicate_field", "appears more than once in its object", std::move(*twice));
+    // Number precision and nesting depth: what passes is stored and read back unchanged.
+    if (auto p = json::audit_text(body)) return *p;
     if (auto p = schema::validate(schema::get(schema_name), parsed.value())) return *p;
     return parsed.value();
 }

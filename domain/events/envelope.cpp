@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
-#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
+#include "domain/json/serialize.hpp"
 #include "domain/schema/schema.hpp"
 
 namespace aimi::events {
@@ -160,7 +160,7 @@ std::string encode(const EventBatch& batch) {
         {"producer", batch.producer},
         {"events", std::move(events)},
     };
-    return bj::serialize(out);
+    return json::serialize(out);
 }
 
 Result<EventBatch> decode(std::string_view json) {

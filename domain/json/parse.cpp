@@ -7,6 +7,7 @@
 
 #include "domain/json/convert.hpp"
 #include "domain/json/pointer.hpp"
+#include "domain/json/text_scan.hpp"
 
 namespace aimi::json {
 
@@ -78,10 +79,17 @@ std::optional<std::string> find_duplicate_key(const element& value) {
 
 Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view text) {
     element element;
-    const auto error = parser.parse(text.data(), text.size(), true).get(element);
+    auto error = parser.parse(text.data(), text.size(), true).get(element);
     if (error) {
-        return Problem::invalid("malformed_json",
-                                std::string("request body is not valid JSON: ") + simdjson::error_message(error));
+        // simdjson says what went wrong but not where; the streaming scan finds the value (a
+        // number beyond 64 bits, a lone surrogate, ...) and names its pointer.
+        if (auto located = audit_text(text, simdjson::DEFAULT_MAX_DEPTH)) return std::move(*located);
+        // Valid JSON whose numbers all keep their value: simdjson refused an integer literal beyond
+        // 64 bits that is a double (JavaScript writes 1e20 as 100000000000000000000).
+        if (error == simdjson::NUMBER_ERROR) error = parser.parse(respell_wide_integers(text)).get(element);
+        if (error)
+            return Problem::invalid("malformed_json",
+                                    std::string("request body is not valid JSON: ") + simdjson::error_message(error));
     }
     // PostgreSQL's text and jsonb cannot hold U+0000: a record carrying one would fail in every
     // projection, forever. JSON can spell it only as the escape \u0000 (simdjson refuses raw
@@ -102,7 +110,8 @@ Result<simdjson::dom::element> parse(std::string_view text) {
 
 Result<boost::json::value> parse_value(std::string_view text) {
     auto parsed = parse(text);
-    if (!parsed) return parsed.problem();
+    // simdjson refuses integers beyond 64 bits, which is how PostgreSQL prints large doubles.
+    if (!parsed) return parse_exact(text);
     return to_boost(parsed.value());
 }
 

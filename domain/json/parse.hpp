@@ -16,9 +16,10 @@ class parser;
 namespace aimi::json {
 
 //! Parses `text` with a per-thread simdjson parser. The element stays valid until the next
-//! parse on the same thread. Malformed input yields Problem{invalid_input, "malformed_json"}; a
-//! string or key holding U+0000 (which no read model can store) yields "invalid_value" with the
-//! JSON pointer of the offending value.
+//! parse on the same thread. Malformed input yields Problem{invalid_input, "malformed_json"}
+//! (with the pointer where parsing stopped, when known); a number beyond 64 bits or beyond a
+//! double's range "out_of_range", a lone surrogate escape or a string or key holding U+0000
+//! (which no read model can store) "invalid_value", each with the JSON pointer of the value.
 Result<simdjson::dom::element> parse(std::string_view text);
 
 //! Same, with a caller-owned parser (for documents that must outlive another parse).
@@ -29,7 +30,8 @@ Result<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_
 //! with one is ambiguous and refused.
 std::optional<std::string> find_duplicate_key(const simdjson::dom::element& value);
 
-//! Parses with simdjson and copies into a Boost.JSON value (for stored jsonb columns).
+//! Parses with simdjson and copies into a Boost.JSON value (for stored jsonb columns); falls back to
+//! parse_exact (text_scan.hpp) for numbers simdjson refuses, such as PostgreSQL's spelling of 1e20.
 Result<boost::json::value> parse_value(std::string_view text);
 
 }  // namespace aimi::json

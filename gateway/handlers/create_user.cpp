@@ -6,14 +6,15 @@
 namespace aimi::gateway::handlers {
 
 //! POST /v1/users — registers the token's subject.
-http::Response create_user(const Call& call) {
+Reply create_user(const Call& call) {
     if (auto p = require_json(call)) return fail(call, *p);
     auto command = conversation::decode_register_user(call.request.body);
     if (!command) return fail(call, command.problem());
     if (auto p = check_time_zone(command->time_zone, "/time_zone")) return fail(call, *p);
-    return execute_command(call, {.success_status = 201, .decide = [&](const auto& context) {
-                                      return conversation::decide(context, command.value());
-                                  }});
+    return execute_command(
+        call, {.success_status = 201, .decide = [command = std::move(command.value())](const auto& context) {
+                   return conversation::decide(context, command);
+               }});
 }
 
 }  // namespace aimi::gateway::handlers

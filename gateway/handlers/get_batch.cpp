@@ -9,7 +9,7 @@ namespace aimi::gateway::handlers {
 
 //! GET /v1/batches/{batch_id} — how an accepted (202) command ended: applied, duplicate,
 //! conflict or rejected. 404 while it is not applied yet (or not the caller's).
-http::Response get_batch(const Call& call) {
+Reply get_batch(const Call& call) {
     auto batch_id = path_uuid(call, "batch_id");
     if (!batch_id) return fail(call, batch_id.problem());
     auto lease = call.gateway.pool.acquire();

@@ -6,8 +6,7 @@
 namespace aimi::gateway::handlers {
 
 //! GET /v1/chats/{chat_id}
-http::Response get_chat(const Call& call) {
-    if (auto p = await_consistency(call)) return fail(call, *p);
+Reply get_chat(const Call& call) {
     auto chat = readable_chat(call);
     if (!chat) return fail(call, chat.problem());
     return json_response(200, to_json(chat.value()));

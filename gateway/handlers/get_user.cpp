@@ -7,11 +7,10 @@
 namespace aimi::gateway::handlers {
 
 //! GET /v1/users/{user_id}
-http::Response get_user(const Call& call) {
+Reply get_user(const Call& call) {
     auto user_id = path_uuid(call, "user_id");
     if (!user_id) return fail(call, user_id.problem());
     if (auto p = may_read_user(call, user_id.value())) return fail(call, *p);
-    if (auto p = await_consistency(call)) return fail(call, *p);
     auto user = load_resource(call, "user", user_id.value());
     if (!user) return fail(call, Problem::not_found("user_not_found", "no such user", "user_id"));
     return json_response(200, *user);

@@ -4,7 +4,7 @@
 namespace aimi::gateway::handlers {
 
 //! Liveness: the process serves HTTP. Dependencies are /ready's business.
-http::Response health(const Call&) {
+Reply health(const Call&) {
     return json_response(200, boost::json::object{{"status", "ok"}});
 }
 

@@ -10,11 +10,10 @@
 namespace aimi::gateway::handlers {
 
 //! GET /v1/users/{user_id}/devices
-http::Response list_devices(const Call& call) {
+Reply list_devices(const Call& call) {
     auto user_id = path_uuid(call, "user_id");
     if (!user_id) return fail(call, user_id.problem());
     if (auto p = may_read_user(call, user_id.value())) return fail(call, *p);
-    if (auto p = await_consistency(call)) return fail(call, *p);
     auto lease = call.gateway.pool.acquire();
     pqxx::read_transaction tx(*lease);
     boost::json::array items;

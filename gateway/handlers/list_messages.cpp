@@ -11,12 +11,11 @@ namespace aimi::gateway::handlers {
 
 //! GET /v1/chats/{chat_id}/messages?after_seq=0&limit=50 — ascending by seq; next_cursor is the
 //! after_seq of the next page (null on the last page).
-http::Response list_messages(const Call& call) {
+Reply list_messages(const Call& call) {
     auto after = query_int(call, "after_seq", 0, 0, INT64_MAX);
     if (!after) return fail(call, after.problem());
     auto limit = query_int(call, "limit", 50, 1, 500);
     if (!limit) return fail(call, limit.problem());
-    if (auto p = await_consistency(call)) return fail(call, *p);
     auto chat = readable_chat(call);
     if (!chat) return fail(call, chat.problem());
 

@@ -10,10 +10,9 @@
 namespace aimi::gateway::handlers {
 
 //! GET /v1/chats/{chat_id}/sessions?limit=20 — newest first.
-http::Response list_sessions(const Call& call) {
+Reply list_sessions(const Call& call) {
     auto limit = query_int(call, "limit", 20, 1, 200);
     if (!limit) return fail(call, limit.problem());
-    if (auto p = await_consistency(call)) return fail(call, *p);
     auto chat = readable_chat(call);
     if (!chat) return fail(call, chat.problem());
 

@@ -3,6 +3,7 @@
 #include "gateway/api_error.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/progress_watcher.hpp"
+#include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
 
@@ -10,7 +11,7 @@ namespace aimi::gateway::handlers {
 
 //! Readiness: PostgreSQL answers, Kafka answers, and the entity store is within
 //! ready_max_lag records of the topic's end on every partition.
-http::Response ready(const Call& call) {
+Reply ready(const Call& call) {
     namespace bj = boost::json;
     auto& gw = call.gateway;
     bj::object checks;
@@ -31,7 +32,7 @@ http::Response ready(const Call& call) {
         checks["kafka"] = bj::object{{"ok", true}};
         std::int64_t lag = 0;
         bool known = true;
-        const auto applied = gw.watcher.snapshot();
+        const auto applied = gw.watcher.snapshot(std::string(entity_store::EntityStoreProjection::kName));
         try {
             const int partitions = gw.log.partition_count(gw.settings.events_topic, timeout);
             for (int p = 0; p < partitions; ++p) {
@@ -54,6 +55,8 @@ http::Response ready(const Call& call) {
         ok = false;
         checks["kafka"] = bj::object{{"ok", false}, {"error", "no broker answered within 1 s"}};
     }
+    // Requests parked until a projection applies their write (consistency tokens, commands).
+    checks["parked_waits"] = bj::object{{"ok", true}, {"count", gw.watcher.pending()}};
     return json_response(ok ? 200 : 503,
                          bj::object{{"status", ok ? "ready" : "not_ready"}, {"checks", std::move(checks)}});
 }

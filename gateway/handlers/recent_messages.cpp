@@ -11,10 +11,9 @@ namespace aimi::gateway::handlers {
 
 //! GET /v1/chats/{chat_id}/messages/recent?limit=30 — the latest session's last messages,
 //! oldest first: the context window the assistant reads.
-http::Response recent_messages(const Call& call) {
+Reply recent_messages(const Call& call) {
     auto limit = query_int(call, "limit", 30, 1, 200);
     if (!limit) return fail(call, limit.problem());
-    if (auto p = await_consistency(call)) return fail(call, *p);
     auto chat = readable_chat(call);
     if (!chat) return fail(call, chat.problem());
 

@@ -6,7 +6,7 @@
 namespace aimi::gateway::handlers {
 
 //! POST /v1/users/{user_id}/devices — a known token refreshes its device (same id).
-http::Response register_device(const Call& call) {
+Reply register_device(const Call& call) {
     auto user_id = path_uuid(call, "user_id");
     if (!user_id) return fail(call, user_id.problem());
     if (auto p = may_write_user(call, user_id.value())) return fail(call, *p);
@@ -14,9 +14,10 @@ http::Response register_device(const Call& call) {
     auto command = conversation::decode_register_device(call.request.body);
     if (!command) return fail(call, command.problem());
     if (auto p = check_time_zone(command->time_zone, "/time_zone")) return fail(call, *p);
-    return execute_command(call, {.success_status = 201, .decide = [&](const auto& context) {
-                                      return conversation::decide(context, command.value());
-                                  }});
+    return execute_command(
+        call, {.success_status = 201, .decide = [command = std::move(command.value())](const auto& context) {
+                   return conversation::decide(context, command);
+               }});
 }
 
 }  // namespace aimi::gateway::handlers

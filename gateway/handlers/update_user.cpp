@@ -6,7 +6,7 @@
 namespace aimi::gateway::handlers {
 
 //! PATCH /v1/users/{user_id} — display name, email, time zone, locale, settings (merge patch).
-http::Response update_user(const Call& call) {
+Reply update_user(const Call& call) {
     auto user_id = path_uuid(call, "user_id");
     if (!user_id) return fail(call, user_id.problem());
     if (auto p = may_write_user(call, user_id.value())) return fail(call, *p);
@@ -14,9 +14,10 @@ http::Response update_user(const Call& call) {
     auto command = conversation::decode_update_profile(call.request.body);
     if (!command) return fail(call, command.problem());
     if (auto p = check_time_zone(command->time_zone, "/time_zone")) return fail(call, *p);
-    return execute_command(call, {.success_status = 200, .decide = [&](const auto& context) {
-                                      return conversation::decide(context, command.value());
-                                  }});
+    return execute_command(
+        call, {.success_status = 200, .decide = [command = std::move(command.value())](const auto& context) {
+                   return conversation::decide(context, command);
+               }});
 }
 
 }  // namespace aimi::gateway::handlers

@@ -111,20 +111,53 @@ class Session : public std::enable_shared_from_this<Session> {
         auto raw = parser_->release();
         keep_alive_ = raw.keep_alive();
         ++shared_->in_flight;
-        asio::post(shared_->handlers, [self = shared_from_this(), raw = std::move(raw)]() mutable {
-            Response response;
-            Request request = to_request(std::move(raw));
-            try {
-                response = self->shared_->handler(request);
-            } catch (const std::exception& e) {
-                spdlog::error("request {}: unhandled: {}", request.request_id, e.what());
-                response = self->shared_->refusal(500, "internal", "internal error", request.request_id);
-            }
-            response.headers.emplace_back("X-Request-Id", request.request_id);
-            asio::post(self->stream_.get_executor(),
-                       [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
-        });
+        auto exchange = std::make_shared<PendingExchange>(shared_from_this(), to_request(std::move(raw)));
+        exchange->post([exchange] { exchange->session().shared_->handler(exchange); });
     }
+
+    //! A request of this session being handled; answers it at most once.
+    class PendingExchange final : public Exchange, public std::enable_shared_from_this<PendingExchange> {
+      public:
+        PendingExchange(std::shared_ptr<Session> session, Request request)
+            : session_(std::move(session)), request_(std::move(request)) {}
+        ~PendingExchange() override {
+            // Dropped unanswered (e.g. a shutdown dropped its wait): close rather than hang.
+            if (!answered_.exchange(true))
+                asio::post(session_->stream_.get_executor(), [session = session_] {
+                    --session->shared_->in_flight;
+                    session->close();
+                });
+        }
+
+        Session& session() { return *session_; }
+        Request& request() override { return request_; }
+
+        void respond(Response response) override {
+            if (answered_.exchange(true)) return;
+            response.headers.emplace_back("X-Request-Id", request_.request_id);
+            asio::post(session_->stream_.get_executor(),
+                       [session = session_, response = std::move(response)]() mutable {
+                           session->write(std::move(response));
+                       });
+        }
+
+        void post(std::function<void()> work) override {
+            asio::post(session_->shared_->handlers, [self = shared_from_this(), work = std::move(work)] {
+                try {
+                    work();
+                } catch (const std::exception& e) {
+                    spdlog::error("request {}: unhandled: {}", self->request_.request_id, e.what());
+                    self->respond(
+                        self->session_->shared_->refusal(500, "internal", "internal error", self->request_.request_id));
+                }
+            });
+        }
+
+      private:
+        std::shared_ptr<Session> session_;
+        Request request_;
+        std::atomic<bool> answered_{false};
+    };
 
     void refuse(int status, const std::string& code, const std::string& message) {
         keep_alive_ = false;

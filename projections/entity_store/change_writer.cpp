@@ -1,9 +1,9 @@
 #include "projections/entity_store/change_writer.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/json/serialize.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::entity_store {
@@ -93,7 +93,7 @@ bj::value id_or_null(const std::string& v) {
 }
 
 void exec_rows(pqxx::dbtransaction& tx, const pg::Statement& statement, const bj::array& rows) {
-    if (!rows.empty()) pg::exec(tx, statement, bj::serialize(rows));
+    if (!rows.empty()) pg::exec(tx, statement, json::serialize(rows));
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "projections/entity_store/state_loader.hpp"
 
 #include <boost/json/array.hpp>
-#include <boost/json/serialize.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/json/serialize.hpp"
 #include "projections/entity_store/entity_rows.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -56,7 +56,7 @@ template <class Set>
 std::string ids_json(const Set& ids) {
     bj::array out;
     for (const auto& id : ids) out.emplace_back(id);
-    return bj::serialize(out);
+    return json::serialize(out);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
 
     bj::array keys;
     for (const auto& [user, key] : plan.idempotency_keys) keys.push_back(bj::object{{"u", user}, {"k", key}});
-    for (const auto& row : pg::exec(tx, kLoadTakenKeys, bj::serialize(keys))) {
+    for (const auto& row : pg::exec(tx, kLoadTakenKeys, json::serialize(keys))) {
         const std::string kind = row[4].as<std::string>();
         state.taken_keys[{row[0].as<std::string>(), row[1].as<std::string>()}] =
             TakenKey{row[2].as<std::string>(),
@@ -106,7 +106,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
         bj::array inbox;
         for (const auto& [user, source, client_msg_id] : plan.inbox_keys)
             inbox.push_back(bj::object{{"u", user}, {"s", source}, {"c", client_msg_id}});
-        for (const auto& row : pg::exec(tx, kLoadInbox, bj::serialize(inbox)))
+        for (const auto& row : pg::exec(tx, kLoadInbox, json::serialize(inbox)))
             state.inbox[{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()}] =
                 InboxEntry{row[3].as<std::string>(), row[4].as<std::string>()};
     }
@@ -114,7 +114,8 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
     if (!plan.device_tokens.empty()) {
         bj::array tokens;
         for (const auto& [user, token] : plan.device_tokens) tokens.push_back(bj::object{{"u", user}, {"t", token}});
-        for (const auto& row : pg::exec(tx, kDevicesByTokensOrIds, bj::serialize(tokens), ids_json(plan.device_ids))) {
+        for (const auto& row :
+             pg::exec(tx, kDevicesByTokensOrIds, json::serialize(tokens), ids_json(plan.device_ids))) {
             auto device = rows::device(row);
             state.device_by_token[{device.user_id, device.token}] = device.id;
             state.devices.emplace(device.id, std::move(device));

