@@ -20,4 +20,13 @@ std::string storable_text_or_hex(std::string_view text) {
     return out;
 }
 
+std::string clip_utf8(std::string_view text, std::size_t max_code_points) {
+    std::size_t count = 0, i = 0;
+    for (; i < text.size(); ++i) {
+        // A byte that does not continue a character starts one.
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && count++ == max_code_points) break;
+    }
+    return std::string(text.substr(0, i));
+}
+
 }  // namespace aimi

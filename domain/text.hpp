@@ -12,4 +12,7 @@ bool is_storable_text(std::string_view text);
 //! from outside (a Kafka key, say) can always be kept in a text column and told apart.
 std::string storable_text_or_hex(std::string_view text);
 
+//! At most `max_code_points` code points of valid UTF-8 `text` (cut on a character boundary).
+std::string clip_utf8(std::string_view text, std::size_t max_code_points);
+
 }  // namespace aimi

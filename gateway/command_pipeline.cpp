@@ -9,12 +9,12 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "domain/conversation/resource_json.hpp"
 #include "domain/events/envelope.hpp"
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/consistency_token.hpp"
 #include "gateway/read_model.hpp"
-#include "gateway/render.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"

@@ -13,6 +13,7 @@
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/message_search/message_search_projection.hpp"
 
 namespace aimi::gateway {
 
@@ -37,6 +38,7 @@ Router<Route> make_routes() {
     r.add("GET", "/v1/chats/{chat_id}/sessions", {list_sessions, false, entities});
     r.add("POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session});
     r.add("GET", "/v1/batches/{batch_id}", {get_batch, false, entities});
+    r.add("GET", "/v1/search/messages", {search_messages, false, message_search::MessageSearchProjection::kName});
     return r;
 }
 

@@ -41,9 +41,7 @@ AppliedBatch apply_in_one_transaction(pqxx::connection_base& connection, const s
     std::map<TopicPartition, std::int64_t> stored;
     for (const auto& record : records) {
         const TopicPartition tp{record.topic, record.partition};
-        if (!stored.contains(tp))
-            stored[tp] =
-                pg::exec(tx, kLockOffset, projection, record.topic, record.partition).at(0)[0].as<std::int64_t>();
+        if (!stored.contains(tp)) stored[tp] = lock_offset(tx, projection, record.topic, record.partition);
     }
 
     std::vector<LogRecord> fresh;
@@ -63,12 +61,8 @@ AppliedBatch apply_in_one_transaction(pqxx::connection_base& connection, const s
     if (!fresh.empty()) write(tx, std::span<const LogRecord>(fresh));
     result.applied = fresh.size();
 
-    for (const auto& [tp, next] : result.next_offsets) {
-        if (next == stored[tp]) continue;
-        pg::exec(tx, kStoreOffset, projection, tp.first, tp.second, next);
-        pg::exec(tx, kNotify, std::string(kProgressChannel),
-                 fmt::format("{} {} {} {}", projection, tp.first, tp.second, next));
-    }
+    for (const auto& [tp, next] : result.next_offsets)
+        if (next != stored[tp]) store_offset(tx, projection, tp.first, tp.second, next);
     tx.commit();
     return result;
 }
@@ -93,6 +87,18 @@ bool is_poison_error(const pqxx::sql_error& error) {
 
 }  // namespace
 
+std::int64_t lock_offset(pqxx::dbtransaction& tx, const std::string& projection, const std::string& topic,
+                         std::int32_t partition) {
+    return pg::exec(tx, kLockOffset, projection, topic, partition).at(0)[0].as<std::int64_t>();
+}
+
+void store_offset(pqxx::dbtransaction& tx, const std::string& projection, const std::string& topic,
+                  std::int32_t partition, std::int64_t next_offset) {
+    pg::exec(tx, kStoreOffset, projection, topic, partition, next_offset);
+    pg::exec(tx, kNotify, std::string(kProgressChannel),
+             fmt::format("{} {} {} {}", projection, topic, partition, next_offset));
+}
+
 AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
                                 std::span<const LogRecord> records) {
     return apply_in_one_transaction(
@@ -111,8 +117,10 @@ AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projectio
                 fmt::format("the read model refused the record (SQLSTATE {}): {}", e.sqlstate(), e.what());
             auto result = apply_in_one_transaction(connection, projection.name(), records,
                                                    [&](pqxx::dbtransaction& tx, std::span<const LogRecord> fresh) {
-                                                       for (const auto& record : fresh)
+                                                       for (const auto& record : fresh) {
                                                            record_dead_letter(tx, projection.name(), record, error);
+                                                           projection.on_dead_letter(tx, record, error);
+                                                       }
                                                    });
             result.dead_lettered = result.applied;
             result.applied = 0;

@@ -20,6 +20,10 @@ class Projection {
     virtual ~Projection() = default;
     virtual const std::string& name() const = 0;
     virtual void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) = 0;
+    //! Called in the transaction that dead-letters a record the database refused for what it
+    //! holds (the batch applier's poison isolation), so the projection can record that too.
+    virtual void on_dead_letter(pqxx::dbtransaction& /*tx*/, const LogRecord& /*record*/,
+                                const std::string& /*error*/) {}
 };
 
 }  // namespace aimi

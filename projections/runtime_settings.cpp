@@ -34,6 +34,7 @@ RuntimeSettings RuntimeSettings::from_env() {
     s.pg_schema = env_or("AIMI_PG_SCHEMA", s.pg_schema);
     s.kafka_bootstrap = env_or("AIMI_KAFKA_BOOTSTRAP", "");
     s.events_topic = env_or("AIMI_EVENTS_TOPIC", s.events_topic);
+    s.facts_topic = env_or("AIMI_FACTS_TOPIC", s.facts_topic);
     s.events_partitions = static_cast<int>(env_int("AIMI_EVENTS_PARTITIONS", s.events_partitions));
     s.events_retention_ms = env_int("AIMI_EVENTS_RETENTION_MS", s.events_retention_ms);
     s.events_replication_factor =

@@ -12,6 +12,7 @@ struct RuntimeSettings {
     std::string pg_schema = "aimi";                    //!< AIMI_PG_SCHEMA: read-model schema served and projected into
     std::string kafka_bootstrap;                       //!< AIMI_KAFKA_BOOTSTRAP (required)
     std::string events_topic = "aimi.user-events.v1";  //!< AIMI_EVENTS_TOPIC
+    std::string facts_topic = "aimi.facts.v1";         //!< AIMI_FACTS_TOPIC (same partition count as the events topic)
     int events_partitions = 6;                         //!< AIMI_EVENTS_PARTITIONS (topic creation)
     int events_replication_factor = 1;                 //!< AIMI_EVENTS_REPLICATION_FACTOR (topic creation)
     int events_min_insync_replicas = 1;     //!< AIMI_EVENTS_MIN_INSYNC_REPLICAS (default: factor - 1, at least 1)

@@ -14,6 +14,16 @@
 
 namespace aimi::conversation {
 
+//! One event of an applied batch: the resource it touched and what the fold assigned to it (a
+//! message's seq and session, the session it ended, a device's real id, ...), for its fact.
+struct EventResult {
+    std::string event_id;
+    std::int64_t stream_version = 0;  //!< the stream's version after this event
+    std::string resource_type;
+    std::string resource_id;
+    boost::json::object assigned;
+};
+
 //! How the fold disposed of one event batch. Every batch gets exactly one outcome row; the
 //! gateway waits for it (read-your-writes) and replays it for a retried idempotency key.
 struct Outcome {
@@ -32,6 +42,7 @@ struct Outcome {
     std::optional<std::int64_t> expected_version;
     std::int64_t stream_version = 0;  //!< the stream's version after this batch
     Timestamp occurred_at{};
+    std::vector<EventResult> events;  //!< per event, when applied
 };
 
 std::string_view to_string(Outcome::Kind kind);

@@ -55,9 +55,11 @@ struct Rejection {
     std::string message;
 };
 
+//! What an event touched, and what the fold assigned to it (goes into the batch's fact).
 struct Resource {
     std::string type;
     std::string id;
+    boost::json::object assigned = {};
 };
 
 //! Applies one event; returns the resource it touched, or the invariant it would break.
@@ -110,7 +112,7 @@ class EventApplier {
         device.last_seen_at = at_;
         s_.device_by_token[token_key] = id;
         journal_.mark_dirty(s_.dirty_devices, id);
-        return Resource{"device", id};
+        return Resource{"device", id, {{"device_id", id}, {"refreshed", !inserted}}};
     }
 
     std::variant<Resource, Rejection> operator()(const ChatCreated& e) {
@@ -126,13 +128,14 @@ class EventApplier {
         if (!find_user()) return no_user();
         auto* chat = find_chat(e.chat_id);
         if (!chat) return no_chat();
-        if (!chat->archived) {
+        const bool archived_now = !chat->archived;
+        if (archived_now) {
             journal_.remember(s_.chats, e.chat_id);
             chat->archived = true;
             chat->archived_at = at_;
             journal_.mark_dirty(s_.dirty_chats, e.chat_id);
         }
-        return Resource{"chat", e.chat_id};
+        return Resource{"chat", e.chat_id, {{"archived_now", archived_now}}};
     }
 
     std::variant<Resource, Rejection> operator()(const MessagePosted& e) {
@@ -141,8 +144,10 @@ class EventApplier {
         if (!chat) return no_chat();
         if (chat->archived) return Rejection{"chat_archived", "the chat is archived and takes no new messages"};
 
-        Session* session = current_session(*chat, e);
+        boost::json::value ended_session = nullptr;
+        Session* session = current_session(*chat, e, ended_session);
         if (!session) return Rejection{"session_exists", "proposed session id already in use"};
+        const bool session_started = session->message_count == 0;
         journal_.remember(s_.sessions, session->id);
         session->last_activity_at = std::max(session->last_activity_at, at_);
         session->message_count += 1;
@@ -163,7 +168,12 @@ class EventApplier {
         s_.new_messages.push_back(Message{e.message_id, batch_.user_id, chat->id, session->id, chat->last_seq, e.role,
                                           e.content, e.metadata, e.source, e.client_msg_id, batch_.request_id, at_,
                                           batch_.batch_id});
-        return Resource{"message", e.message_id};
+        return Resource{"message",
+                        e.message_id,
+                        {{"seq", chat->last_seq},
+                         {"session_id", session->id},
+                         {"session_started", session_started},
+                         {"ended_session", std::move(ended_session)}}};
     }
 
     std::variant<Resource, Rejection> operator()(const SessionEnded& e) {
@@ -181,7 +191,9 @@ class EventApplier {
         session.end_reason = e.reason;
         s_.open_session_by_chat.erase(e.chat_id);
         journal_.mark_dirty(s_.dirty_sessions, session.id);
-        return Resource{"session", session.id};
+        return Resource{"session",
+                        session.id,
+                        {{"ended_at", format_timestamp(*session.ended_at)}, {"message_count", session.message_count}}};
     }
 
     //! Drops messages this batch appended (the journal covers the maps).
@@ -203,8 +215,9 @@ class EventApplier {
     static Rejection no_user() { return {"user_not_found", "the user is not registered"}; }
     static Rejection no_chat() { return {"chat_not_found", "no such chat"}; }
 
-    //! The open session if it has not idled out; else ends it and opens e.new_session_id.
-    Session* current_session(const Chat& chat, const MessagePosted& e) {
+    //! The open session if it has not idled out; else ends it (described in `ended`) and opens
+    //! e.new_session_id.
+    Session* current_session(const Chat& chat, const MessagePosted& e, boost::json::value& ended) {
         const auto timeout = std::chrono::seconds{e.idle_timeout_seconds};
         if (auto it = s_.open_session_by_chat.find(chat.id); it != s_.open_session_by_chat.end()) {
             Session& open = s_.sessions.at(it->second);
@@ -213,6 +226,9 @@ class EventApplier {
             open.ended_at = open.last_activity_at + timeout;
             open.end_reason = "idle_timeout";
             journal_.mark_dirty(s_.dirty_sessions, open.id);
+            ended = boost::json::object{{"session_id", open.id},
+                                        {"ended_at", format_timestamp(*open.ended_at)},
+                                        {"end_reason", open.end_reason}};
         }
         if (s_.sessions.contains(e.new_session_id)) return nullptr;
         journal_.remember(s_.sessions, e.new_session_id);
@@ -320,6 +336,8 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
     Journal journal;
     EventApplier applier(state, journal, batch);
     std::optional<Resource> first_resource;
+    std::vector<EventResult> results;
+    std::int64_t version = outcome.stream_version;
     for (const auto& event : batch.events) {
         auto result = std::visit(applier, event.data);
         if (auto* rejection = std::get_if<Rejection>(&result)) {
@@ -333,14 +351,17 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
             state.outcomes.push_back(std::move(outcome));
             return;
         }
-        if (!first_resource) first_resource = std::get<Resource>(result);
+        auto& resource = std::get<Resource>(result);
+        if (!first_resource) first_resource = Resource{resource.type, resource.id};
+        results.push_back(
+            EventResult{event.event_id, ++version, resource.type, resource.id, std::move(resource.assigned)});
     }
 
-    const auto version = outcome.stream_version + static_cast<std::int64_t>(batch.events.size());
     state.stream_versions[batch.user_id] = version;
     state.dirty_streams.insert(batch.user_id);
     outcome.kind = Outcome::Kind::applied;
     outcome.stream_version = version;
+    outcome.events = std::move(results);
     if (first_resource) {
         outcome.resource_type = first_resource->type;
         outcome.resource_id = first_resource->id;

@@ -136,6 +136,10 @@ Problem malformed(std::string message, std::string field = {}) {
 
 }  // namespace
 
+bj::object data_json(const EventData& data) {
+    return std::visit([](const auto& e) { return data_to_json(e); }, data);
+}
+
 std::string encode(const EventBatch& batch) {
     bj::array events;
     events.reserve(batch.events.size());
@@ -144,7 +148,7 @@ std::string encode(const EventBatch& batch) {
             {"event_id", event.event_id},
             {"type", type_of(event.data)},
             {"schema_version", version_of(event.data)},
-            {"data", std::visit([](const auto& e) { return data_to_json(e); }, event.data)},
+            {"data", data_json(event.data)},
         });
     }
     bj::object out{

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "domain/events/events.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
@@ -28,6 +30,9 @@ struct EventBatch {
 };
 
 std::string encode(const EventBatch& batch);
+
+//! An event's data as its schema spells it (schemas/events/<type>.v<version>.json).
+boost::json::object data_json(const EventData& data);
 
 //! Decodes and checks a record value; a Problem (code "malformed_event") for anything that does
 //! not follow the envelope or an event schema (the projector dead-letters such records).

@@ -1,7 +1,7 @@
+#include "domain/conversation/resource_json.hpp"
 #include "gateway/command_pipeline.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
-#include "gateway/render.hpp"
 
 namespace aimi::gateway::handlers {
 

@@ -28,4 +28,6 @@ Reply end_session(const Call& call);
 
 Reply get_batch(const Call& call);
 
+Reply search_messages(const Call& call);
+
 }  // namespace aimi::gateway::handlers

@@ -1,10 +1,10 @@
 #include <pqxx/pqxx>
 
+#include "domain/conversation/resource_json.hpp"
 #include "gateway/command_pipeline.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "gateway/read_model.hpp"
-#include "gateway/render.hpp"
 #include "projections/pg/connection.hpp"
 
 namespace aimi::gateway::handlers {

@@ -2,38 +2,64 @@
 
 #include <pqxx/pqxx>
 
+#include "domain/conversation/decided_fact.hpp"
 #include "domain/conversation/fold.hpp"
 #include "domain/events/envelope.hpp"
 #include "projections/dead_letters.hpp"
 #include "projections/entity_store/change_writer.hpp"
 #include "projections/entity_store/state_loader.hpp"
+#include "projections/facts/fact_outbox.hpp"
 
 namespace aimi::entity_store {
+
+namespace {
+facts::Origin origin_of(const LogRecord& record) {
+    return facts::Origin{record.topic, record.partition, record.offset};
+}
+}  // namespace
 
 void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) {
     std::vector<events::EventBatch> batches;
     std::vector<const LogRecord*> positions;
+    std::vector<facts::Fact> decided;  // in record order: the relay publishes in origin order anyway
     batches.reserve(records.size());
     positions.reserve(records.size());
+    const auto refuse = [&](const LogRecord& record, const std::string& error) {
+        record_dead_letter(tx, name_, record, error);
+        if (stage_facts_) decided.push_back(conversation::invalid_fact(origin_of(record), record.key, error));
+    };
     for (const auto& record : records) {
         auto decoded = events::decode(record.value);
         if (!decoded) {
-            record_dead_letter(tx, name_, record, decoded.problem().message + " at " + decoded.problem().field);
+            refuse(record, decoded.problem().message + " at " + decoded.problem().field);
             continue;
         }
         if (decoded->user_id != record.key) {
             // The key decides the partition and so the stream's order; a mismatch would fork it.
-            record_dead_letter(tx, name_, record, "record key does not match the envelope's user_id");
+            refuse(record, "record key does not match the envelope's user_id");
             continue;
         }
         batches.push_back(std::move(decoded).value());
         positions.push_back(&record);
     }
-    if (batches.empty()) return;
 
-    auto state = load_state(tx, conversation::plan_prefetch(batches));
-    for (const auto& batch : batches) conversation::fold(state, batch);
-    write_changes(tx, state, positions);
+    if (!batches.empty()) {
+        auto state = load_state(tx, conversation::plan_prefetch(batches));
+        for (std::size_t i = 0; i < batches.size(); ++i) {
+            conversation::fold(state, batches[i]);
+            if (stage_facts_)
+                decided.push_back(
+                    conversation::decided_fact(batches[i], state.outcomes.back(), state, origin_of(*positions[i])));
+        }
+        write_changes(tx, state, positions);
+    }
+    if (stage_facts_) facts::stage(tx, decided);
+}
+
+void EntityStoreProjection::on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) {
+    if (!stage_facts_) return;
+    const facts::Fact fact = conversation::invalid_fact(origin_of(record), record.key, error);
+    facts::stage(tx, std::span<const facts::Fact>(&fact, 1));
 }
 
 }  // namespace aimi::entity_store

@@ -6,17 +6,22 @@
 
 namespace aimi::entity_store {
 
-//! The entity store: users, devices, chats, sessions, messages, stream versions and batch
-//! outcomes, folded from the user-events topic. Per batch of records: decode (bad records are
-//! dead-lettered), load the touched rows, fold in memory (domain/conversation/fold), write back.
+//! The entity store, and the decider: users, devices, chats, sessions, messages, stream versions
+//! and batch outcomes, folded from the user-events topic. Per batch of records: decode (bad
+//! records are dead-lettered), load the touched rows, fold in memory (domain/conversation/fold),
+//! write back. With `stage_facts`, every record's fact (what was decided about it, the record
+//! dead-lettered included) is staged in fact_outbox in the same transaction, for the fact relay.
 class EntityStoreProjection final : public Projection {
   public:
     static constexpr const char* kName = "entity_store";
+    explicit EntityStoreProjection(bool stage_facts = false) : stage_facts_(stage_facts) {}
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
+    void on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) override;
 
   private:
     std::string name_ = kName;
+    bool stage_facts_;
 };
 
 }  // namespace aimi::entity_store

@@ -103,6 +103,41 @@ AppendedRecord EventLogWriter::append(const std::string& topic, const std::strin
     return future.get();
 }
 
+void EventLogWriter::append_all(const std::string& topic, std::int32_t partition,
+                                const std::vector<KeyedValue>& records) {
+    if (impl_->events.fatal) throw KafkaUnavailable("Kafka producer is in a fatal state; restart the process");
+    std::vector<std::future<AppendedRecord>> acknowledgements;
+    acknowledgements.reserve(records.size());
+    for (const auto& record : records) {
+        auto delivery = std::make_unique<Delivery>();
+        acknowledgements.push_back(delivery->get_future());
+        for (;;) {
+            const auto rc = impl_->producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
+                                                     const_cast<char*>(record.value.data()), record.value.size(),
+                                                     record.key.data(), record.key.size(), 0, delivery.get());
+            if (rc == RdKafka::ERR_NO_ERROR) break;
+            // A full local queue drains as acknowledgements arrive; anything else is an outage.
+            if (rc != RdKafka::ERR__QUEUE_FULL) {
+                acknowledgements.pop_back();
+                for (auto& ack : acknowledgements) ack.wait();
+                throw KafkaUnavailable("cannot enqueue record: " + RdKafka::err2str(rc));
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        delivery.release();  // owned by the delivery report from here on
+    }
+    // Every future is waited for before any error propagates: their promises live in reports.
+    std::exception_ptr first_error;
+    for (auto& ack : acknowledgements) {
+        try {
+            ack.get();
+        } catch (...) {
+            if (!first_error) first_error = std::current_exception();
+        }
+    }
+    if (first_error) std::rethrow_exception(first_error);
+}
+
 bool EventLogWriter::reachable(const std::string& topic, std::chrono::milliseconds timeout) {
     std::string error;
     std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(impl_->producer.get(), topic, nullptr, error));

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "projections/kafka/kafka_config.hpp"
 
@@ -31,6 +32,17 @@ class EventLogWriter {
     //! have been written (the caller retries with the same idempotency key).
     //! @warning This is a blocking call.
     AppendedRecord append(const std::string& topic, const std::string& key, const std::string& value);
+
+    struct KeyedValue {
+        std::string key;
+        std::string value;
+    };
+    static constexpr std::int32_t kPartitionByKey = -1;
+    //! Appends `records` to one partition of `topic` (or each to its key's partition with
+    //! kPartitionByKey), in order (pipelined), and waits until every one is acknowledged.
+    //! @throws KafkaUnavailable if any is not; some may have been written.
+    //! @warning This is a blocking call.
+    void append_all(const std::string& topic, std::int32_t partition, const std::vector<KeyedValue>& records);
 
     //! True if a broker answers a metadata request for `topic` within `timeout`.
     bool reachable(const std::string& topic, std::chrono::milliseconds timeout);

@@ -8,9 +8,12 @@
 #include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
+#include <librdkafka/rdkafkacpp.h>
 #include "domain/auth/jwt.hpp"
 #include "domain/uuid.hpp"
+
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/kafka/kafka_config.hpp"
 #include "projections/pg/migrate.hpp"
 #include "workers/admin/create_topics.hpp"
 
@@ -55,10 +58,12 @@ TestEnv::TestEnv(int partitions) : partitions_(partitions) {
     const auto suffix = new_uuid().substr(0, 8);
     schema_ = "t_" + suffix;
     topic_ = "aimi.test." + suffix;
+    facts_topic_ = "aimi.test." + suffix + ".facts";
     const auto& stack = StackCoordinates::get();
     auto db = pg::connect(stack.pg_url, schema_);
     pg::migrate(*db, schema_);
     create_topic(stack.kafka_bootstrap, {.name = topic_, .partitions = partitions_});
+    create_topic(stack.kafka_bootstrap, {.name = facts_topic_, .partitions = partitions_});
 }
 
 TestEnv::~TestEnv() {
@@ -84,6 +89,7 @@ std::map<std::string, std::string> TestEnv::child_env(const std::map<std::string
         {"AIMI_PG_SCHEMA", schema_},
         {"AIMI_KAFKA_BOOTSTRAP", stack.kafka_bootstrap},
         {"AIMI_EVENTS_TOPIC", topic_},
+        {"AIMI_FACTS_TOPIC", facts_topic_},
         {"AIMI_EVENTS_PARTITIONS", std::to_string(partitions_)},
         {"AIMI_JWT_SECRET", kJwtSecret},
         {"AIMI_HTTP_WORKERS", "16"},
@@ -158,10 +164,47 @@ kafka::EventLogWriter& TestEnv::writer() const {
 }
 
 std::int64_t TestEnv::records_in_topic() const {
+    return records_in(topic_);
+}
+
+std::int64_t TestEnv::records_in(const std::string& topic) const {
     auto& w = writer();
     std::int64_t total = 0;
-    for (int p = 0; p < partitions_; ++p) total += w.high_watermark(topic_, p, std::chrono::seconds(5)).value();
+    for (int p = 0; p < partitions_; ++p) total += w.high_watermark(topic, p, std::chrono::seconds(5)).value();
     return total;
+}
+
+std::vector<LogRecord> TestEnv::read_topic(const std::string& topic) const {
+    std::vector<LogRecord> out;
+    std::string error;
+    auto conf = kafka::make_conf({{"bootstrap.servers", StackCoordinates::get().kafka_bootstrap},
+                                  {"group.id", "aimi.test.reader." + new_uuid()},
+                                  {"enable.auto.commit", "false"},
+                                  {"enable.partition.eof", "true"}});
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
+    if (!consumer) throw std::runtime_error("cannot create Kafka consumer: " + error);
+    std::vector<RdKafka::TopicPartition*> partitions;
+    for (int p = 0; p < partitions_; ++p) {
+        const auto end = writer().high_watermark(topic, p, std::chrono::seconds(5)).value();
+        if (end > 0) partitions.push_back(RdKafka::TopicPartition::create(topic, p, 0));
+    }
+    if (partitions.empty()) return out;
+    consumer->assign(partitions);
+    std::size_t at_end = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (at_end < partitions.size() && std::chrono::steady_clock::now() < deadline) {
+        std::unique_ptr<RdKafka::Message> m(consumer->consume(500));
+        if (m->err() == RdKafka::ERR__PARTITION_EOF) {
+            ++at_end;
+        } else if (m->err() == RdKafka::ERR_NO_ERROR) {
+            out.push_back(LogRecord{m->topic_name(), m->partition(), m->offset(), m->key() ? *m->key() : "",
+                                    std::string(static_cast<const char*>(m->payload()), m->len())});
+        }
+    }
+    RdKafka::TopicPartition::destroy(partitions);
+    consumer->close();
+    if (at_end < partitions.size()) throw std::runtime_error("could not read " + topic + " to its end in 120 s");
+    return out;
 }
 
 }  // namespace aimi::testing

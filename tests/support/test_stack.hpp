@@ -6,7 +6,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "projections/log_record.hpp"
 #include "projections/pg/connection.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/http_client.hpp"
@@ -43,6 +45,7 @@ class TestEnv {
 
     const std::string& schema() const { return schema_; }
     const std::string& topic() const { return topic_; }
+    const std::string& facts_topic() const { return facts_topic_; }
     static constexpr const char* kJwtSecret = "integration-test-secret-0123456789";
 
     //! Environment for child processes (AIMI_* for this schema and topic) plus `extra`.
@@ -61,6 +64,9 @@ class TestEnv {
     std::int64_t scalar(const std::string& sql) const;
     //! Sum of the high watermarks of this test's topic: how many records were ever appended.
     std::int64_t records_in_topic() const;
+    std::int64_t records_in(const std::string& topic) const;
+    //! Every record of `topic` (this test's partition count), from offset 0 to the end as it is now.
+    std::vector<LogRecord> read_topic(const std::string& topic) const;
     kafka::EventLogWriter& writer() const;
 
     std::string log_path(const std::string& name) const;
@@ -68,6 +74,7 @@ class TestEnv {
   private:
     std::string schema_;
     std::string topic_;
+    std::string facts_topic_;
     int partitions_;
     mutable std::unique_ptr<kafka::EventLogWriter> writer_;
     int children_ = 0;

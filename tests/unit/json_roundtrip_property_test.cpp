@@ -13,10 +13,10 @@
 #include "domain/conversation/commands.hpp"
 #include "domain/conversation/decide.hpp"
 #include "domain/conversation/fold.hpp"
+#include "domain/conversation/resource_json.hpp"
 #include "domain/events/envelope.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
-#include "gateway/render.hpp"
 #include "tests/support/json_model.hpp"
 
 namespace {
@@ -90,7 +90,7 @@ class RoundTrip {
             throw std::runtime_error("stored jsonb does not read back: " +
                                      (read ? std::string("not an object") : read.problem().message));
         stored.metadata = std::move(read.value().as_object());
-        return json::serialize(gateway::to_json(stored).at("metadata"));
+        return json::serialize(conversation::to_json(stored).at("metadata"));
     }
 
   private:

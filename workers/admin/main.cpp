@@ -1,6 +1,7 @@
 // aimi-admin: operator commands.
 //   aimi-admin migrate                 apply migrations/ to AIMI_PG_SCHEMA (idempotent)
-//   aimi-admin create-topics           create the event topics (idempotent)
+//   aimi-admin create-topics           create the events and facts topics (idempotent)
+//   aimi-admin projections             list the projections aimi-projector runs (one per line)
 //   aimi-admin token --sub UUID [--role user|admin] [--ttl-seconds N]
 //                                      mint a bearer token signed with AIMI_JWT_SECRET
 #include <chrono>
@@ -14,6 +15,7 @@
 #include "domain/uuid.hpp"
 #include "projections/pg/connection.hpp"
 #include "projections/pg/migrate.hpp"
+#include "projections/registry.hpp"
 #include "projections/runtime_settings.hpp"
 #include "workers/admin/create_topics.hpp"
 
@@ -51,6 +53,10 @@ int main(int argc, char** argv) {
     if (args.empty()) return usage();
     try {
         if (args[0] == "token") return mint_token(args);
+        if (args[0] == "projections") {
+            for (const auto& spec : aimi::registered_projections()) std::cout << spec.name << "\n";
+            return 0;
+        }
         const auto settings = aimi::RuntimeSettings::from_env();
         if (args[0] == "migrate") {
             auto db = aimi::pg::connect(settings.pg_url, settings.pg_schema);
@@ -60,11 +66,15 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (args[0] == "create-topics") {
-            aimi::create_topic(settings.kafka_bootstrap,
-                               {settings.events_topic, settings.events_partitions, settings.events_replication_factor,
-                                settings.events_min_insync_replicas, settings.events_retention_ms});
-            std::cerr << fmt::format("topic {} ready ({} partitions, replication factor {})\n", settings.events_topic,
-                                     settings.events_partitions, settings.events_replication_factor);
+            // The facts topic mirrors the events topic partition by partition (fact of intake
+            // partition i -> facts partition i), so it takes the same count and settings.
+            for (const auto& topic : {settings.events_topic, settings.facts_topic}) {
+                aimi::create_topic(settings.kafka_bootstrap,
+                                   {topic, settings.events_partitions, settings.events_replication_factor,
+                                    settings.events_min_insync_replicas, settings.events_retention_ms});
+                std::cerr << fmt::format("topic {} ready ({} partitions, replication factor {})\n", topic,
+                                         settings.events_partitions, settings.events_replication_factor);
+            }
             return 0;
         }
         return usage();

@@ -1,33 +1,68 @@
-// aimi-projector: runs one projection as a consumer-group member. Start more instances of the
-// same projection to spread its partitions.
+// aimi-projector: runs one projection (AIMI_PROJECTION, see projections/registry.cpp) as a
+// consumer-group member. Start more instances of the same projection to spread its partitions.
+// The entity store decides: it also stages and relays the facts (AIMI_PUBLISH_FACTS, default on).
+#include <optional>
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
-#include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/facts/fact_relay.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "projections/registry.hpp"
 #include "projections/runtime_settings.hpp"
 #include "workers/common/shutdown.hpp"
 #include "workers/projector/projector_loop.hpp"
 
 int main() {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");
     try {
         const auto& stop = aimi::install_shutdown_handlers();
         const auto settings = aimi::RuntimeSettings::from_env();
-        const std::string projection_name = aimi::env_or("AIMI_PROJECTION", "entity_store");
-        if (projection_name != aimi::entity_store::EntityStoreProjection::kName)
-            throw std::invalid_argument("AIMI_PROJECTION: unknown projection " + projection_name);
-        aimi::entity_store::EntityStoreProjection projection;
+        const std::string name = aimi::env_or("AIMI_PROJECTION", "entity_store");
+        const auto& spec = aimi::projection_spec(name);
+        const bool decides = spec.input == aimi::ProjectionSpec::Input::events;
+        const bool publish_facts = decides && aimi::env_int("AIMI_PUBLISH_FACTS", 1) != 0;
+        auto projection = aimi::make_projection(name, settings.events_topic, publish_facts);
 
         aimi::ProjectorOptions options;
         options.pg_url = settings.pg_url;
         options.pg_schema = settings.pg_schema;
         options.bootstrap = settings.kafka_bootstrap;
-        options.topic = settings.events_topic;
-        options.group_id =
-            aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + projection_name + "." + settings.pg_schema);
+        options.topic = decides ? settings.events_topic : settings.facts_topic;
+        options.group_id = aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + name + "." + settings.pg_schema);
         options.max_batch = static_cast<std::size_t>(aimi::env_int("AIMI_PROJECTOR_MAX_BATCH", 2000));
         options.linger = std::chrono::milliseconds(aimi::env_int("AIMI_PROJECTOR_LINGER_MS", 0));
         options.overrides = aimi::kafka::properties_from_env();
-        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");
-        aimi::run_projector(options, projection, stop);
+
+        std::optional<aimi::facts::FactRelay> relay;
+        if (publish_facts) {
+            // Fact i of intake partition p goes to facts partition p: the counts must match.
+            aimi::kafka::EventLogWriter probe(settings.kafka_bootstrap, settings.kafka_message_timeout,
+                                              options.overrides);
+            // A topic created a moment ago may not be in the broker's metadata yet: ask again.
+            const auto count = [&](const std::string& topic) {
+                const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+                for (;;) {
+                    try {
+                        return probe.partition_count(topic, std::chrono::seconds(5));
+                    } catch (const std::exception&) {
+                        if (std::chrono::steady_clock::now() > deadline || stop) throw;
+                        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+                    }
+                }
+            };
+            const int events = count(settings.events_topic);
+            const int facts = count(settings.facts_topic);
+            if (events != facts)
+                throw std::invalid_argument(fmt::format("{} has {} partitions but {} has {}: they must match",
+                                                        settings.facts_topic, facts, settings.events_topic, events));
+            relay.emplace(aimi::facts::RelayOptions{settings.pg_url, settings.pg_schema, settings.kafka_bootstrap,
+                                                    settings.facts_topic, settings.kafka_message_timeout,
+                                                    std::chrono::milliseconds(500), 2000, options.overrides});
+            options.on_committed = [&relay] { relay->wake(); };
+            spdlog::info("projector {}: publishing facts to {}", name, settings.facts_topic);
+        }
+        aimi::run_projector(options, *projection, stop);
         return 0;
     } catch (const std::exception& e) {
         spdlog::critical("projector: {}", e.what());

@@ -153,6 +153,7 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                     offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
                 consumer->commitAsync(offsets);  // informational (lag tooling); PostgreSQL holds the truth
                 RdKafka::TopicPartition::destroy(offsets);
+                if (options.on_committed) options.on_committed();
                 break;
             } catch (const std::exception& e) {
                 // The batch was rolled back; it stays in memory and is retried as a whole. A stop

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "projections/kafka/kafka_config.hpp"
@@ -19,6 +20,8 @@ struct ProjectorOptions {
     std::size_t max_batch = 2000;
     std::chrono::milliseconds linger{0};  //!< extra wait for more records after the first
     kafka::Properties overrides;
+    //! Called after each committed batch (e.g. to wake the fact relay).
+    std::function<void()> on_committed;
 };
 
 //! Runs one projection: consumes the topic in its consumer group, applies each batch exactly

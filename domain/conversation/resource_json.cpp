@@ -1,6 +1,6 @@
-#include "gateway/render.hpp"
+#include "domain/conversation/resource_json.hpp"
 
-namespace aimi::gateway {
+namespace aimi::conversation {
 
 namespace {
 namespace bj = boost::json;
@@ -12,7 +12,7 @@ bj::value opt(const std::optional<Timestamp>& v) {
 }
 }  // namespace
 
-bj::object to_json(const conversation::User& u) {
+bj::object to_json(const User& u) {
     return {{"id", u.id},
             {"email", opt(u.email)},
             {"display_name", u.display_name},
@@ -24,7 +24,7 @@ bj::object to_json(const conversation::User& u) {
             {"updated_at", format_timestamp(u.updated_at)}};
 }
 
-bj::object to_json(const conversation::Device& d) {
+bj::object to_json(const Device& d) {
     return {{"id", d.id},
             {"user_id", d.user_id},
             {"token", d.token},
@@ -36,7 +36,7 @@ bj::object to_json(const conversation::Device& d) {
             {"last_seen_at", format_timestamp(d.last_seen_at)}};
 }
 
-bj::object to_json(const conversation::Chat& c) {
+bj::object to_json(const Chat& c) {
     return {{"id", c.id},
             {"user_id", c.user_id},
             {"title", c.title},
@@ -49,7 +49,7 @@ bj::object to_json(const conversation::Chat& c) {
             {"last_active_at", format_timestamp(c.last_active_at)}};
 }
 
-bj::object to_json(const conversation::Session& s) {
+bj::object to_json(const Session& s) {
     return {{"id", s.id},
             {"chat_id", s.chat_id},
             {"user_id", s.user_id},
@@ -61,7 +61,7 @@ bj::object to_json(const conversation::Session& s) {
             {"open", s.open()}};
 }
 
-bj::object to_json(const conversation::Message& m) {
+bj::object to_json(const Message& m) {
     return {{"id", m.id},
             {"chat_id", m.chat_id},
             {"session_id", m.session_id},
@@ -75,4 +75,4 @@ bj::object to_json(const conversation::Message& m) {
             {"created_at", format_timestamp(m.created_at)}};
 }
 
-}  // namespace aimi::gateway
+}  // namespace aimi::conversation

@@ -1,0 +1,46 @@
+#include "projections/derived/fact_projection.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "projections/batch_applier.hpp"
+#include "projections/dead_letters.hpp"
+
+namespace aimi {
+
+FactsConsumer::FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic)
+    : inner_(std::move(inner)), intake_topic_(std::move(intake_topic)) {}
+
+void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) {
+    std::map<std::int32_t, std::int64_t> next_origin;  // intake partition -> next origin offset to apply
+    std::vector<facts::Fact> fresh;
+    fresh.reserve(records.size());
+    for (const auto& record : records) {
+        auto fact = facts::decode(record.value);
+        if (!fact) {
+            record_dead_letter(tx, inner_->name(), record, fact.problem().message + " at " + fact.problem().field);
+            continue;
+        }
+        if (fact->origin.topic != intake_topic_ || fact->origin.partition != record.partition) {
+            record_dead_letter(
+                tx, inner_->name(), record,
+                fmt::format("fact of {}[{}] on facts partition {}; expected intake topic {}", fact->origin.topic,
+                            fact->origin.partition, record.partition, intake_topic_));
+            continue;
+        }
+        const auto partition = fact->origin.partition;
+        if (!next_origin.contains(partition))
+            next_origin[partition] = lock_offset(tx, inner_->name(), intake_topic_, partition);
+        auto& next = next_origin[partition];
+        // A copy (same origin) or an older fact: the first of each origin was applied already.
+        if (fact->origin.offset < next) continue;
+        next = fact->origin.offset + 1;
+        fresh.push_back(std::move(fact).value());
+    }
+    if (!fresh.empty()) inner_->apply(tx, fresh);
+    for (const auto& [partition, next] : next_origin) store_offset(tx, inner_->name(), intake_topic_, partition, next);
+}
+
+}  // namespace aimi

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+
+#include "domain/facts/fact.hpp"
+#include "projections/projection.hpp"
+
+namespace pqxx {
+class dbtransaction;
+}
+
+namespace aimi {
+
+//! A read model built from facts, not from proposals: the plug-in point for every projection
+//! after the entity store. Write one class, its migration, and one line in projections/registry.cpp;
+//! `aimi-projector` then runs it by name as its own consumer group with its own offsets, lag and
+//! rebuild. apply() sees each decided intake record once, in intake order per partition: copies
+//! of a fact (a relay retry) and facts already applied are dropped before it is called.
+//! @warning apply() runs inside the batch's transaction and must not commit; it must be a
+//! deterministic function of the facts and the rows it reads (a rebuild must give the same rows).
+class FactProjection {
+  public:
+    virtual ~FactProjection() = default;
+    virtual const std::string& name() const = 0;
+    virtual void apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) = 0;
+};
+
+//! Runs a FactProjection as a Projection of the facts topic: decodes facts (a record that does
+//! not decode is dead-lettered), keeps per (projection, intake topic, partition) the next origin
+//! offset it has applied — stored in projection_offsets beside the facts-topic offsets, in the
+//! same transaction — drops facts below it, and announces that origin position on the progress
+//! channel, so a Consistency-Token (an intake position) works for this projection's queries too.
+class FactsConsumer final : public Projection {
+  public:
+    FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic);
+    const std::string& name() const override { return inner_->name(); }
+    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
+
+  private:
+    std::unique_ptr<FactProjection> inner_;
+    std::string intake_topic_;
+};
+
+}  // namespace aimi

@@ -1,0 +1,62 @@
+#include "projections/registry.hpp"
+
+#include <functional>
+#include <stdexcept>
+
+#include "projections/derived/fact_projection.hpp"
+#include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/message_search/message_search_projection.hpp"
+
+namespace aimi {
+
+namespace {
+
+//! A read model built from facts: its class is all the registry needs.
+template <class P>
+std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>> from_facts() {
+    return {{P::kName, ProjectionSpec::Input::facts}, [](const std::string& intake_topic, bool) {
+                return std::make_unique<FactsConsumer>(std::make_unique<P>(), intake_topic);
+            }};
+}
+
+const auto& table() {
+    static const std::vector<
+        std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>>>
+        entries = {
+            {{entity_store::EntityStoreProjection::kName, ProjectionSpec::Input::events},
+             [](const std::string&, bool stage_facts) {
+                 return std::make_unique<entity_store::EntityStoreProjection>(stage_facts);
+             }},
+            from_facts<message_search::MessageSearchProjection>(),
+        };
+    return entries;
+}
+
+}  // namespace
+
+const std::vector<ProjectionSpec>& registered_projections() {
+    static const std::vector<ProjectionSpec> specs = [] {
+        std::vector<ProjectionSpec> out;
+        for (const auto& [spec, make] : table()) out.push_back(spec);
+        return out;
+    }();
+    return specs;
+}
+
+const ProjectionSpec& projection_spec(const std::string& name) {
+    for (const auto& [spec, make] : table())
+        if (spec.name == name) return spec;
+    std::string known;
+    for (const auto& [spec, make] : table()) known += (known.empty() ? "" : ", ") + spec.name;
+    throw std::invalid_argument("unknown projection '" + name + "' (known: " + known + ")");
+}
+
+std::unique_ptr<Projection> make_projection(const std::string& name, const std::string& intake_topic,
+                                            bool stage_facts) {
+    projection_spec(name);
+    for (const auto& [spec, make] : table())
+        if (spec.name == name) return make(intake_topic, stage_facts);
+    throw std::logic_error("unreachable");
+}
+
+}  // namespace aimi
