@@ -1,5 +1,6 @@
 #include "gateway/progress_watcher.hpp"
 
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -8,18 +9,24 @@
 
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
+#include "projections/serving_schemas.hpp"
 
 namespace aimi::gateway {
 
 namespace {
 
-constexpr const char* kReadOffsets =
-    "SELECT projection, partition, next_offset FROM projection_offsets WHERE topic = $1";
+// Offsets of the intake topic: the entity store's, and the origin progress of read models built
+// from facts (both say how far into the intake topic a projection has applied).
+std::string offsets_query(pqxx::dbtransaction& tx, const std::string& schema) {
+    return "SELECT projection, partition, next_offset FROM " + tx.quote_name(schema) +
+           ".projection_offsets WHERE topic = $1";
+}
 
 class Receiver final : public pqxx::notification_receiver {
   public:
-    Receiver(pqxx::connection_base& connection, std::function<void(const std::string&)> on_payload)
-        : pqxx::notification_receiver(connection, std::string(kProgressChannel)), on_payload_(std::move(on_payload)) {}
+    Receiver(pqxx::connection_base& connection, std::string_view channel,
+             std::function<void(const std::string&)> on_payload)
+        : pqxx::notification_receiver(connection, std::string(channel)), on_payload_(std::move(on_payload)) {}
     void operator()(const std::string& payload, int) override { on_payload_(payload); }
 
   private:
@@ -87,6 +94,12 @@ std::map<std::int32_t, std::int64_t> ProgressWatcher::snapshot(const std::string
     return it == next_offsets_.end() ? std::map<std::int32_t, std::int64_t>{} : it->second;
 }
 
+std::string ProgressWatcher::serving_schema(const std::string& projection) const {
+    std::lock_guard lock(mutex_);
+    const auto it = serving_.find(projection);
+    return it == serving_.end() ? schema_ : it->second;
+}
+
 std::size_t ProgressWatcher::pending() const {
     std::lock_guard lock(mutex_);
     return waiters_.size();
@@ -142,25 +155,50 @@ void ProgressWatcher::expire() {
     }
 }
 
+void ProgressWatcher::poll(pqxx::connection_base& connection) {
+    pqxx::read_transaction tx(connection, "watch_offsets");
+    const auto serving = load_serving_schemas(tx, schema_);
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& [projection, schema] : serving) {
+            const auto it = serving_.find(projection);
+            // Switched: progress now comes from the new schema, which starts wherever it is.
+            if ((it == serving_.end() ? schema_ : it->second) != schema) next_offsets_.erase(projection);
+        }
+        serving_ = serving;
+    }
+    std::set<std::string> schemas{schema_};
+    for (const auto& [projection, schema] : serving) schemas.insert(schema);
+    for (const auto& schema : schemas) {
+        for (const auto& row : tx.exec_params(offsets_query(tx, schema), topic_)) {
+            const auto projection = row[0].as<std::string>();
+            if (serving_schema(projection) == schema)
+                advance(projection, row[1].as<std::int32_t>(), row[2].as<std::int64_t>());
+        }
+    }
+    tx.commit();
+}
+
 void ProgressWatcher::listen() {
     while (!stop_) {
         try {
             auto connection = pg::connect(pg_url_, schema_);
-            Receiver receiver(*connection, [this](const std::string& payload) {
+            bool switched = false;
+            Receiver progress(*connection, kProgressChannel, [this](const std::string& payload) {
                 std::istringstream in(payload);
                 std::string schema, projection, topic;
                 std::int32_t partition = 0;
                 std::int64_t next = 0;
-                if (in >> schema >> projection >> topic >> partition >> next && schema == schema_ && topic == topic_)
+                if (in >> schema >> projection >> topic >> partition >> next && topic == topic_ &&
+                    schema == serving_schema(projection))
                     advance(projection, partition, next);
             });
+            Receiver serving(*connection, kServingChannel, [&switched](const std::string&) { switched = true; });
             auto last_poll = Clock::time_point{};
             while (!stop_) {
-                if (Clock::now() - last_poll > std::chrono::milliseconds(500)) {
-                    pqxx::read_transaction tx(*connection, "watch_offsets");
-                    for (const auto& row : tx.exec_params(kReadOffsets, topic_))
-                        advance(row[0].as<std::string>(), row[1].as<std::int32_t>(), row[2].as<std::int64_t>());
-                    tx.commit();
+                if (switched || Clock::now() - last_poll > std::chrono::milliseconds(500)) {
+                    switched = false;
+                    poll(*connection);
                     last_poll = Clock::now();
                 }
                 connection->await_notification(0, 100'000);

@@ -12,6 +12,10 @@
 #include <thread>
 #include <tuple>
 
+namespace pqxx {
+class connection_base;
+}
+
 namespace aimi::gateway {
 
 //! Tracks how far each projection has applied each partition of a topic, from the projectors'
@@ -41,6 +45,10 @@ class ProgressWatcher {
     //! Stored next offsets of `projection` per partition as last seen.
     std::map<std::int32_t, std::int64_t> snapshot(const std::string& projection) const;
 
+    //! The schema serving `projection`'s read model (serving_schemas in the main schema; the main
+    //! schema itself by default). Follows `aimi-admin rebuild --switch` without a restart.
+    std::string serving_schema(const std::string& projection) const;
+
     //! Pending waits (for tests and metrics).
     std::size_t pending() const;
 
@@ -59,6 +67,8 @@ class ProgressWatcher {
     using PositionKey = std::tuple<std::string, std::int32_t, std::int64_t, std::uint64_t>;
 
     void listen();
+    //! Re-reads serving_schemas and every projection's stored offsets from its serving schema.
+    void poll(pqxx::connection_base& connection);
     void expire();
     void advance(const std::string& projection, std::int32_t partition, std::int64_t next_offset);
 
@@ -66,6 +76,7 @@ class ProgressWatcher {
     mutable std::mutex mutex_;
     std::condition_variable deadlines_changed_;
     std::map<std::string, std::map<std::int32_t, std::int64_t>> next_offsets_;  //!< projection -> partition -> next
+    std::map<std::string, std::string> serving_;  //!< projection -> schema, where not the main schema
     std::uint64_t next_waiter_id_ = 0;
     std::map<std::uint64_t, Waiter> waiters_;
     std::set<PositionKey> by_position_;                                  //!< (projection, partition, offset, id)

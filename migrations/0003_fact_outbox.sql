@@ -7,6 +7,7 @@ CREATE TABLE IF NOT EXISTS fact_outbox (
     origin_offset    bigint  NOT NULL CHECK (origin_offset >= 0),
     record_key       text    NOT NULL,
     payload          text    NOT NULL,
+    timestamp_ms     bigint  NOT NULL,  -- the intake record's Kafka timestamp, which the fact record takes too
     staged_at        timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (origin_topic, origin_partition, origin_offset)
 );

@@ -12,6 +12,7 @@ struct LogRecord {
     std::int64_t offset = 0;
     std::string key;
     std::string value;
+    std::int64_t timestamp_ms = 0;  //!< the record's Kafka timestamp (CreateTime: when it was appended)
 };
 
 }  // namespace aimi

@@ -14,7 +14,7 @@ namespace {
 //! A read model built from facts: its class is all the registry needs.
 template <class P>
 std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>> from_facts() {
-    return {{P::kName, ProjectionSpec::Input::facts}, [](const std::string& intake_topic, bool) {
+    return {{P::kName, ProjectionSpec::Input::facts, P::tables()}, [](const std::string& intake_topic, bool) {
                 return std::make_unique<FactsConsumer>(std::make_unique<P>(), intake_topic);
             }};
 }
@@ -23,7 +23,9 @@ const auto& table() {
     static const std::vector<
         std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>>>
         entries = {
-            {{entity_store::EntityStoreProjection::kName, ProjectionSpec::Input::events},
+            {{entity_store::EntityStoreProjection::kName,
+              ProjectionSpec::Input::events,
+              {"user_streams", "batch_outcomes", "users", "devices", "chats", "sessions", "messages"}},
              [](const std::string&, bool stage_facts) {
                  return std::make_unique<entity_store::EntityStoreProjection>(stage_facts);
              }},

@@ -16,6 +16,7 @@ struct ProjectionSpec {
     };
     std::string name;
     Input input;
+    std::vector<std::string> tables;  //!< what it writes (reports, rebuild comparisons)
 };
 
 const std::vector<ProjectionSpec>& registered_projections();

@@ -10,6 +10,7 @@
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "gateway/search_read_model.hpp"
+#include "projections/message_search/message_search_projection.hpp"
 #include "projections/pg/connection.hpp"
 
 namespace aimi::gateway::handlers {
@@ -100,6 +101,7 @@ Reply search_messages(const Call& call) {
 
     auto lease = call.gateway.pool.acquire();
     pqxx::read_transaction tx(*lease);
+    use_serving_schema(tx, call, message_search::MessageSearchProjection::kName);
     if (!search_read_model::has_terms(tx, query.user_id, query.text))
         return fail(call, invalid("q holds no words to search for (only operators or punctuation)", "q"));
     const auto hits = search_read_model::search(tx, query);

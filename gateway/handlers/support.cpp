@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/uuid.hpp"
+#include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "projections/pg/connection.hpp"
 
@@ -43,6 +44,11 @@ Result<conversation::Chat> readable_chat(const Call& call) {
     if (!chat || (chat->user_id != call.principal.user_id && !call.principal.is_admin()))
         return Problem::not_found("chat_not_found", "no such chat", "chat_id");
     return std::move(*chat);
+}
+
+void use_serving_schema(pqxx::dbtransaction& tx, const Call& call, const std::string& projection) {
+    const auto schema = call.gateway.watcher.serving_schema(projection);
+    if (schema != call.gateway.settings.pg_schema) tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
 }
 
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,

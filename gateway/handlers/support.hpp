@@ -8,6 +8,10 @@
 #include "gateway/api_error.hpp"
 #include "gateway/gateway_context.hpp"
 
+namespace pqxx {
+class dbtransaction;
+}
+
 // Small checks shared by handlers; each returns a Problem the handler turns into its response.
 namespace aimi::gateway::handlers {
 
@@ -28,6 +32,10 @@ Result<conversation::Chat> readable_chat(const Call& call);
 //! An integer query parameter within [min, max], or `fallback` when absent (400 otherwise).
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
                                std::int64_t max);
+
+//! Points the transaction's unqualified names at the schema serving `projection` (after a
+//! rebuild switched it), for queries of read models built from facts.
+void use_serving_schema(pqxx::dbtransaction& tx, const Call& call, const std::string& projection);
 
 inline http::Response fail(const Call& call, const Problem& problem) {
     return error_response(problem, call.request.request_id);

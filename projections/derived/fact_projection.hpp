@@ -14,7 +14,8 @@ class dbtransaction;
 namespace aimi {
 
 //! A read model built from facts, not from proposals: the plug-in point for every projection
-//! after the entity store. Write one class, its migration, and one line in projections/registry.cpp;
+//! after the entity store. Write one class (with `kName` and `tables()`), its migration, and one
+//! line in projections/registry.cpp;
 //! `aimi-projector` then runs it by name as its own consumer group with its own offsets, lag and
 //! rebuild. apply() sees each decided intake record once, in intake order per partition: copies
 //! of a fact (a relay retry) and facts already applied are dropped before it is called.

@@ -22,11 +22,14 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
     std::vector<events::EventBatch> batches;
     std::vector<const LogRecord*> positions;
     std::vector<facts::Fact> decided;  // in record order: the relay publishes in origin order anyway
+    std::vector<std::int64_t> decided_at;
     batches.reserve(records.size());
     positions.reserve(records.size());
     const auto refuse = [&](const LogRecord& record, const std::string& error) {
         record_dead_letter(tx, name_, record, error);
-        if (stage_facts_) decided.push_back(conversation::invalid_fact(origin_of(record), record.key, error));
+        if (!stage_facts_) return;
+        decided.push_back(conversation::invalid_fact(origin_of(record), record.key, error));
+        decided_at.push_back(record.timestamp_ms);
     };
     for (const auto& record : records) {
         auto decoded = events::decode(record.value);
@@ -47,19 +50,20 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
         auto state = load_state(tx, conversation::plan_prefetch(batches));
         for (std::size_t i = 0; i < batches.size(); ++i) {
             conversation::fold(state, batches[i]);
-            if (stage_facts_)
-                decided.push_back(
-                    conversation::decided_fact(batches[i], state.outcomes.back(), state, origin_of(*positions[i])));
+            if (!stage_facts_) continue;
+            decided.push_back(
+                conversation::decided_fact(batches[i], state.outcomes.back(), state, origin_of(*positions[i])));
+            decided_at.push_back(positions[i]->timestamp_ms);
         }
         write_changes(tx, state, positions);
     }
-    if (stage_facts_) facts::stage(tx, decided);
+    if (stage_facts_) facts::stage(tx, decided, decided_at);
 }
 
 void EntityStoreProjection::on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) {
     if (!stage_facts_) return;
     const facts::Fact fact = conversation::invalid_fact(origin_of(record), record.key, error);
-    facts::stage(tx, std::span<const facts::Fact>(&fact, 1));
+    facts::stage(tx, std::span<const facts::Fact>(&fact, 1), std::span<const std::int64_t>(&record.timestamp_ms, 1));
 }
 
 }  // namespace aimi::entity_store

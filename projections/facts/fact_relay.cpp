@@ -17,7 +17,7 @@ const pg::Statement kLock{"relay.lock",
                           "SELECT pg_try_advisory_xact_lock(hashtextextended('aimi.fact_relay ' || current_schema() "
                           "|| ' ' || $1 || ' ' || $2::text, 0))"};
 const pg::Statement kStaged{"relay.staged", R"sql(
-SELECT origin_offset, record_key, payload FROM fact_outbox
+SELECT origin_offset, record_key, payload, timestamp_ms FROM fact_outbox
 WHERE origin_topic = $1 AND origin_partition = $2 ORDER BY origin_offset LIMIT $3)sql"};
 const pg::Statement kPublished{"relay.published", R"sql(
 DELETE FROM fact_outbox WHERE origin_topic = $1 AND origin_partition = $2 AND origin_offset <= $3)sql"};
@@ -65,7 +65,8 @@ std::size_t FactRelay::round() {
             if (rows.empty()) break;
             std::vector<kafka::EventLogWriter::KeyedValue> records;
             records.reserve(rows.size());
-            for (const auto& row : rows) records.push_back({row[1].as<std::string>(), row[2].as<std::string>()});
+            for (const auto& row : rows)
+                records.push_back({row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::int64_t>()});
             writer_->append_all(options_.facts_topic, partition, records);
             pg::exec(tx, kPublished, topic, partition, rows.back()[0].as<std::int64_t>());
             tx.commit();

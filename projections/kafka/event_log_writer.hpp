@@ -36,6 +36,7 @@ class EventLogWriter {
     struct KeyedValue {
         std::string key;
         std::string value;
+        std::int64_t timestamp_ms = 0;  //!< the record's timestamp; 0 = now
     };
     static constexpr std::int32_t kPartitionByKey = -1;
     //! Appends `records` to one partition of `topic` (or each to its key's partition with

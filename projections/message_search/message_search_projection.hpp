@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "projections/derived/fact_projection.hpp"
 
@@ -14,6 +15,7 @@ namespace aimi::message_search {
 class MessageSearchProjection final : public FactProjection {
   public:
     static constexpr const char* kName = "message_search";
+    static std::vector<std::string> tables() { return {"search_users", "search_messages"}; }
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) override;
 

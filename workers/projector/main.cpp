@@ -1,6 +1,8 @@
 // aimi-projector: runs one projection (AIMI_PROJECTION, see projections/registry.cpp) as a
 // consumer-group member. Start more instances of the same projection to spread its partitions.
 // The entity store decides: it also stages and relays the facts (AIMI_PUBLISH_FACTS, default on).
+// A projection built from facts writes to the schema serving it (serving_schemas in
+// AIMI_PG_SCHEMA) and follows a switch.
 #include <optional>
 #include <thread>
 
@@ -11,6 +13,7 @@
 #include "projections/registry.hpp"
 #include "projections/runtime_settings.hpp"
 #include "workers/common/shutdown.hpp"
+#include "workers/projector/follow_serving_schema.hpp"
 #include "workers/projector/projector_loop.hpp"
 
 int main() {
@@ -62,7 +65,20 @@ int main() {
             options.on_committed = [&relay] { relay->wake(); };
             spdlog::info("projector {}: publishing facts to {}", name, settings.facts_topic);
         }
-        aimi::run_projector(options, *projection, stop);
+        if (decides) {
+            aimi::run_projector(options, *projection, stop);
+            return 0;
+        }
+        // A read model built from facts projects into the schema that serves it, and follows a
+        // switch there (aimi-admin rebuild --switch) without a restart.
+        aimi::follow_serving_schema(settings.pg_url, settings.pg_schema, name, stop,
+                                    [&](const std::string& schema, const std::atomic<bool>& halt) {
+                                        auto follow = options;
+                                        follow.pg_schema = schema;
+                                        follow.group_id = aimi::env_or("AIMI_PROJECTOR_GROUP",
+                                                                       "aimi.projection." + name + "." + schema);
+                                        aimi::run_projector(follow, *projection, halt);
+                                    });
         return 0;
     } catch (const std::exception& e) {
         spdlog::critical("projector: {}", e.what());

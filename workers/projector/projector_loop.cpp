@@ -84,8 +84,12 @@ class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
 };
 
 LogRecord to_record(const RdKafka::Message& m) {
-    return LogRecord{m.topic_name(), m.partition(), m.offset(), m.key() ? *m.key() : std::string(),
-                     std::string(static_cast<const char*>(m.payload()), m.len())};
+    return LogRecord{m.topic_name(),
+                     m.partition(),
+                     m.offset(),
+                     m.key() ? *m.key() : std::string(),
+                     std::string(static_cast<const char*>(m.payload()), m.len()),
+                     m.timestamp().timestamp};
 }
 
 //! Waits up to 200 ms for a first record, then takes what is already fetched (and, with a
