@@ -4,12 +4,19 @@
 // projection applies. Records are encoded before the clock starts: the figure is the log's.
 //
 //   AIMI_KAFKA_BOOTSTRAP=127.0.0.1:9092 aimi-loadgen --topic T --users 100 --messages-per-user 1000
-//       [--content-bytes 96] [--timeout-s 300]
+//       [--content-bytes 96] [--words N] [--users-out FILE] [--timeout-s 300]
+// With --words N each message is N words drawn (seeded, Zipf s=1.1) from a vocabulary of 50 000
+// pronounceable pseudo-words, word(rank) = aimi-loadgen's `word` below: rank 1 is the most common;
+// bench/search_latency.py queries words of chosen ranks. Without it, content is 'x' * bytes.
 // Extra librdkafka properties: AIMI_KAFKA_PROP_<name with dots as __>=value (e.g. linger.ms).
 // Prints a summary and a last line "RESULT records=N seconds=S records_per_s=R" for scripts (N counts
 // every record; S and R leave out the first one, appended alone as a warm-up before the clock starts).
 // Exit status 1 if any record was not acknowledged.
+#include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <fstream>
+#include <random>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -36,6 +43,8 @@ struct Options {
     int users = 100;
     int messages_per_user = 1000;
     std::size_t content_bytes = 96;
+    int words = 0;
+    std::string users_out;  //!< file to write the user ids to, one per line
     int timeout_s = 300;
 };
 
@@ -60,6 +69,8 @@ Options parse(int argc, char** argv) {
             else if (arg == "--messages-per-user") o.messages_per_user = std::stoi(value);
             else if (arg == "--content-bytes") o.content_bytes = std::stoul(value);
             else if (arg == "--timeout-s") o.timeout_s = std::stoi(value);
+            else if (arg == "--words") o.words = std::stoi(value);
+            else if (arg == "--users-out") o.users_out = value;
             else if (arg == "--bootstrap") o.bootstrap = value;
             else usage("unknown option " + arg);
         } catch (const std::logic_error&) {
@@ -87,6 +98,38 @@ events::EventBatch make_batch(const std::string& user_id, events::EventData data
     batch.events.push_back(events::Event{new_uuid(), std::move(data)});
     return batch;
 }
+
+//! The pseudo-word of a vocabulary rank: syllables spelled from the rank's digits in base 20.
+std::string word(int rank) {
+    static const char* syllables[] = {"ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "gu",
+                                      "ba", "fe", "zo", "vi", "ha", "yu", "we", "co", "ja", "xi"};
+    std::string out;
+    int n = rank;
+    do {
+        out += syllables[n % 20];
+        n /= 20;
+    } while (n > 0);
+    return out + "n";
+}
+
+//! Samples ranks 1..n with probability proportional to 1/rank^1.1 (inverse CDF over a table).
+class Zipf {
+  public:
+    Zipf(int n, std::uint64_t seed) : rng_(seed) {
+        double sum = 0;
+        cdf_.reserve(n);
+        for (int r = 1; r <= n; ++r) cdf_.push_back(sum += 1.0 / std::pow(r, 1.1));
+        for (auto& c : cdf_) c /= sum;
+    }
+    int next() {
+        const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
+        return static_cast<int>(std::lower_bound(cdf_.begin(), cdf_.end(), u) - cdf_.begin()) + 1;
+    }
+
+  private:
+    std::mt19937_64 rng_;
+    std::vector<double> cdf_;
+};
 
 struct Record {
     std::string key;
@@ -126,9 +169,16 @@ int main(int argc, char** argv) {
         records.push_back({users[u], events::encode(make_batch(
                                          users[u], events::ChatCreated{chats[u], "load", "aimi-rule-based", {}}))});
     }
-    const std::string content(o.content_bytes, 'x');
+    if (!o.users_out.empty()) {
+        std::ofstream out(o.users_out);
+        for (const auto& u : users) out << u << "\n";
+    }
+    const std::string filler(o.content_bytes, 'x');
+    Zipf zipf(50000, 42);
     for (int m = 0; m < o.messages_per_user; ++m) {
         for (int u = 0; u < o.users; ++u) {
+            std::string content = o.words > 0 ? std::string() : filler;
+            for (int w = 0; w < o.words; ++w) content += (w ? " " : "") + word(zipf.next());
             records.push_back({users[u], events::encode(make_batch(
                                              users[u], events::MessagePosted{new_uuid(), chats[u], "user", content, {},
                                                                              "loadgen", "m-" + std::to_string(m),

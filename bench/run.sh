@@ -12,12 +12,18 @@
 #   d. write -> queryable        async POST + GET with token, sync POST  vs  GET /health round trip
 #   e. parked waits              another user's query p50/p99 with 200 requests waiting on tokens
 #                                vs  the same query with none waiting
+#   f. message search            p50/p99 over BENCH_SEARCH_MESSAGES messages of one user and the same
+#                                over 100 users, by word frequency  vs  an ILIKE scan of messages;
+#                                entity store + search projection catch-up; export of every fact
+# Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
+# what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
 #
 # Knobs (environment): BENCH_USERS (100), BENCH_MESSAGES_PER_USER (1000), BENCH_PARTITIONS (6),
 # BENCH_MIN_TIME (0.5 s per fold benchmark repetition, 5 repetitions), BENCH_WRK_THREADS (2),
 # BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
-# BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_PHASES ("a b c d e"), AIMI_BENCH_BUILD_DIR.
+# BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_SEARCH_MESSAGES (1000000),
+# BENCH_SEARCH_ITERATIONS (100), BENCH_PHASES ("a b c d e f"), AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
 
@@ -36,7 +42,9 @@ WRK_DURATION="${BENCH_WRK_DURATION:-20s}"
 WRK_USERS="${BENCH_WRK_USERS:-64}"
 LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
-PHASES="${BENCH_PHASES:-a b c d e}"
+SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
+SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
+PHASES="${BENCH_PHASES:-a b c d e f}"
 JWT_SECRET="bench-secret-0123456789abcdef"
 CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
 
@@ -253,7 +261,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d || has_phase e; then
+if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -271,7 +279,8 @@ if has_phase b; then
   TOPIC="bench.projector.$$"
   log "b. projector throughput: ${USERS} users x ${MESSAGES_PER_USER} messages into topic ${TOPIC} (${PARTITIONS} partitions), schema ${SCHEMA}"
   AIMI_PG_SCHEMA="${SCHEMA}" "${BIN}/aimi-admin" migrate
-  AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_FACTS_TOPIC="${TOPIC}.facts" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" \
+    "${BIN}/aimi-admin" create-topics
   "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users "${USERS}" --messages-per-user "${MESSAGES_PER_USER}" \
     --timeout-s 180 | tee "${TMP}/loadgen.out"
   TOTAL="$(sed -n 's/^RESULT records=\([0-9]*\) .*/\1/p' "${TMP}/loadgen.out")"
@@ -282,9 +291,13 @@ if has_phase b; then
   sql "CHECKPOINT"  # as before the COPY baseline: both start with no dirty buffers to write back
   cpu_before="$(cpu_snapshot projector=none postgres="${PG_PID}" kafka="${KAFKA_PID}")"
   t_start=$(now)
-  start_child PROJECTOR_PID projector-b "${BIN}/aimi-projector" AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}"
+  start_child PROJECTOR_PID projector-b "${BIN}/aimi-projector" AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" \
+    AIMI_FACTS_TOPIC="${TOPIC}.facts"
   wait_caught_up "${SCHEMA}" "${TOPIC}" "${TOTAL}" "${PROJECTOR_PID}"
   t_end="${CAUGHT_UP_AT}"
+  # Facts published: the relay empties the outbox shortly after the last commit.
+  for _ in $(seq 1 600); do [[ "$(poll "SELECT count(*) FROM ${SCHEMA}.fact_outbox")" == 0 ]] && break; sleep 0.05; done
+  FACTS_DONE_S="$(elapsed "${t_end}" "$(now)")"
   cpu_after="$(cpu_snapshot projector="${PROJECTOR_PID}" postgres="${PG_PID}" kafka="${KAFKA_PID}")"
   t_cpu=$(now)
   stop_pid "${PROJECTOR_PID}"
@@ -300,6 +313,21 @@ if has_phase b; then
   cpu_report "${cpu_before}" "${cpu_after}" "$(elapsed "${t_start}" "${t_cpu}")" "${TOTAL}"
   [[ "${n_messages}" == "${MESSAGES_TOTAL}" && "${n_not_applied}" == 0 && "${n_dead}" == 0 ]] ||
     printf 'bench: WARNING: the projection does not hold what was appended (expected %s messages)\n' "${MESSAGES_TOTAL}"
+  printf 'facts: outbox empty %ss after the last batch committed\n' "${FACTS_DONE_S}"
+
+  log "b. baseline: the same catch-up without staging facts (AIMI_PUBLISH_FACTS=0), schema ${SCHEMA}_nf"
+  AIMI_PG_SCHEMA="${SCHEMA}_nf" "${BIN}/aimi-admin" migrate
+  sql "CHECKPOINT"
+  t0=$(now)
+  start_child PROJECTOR_NF_PID projector-b-nf "${BIN}/aimi-projector" AIMI_PG_SCHEMA="${SCHEMA}_nf" \
+    AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_PUBLISH_FACTS=0
+  wait_caught_up "${SCHEMA}_nf" "${TOPIC}" "${TOTAL}" "${PROJECTOR_NF_PID}"
+  stop_pid "${PROJECTOR_NF_PID}"
+  t_first_nf="$(sql "SELECT extract(epoch FROM min(applied_at)) FROM ${SCHEMA}_nf.batch_outcomes")"
+  NF_EPS="$(python3 -c 'import sys; print("%.0f" % (float(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2]))))' \
+    "${TOTAL}" "${t_first_nf}" "${CAUGHT_UP_AT}")"
+  printf 'projector without facts: %s records, %s ev/s from the first batch\n' "${TOTAL}" "${NF_EPS}"
+  sql "SET client_min_messages = warning; DROP SCHEMA ${SCHEMA}_nf CASCADE"
 
   log "b. baseline: COPY FROM of the rows the projector wrote (same server, same run)"
   sql "SET client_min_messages = warning; DROP SCHEMA IF EXISTS bench_copy CASCADE; CREATE SCHEMA bench_copy;
@@ -337,6 +365,8 @@ EOF
   printf 'COPY FROM: messages %s rows in %s ms (%s rows/s), batch_outcomes %s rows in %s ms (%s rows/s)\n' \
     "${copy_rows_m}" "${copy_messages_ms}" "${COPY_M}" "${copy_rows_o}" "${copy_outcomes_ms}" "${COPY_O}"
   result b "aimi-loadgen append (async, acks=all)" "$(printf "%'d rec/s" "${LOADGEN_RPS}")" "-" "${TOTAL} records, ${PARTITIONS} partitions"
+  result b "projector catch-up, staging + relaying facts" "$(printf "%'d ev/s" "${PROJ_EPS}")" \
+    "no facts (PUBLISH_FACTS=0) $(printf "%'d ev/s" "${NF_EPS}")" "outbox empty ${FACTS_DONE_S}s after the last commit"
   result b "projector catch-up (from first batch)" "$(printf "%'d ev/s" "${PROJ_EPS}")" \
     "COPY msgs+outcomes $(printf "%'d/s" "${COPY_BOTH}")" "COPY is ${RATIO}x; from process start $(printf "%'d ev/s" "${PROJ_WALL_EPS}")"
   result b "  COPY FROM messages" "-" "$(printf "%'d rows/s" "${COPY_M}")" "${copy_rows_m} rows, ${copy_messages_ms} ms"
@@ -440,6 +470,69 @@ if has_phase e; then
   result e "GET messages, ${WAITERS} waits parked p50/p99" "$(pfield parked p50_ms)/$(pfield parked p99_ms) ms" \
     "idle $(pfield idle p50_ms)/$(pfield idle p99_ms) ms" \
     "errors $(pfield parked errors); afterwards $(pfield release ok) of $(pfield release waiters) waits answered 200"
+fi
+
+# ---- f. message search over a large read model, and exporting every fact ------------------------
+if has_phase f; then
+  SCHEMA=bench_search
+  TOPIC="bench.search.$$"
+  F_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_FACTS_TOPIC="${TOPIC}.facts" AIMI_JWT_SECRET="${JWT_SECRET}")
+  log "f. search: ${SEARCH_MESSAGES} messages of one user + ${SEARCH_MESSAGES} over 100 users (12 words each)"
+  env "${F_ENV[@]}" "${BIN}/aimi-admin" migrate
+  env "${F_ENV[@]}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users 1 --messages-per-user "${SEARCH_MESSAGES}" --words 12 \
+    --users-out "${TMP}/search-one.txt" --timeout-s 900 | tail -n 1
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users 100 --messages-per-user "$((SEARCH_MESSAGES / 100))" --words 12 \
+    --users-out "${TMP}/search-many.txt" --timeout-s 900 | tail -n 1
+  search_total=$((SEARCH_MESSAGES * 2))
+  t0=$(now)
+  start_child SEARCH_ES_PID projector-f "${BIN}/aimi-projector" "${F_ENV[@]}"
+  start_child SEARCH_MS_PID projector-f-search "${BIN}/aimi-projector" "${F_ENV[@]}" AIMI_PROJECTION=message_search
+  deadline=$((SECONDS + 3600))
+  es_done=""
+  while ((SECONDS < deadline)); do
+    n="$(poll "SELECT count(*) FROM ${SCHEMA}.search_messages")"
+    [[ -z "${es_done}" && "$(poll "SELECT count(*) FROM ${SCHEMA}.messages")" == "${search_total}" ]] && es_done="$(elapsed "${t0}" "$(now)")"
+    [[ "${n}" == "${search_total}" ]] && break
+    sleep 3
+  done
+  ms_done="$(elapsed "${t0}" "$(now)")"
+  [[ "${n}" == "${search_total}" ]] || die "search projection did not catch up (${n} of ${search_total})"
+  printf 'search: entity store held %s messages after %ss, search_messages after %ss (both from process start, concurrently)\n' \
+    "${search_total}" "${es_done}" "${ms_done}"
+  sql "VACUUM ANALYZE ${SCHEMA}.search_messages; VACUUM ANALYZE ${SCHEMA}.messages"
+  start_child SEARCH_GW_PID gateway-f "${BIN}/aimi-gateway" "${F_ENV[@]}" AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0 \
+    AIMI_HTTP_PORT_FILE="${TMP}/gateway-f.port"
+  for _ in $(seq 1 100); do [[ -s "${TMP}/gateway-f.port" ]] && break; sleep 0.1; done
+  : >"${TMP}/search-users.txt"
+  while read -r uid; do
+    printf 'one %s %s\n' "${uid}" "$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${uid}")" >>"${TMP}/search-users.txt"
+  done <"${TMP}/search-one.txt"
+  while read -r uid; do
+    printf 'many %s %s\n' "${uid}" "$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${uid}")" >>"${TMP}/search-users.txt"
+  done <"${TMP}/search-many.txt"
+  python3 "${ROOT}/bench/search_latency.py" --port "$(cat "${TMP}/gateway-f.port")" --pg-url "${AIMI_PG_URL}" \
+    --schema "${SCHEMA}" --users-file "${TMP}/search-users.txt" --iterations "${SEARCH_ITERATIONS}" | tee "${TMP}/search.txt"
+  sfield() { sed -n "s/^RESULT set=$1 class=$2 mode=$3 .*$4=\([^ ]*\).*/\1/p" "${TMP}/search.txt"; }
+  for set in one many; do
+    for class in common middling rare; do
+      result f "search ${set}: ${class} word p50/p99" \
+        "$(sfield "${set}" "${class}" http p50_ms)/$(sfield "${set}" "${class}" http p99_ms) ms" \
+        "ILIKE $(sfield "${set}" "${class}" ilike p50_ms)/$(sfield "${set}" "${class}" ilike p99_ms) ms" \
+        "SQL alone $(sfield "${set}" "${class}" sql p50_ms)/$(sfield "${set}" "${class}" sql p99_ms) ms"
+    done
+  done
+  result f "catch-up of $(printf "%'d" "${search_total}") messages" "search ${ms_done}s" "entity store ${es_done}s" "both projectors at once, from process start"
+
+  log "f. aimi-admin export of every fact of ${TOPIC}.facts"
+  t0=$(now)
+  env "${F_ENV[@]}" "${BIN}/aimi-admin" export >"${TMP}/facts.jsonl" 2>"${TMP}/export.err"
+  export_s="$(elapsed "${t0}" "$(now)")"
+  export_lines="$(wc -l <"${TMP}/facts.jsonl")"
+  tail -n 1 "${TMP}/export.err"
+  result f "aimi-admin export (facts, JSON lines)" "$(printf "%'d" "${export_lines}") in ${export_s}s" \
+    "-" "$(python3 -c 'import sys; print("%.0f records/s, %.0f MB" % (float(sys.argv[1]) / float(sys.argv[2]), float(sys.argv[3]) / 1e6))' "${export_lines}" "${export_s}" "$(stat -c %s "${TMP}/facts.jsonl")")"
+  rm -f "${TMP}/facts.jsonl"
 fi
 
 # ---- results ----------------------------------------------------------------------------------
