@@ -46,6 +46,7 @@ SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
 PHASES="${BENCH_PHASES:-a b c d e f}"
 JWT_SECRET="bench-secret-0123456789abcdef"
+export AIMI_MASTER_KEY="${AIMI_MASTER_KEY:-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef}"
 CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
 
 log() { printf '\n== bench: %s\n' "$*" >&2; }
@@ -500,7 +501,8 @@ if has_phase f; then
   [[ "${n}" == "${search_total}" ]] || die "search projection did not catch up (${n} of ${search_total})"
   printf 'search: entity store held %s messages after %ss, search_messages after %ss (both from process start, concurrently)\n' \
     "${search_total}" "${es_done}" "${ms_done}"
-  sql "VACUUM ANALYZE ${SCHEMA}.search_messages; VACUUM ANALYZE ${SCHEMA}.messages"
+  sql "VACUUM ANALYZE ${SCHEMA}.search_messages"
+  sql "VACUUM ANALYZE ${SCHEMA}.messages"
   start_child SEARCH_GW_PID gateway-f "${BIN}/aimi-gateway" "${F_ENV[@]}" AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0 \
     AIMI_HTTP_PORT_FILE="${TMP}/gateway-f.port"
   for _ in $(seq 1 100); do [[ -s "${TMP}/gateway-f.port" ]] && break; sleep 0.1; done

@@ -12,6 +12,7 @@ enum class ProblemKind {
     forbidden,               //!< authenticated, but not allowed
     not_found,               //!< unknown id, or one that belongs to somebody else
     conflict,                //!< the current state forbids the command
+    gone,                    //!< the resource existed and was erased for good
     unprocessable,           //!< well-formed, but semantically refused (e.g. idempotency key reused)
     payload_too_large,       //!< body over the limit
     method_not_allowed,      //!< the path exists, the method does not

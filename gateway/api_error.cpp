@@ -15,6 +15,8 @@ int http_status(ProblemKind kind) {
             return 404;
         case ProblemKind::conflict:
             return 409;
+        case ProblemKind::gone:
+            return 410;
         case ProblemKind::payload_too_large:
             return 413;
         case ProblemKind::method_not_allowed:

@@ -14,8 +14,10 @@
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/consistency_token.hpp"
+#include "gateway/gateway_metrics.hpp"
 #include "gateway/read_model.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
 
@@ -52,6 +54,7 @@ bool wants_async(const http::Request& request) {
 
 Problem rejection_problem(const std::string& code, const std::string& message) {
     if (code == "user_not_found" || code == "chat_not_found") return Problem::not_found(code, message);
+    if (code == "user_erased") return Problem{ProblemKind::gone, code, message, "user_id"};
     return Problem::conflict(code, message);
 }
 
@@ -61,9 +64,14 @@ http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutc
                       bool replayed) {
     if (outcome.resource_type.empty() || outcome.outcome == "rejected")
         return error_response(rejection_problem(outcome.code, outcome.message), call.request.request_id);
-    auto resource = read_resource(tx, outcome.resource_type, outcome.resource_id);
-    if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
-    auto response = json_response(success_status, *resource);
+    http::Response response;
+    if (success_status == 204) {  // nothing left to show (an erasure)
+        response.status = 204;
+    } else {
+        auto resource = read_resource(tx, outcome.resource_type, outcome.resource_id);
+        if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
+        response = json_response(success_status, *resource);
+    }
     if (replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
     response.headers.emplace_back("Consistency-Token", format_consistency_token({outcome.partition, outcome.offset}));
     return response;
@@ -79,7 +87,7 @@ conversation::DecisionContext load_context(const Call& call, const CommandSpec& 
     auto lease = call.gateway.pool.acquire();
     pqxx::read_transaction tx(*lease, "decision_context");
     conversation::DecisionContext context;
-    context.user_id = call.principal.user_id;
+    context.user_id = spec.user_id.value_or(call.principal.user_id);
     context.stream_version = read_model::stream_version(tx, context.user_id);
     context.user = read_model::find_user(tx, context.user_id);
     if (spec.chat_id) {
@@ -137,6 +145,7 @@ struct Attempt {
 Reply attempt(const Call& call, const Attempt& current);
 
 http::Response accepted(const std::string& batch_id, LogPosition position) {
+    gateway_metrics::count_outcome("accepted");
     const auto token = format_consistency_token(position);
     auto response =
         json_response(202, bj::object{{"status", "accepted"}, {"batch_id", batch_id}, {"consistency_token", token}});
@@ -154,6 +163,7 @@ Reply after_append(const Call& call, const Attempt& current, const std::string& 
     auto response = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
         const auto outcome = read_model::find_outcome(tx, batch_id);
         if (!outcome) throw std::runtime_error("projection passed the batch's offset but recorded no outcome");
+        gateway_metrics::count_outcome(outcome->outcome);
         if (outcome->outcome == "conflict") {
             spdlog::debug("request {}: {} (attempt {})", request.request_id, outcome->message, current.number + 1);
             return std::nullopt;
@@ -182,7 +192,7 @@ Reply after_append(const Call& call, const Attempt& current, const std::string& 
 Reply attempt(const Call& call, const Attempt& current) {
     const auto& request = call.request;
     const auto& spec = *current.spec;
-    const std::string& user_id = call.principal.user_id;
+    const std::string user_id = spec.user_id.value_or(call.principal.user_id);
     const auto context = load_context(call, spec);
     auto decision = spec.decide(context);
     if (!decision) return error_response(decision.problem(), request.request_id);
@@ -204,7 +214,20 @@ Reply attempt(const Call& call, const Attempt& current) {
     batch.producer = "gateway@" + call.gateway.settings.instance;
     for (auto& data : decision->events) batch.events.push_back(events::Event{new_uuid(), std::move(data)});
 
-    const auto appended = call.gateway.log.append(call.gateway.settings.events_topic, user_id, events::encode(batch));
+    // Personal fields leave this process sealed with the user's key (created on first use).
+    const auto key = call.gateway.keys.get_or_create(user_id);
+    const auto value = events::encode(batch, key ? &*key : nullptr);
+    const auto append_started = std::chrono::steady_clock::now();
+    kafka::AppendedRecord appended;
+    try {
+        appended = call.gateway.log.append(call.gateway.settings.events_topic, user_id, value);
+    } catch (const KafkaUnavailable&) {
+        gateway_metrics::count_append_error();
+        throw;
+    }
+    gateway_metrics::observe_append(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - append_started).count());
+    if (spec.after_append) spec.after_append();
     const LogPosition position{appended.partition, appended.offset};
     if (wants_async(request)) return accepted(batch.batch_id, position);
     return Continuation{std::string(entity_store::EntityStoreProjection::kName), position.partition, position.offset,
@@ -227,7 +250,8 @@ Reply execute_command(const Call& call, CommandSpec spec) {
     // its own (never the request id: clients reuse those for tracing, not for retries).
     if (first.client_key) {
         const auto replayed = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
-            const auto earlier = read_model::find_by_idempotency_key(tx, call.principal.user_id, *first.client_key);
+            const auto earlier = read_model::find_by_idempotency_key(
+                tx, first.spec->user_id.value_or(call.principal.user_id), *first.client_key);
             if (!earlier) return std::nullopt;
             if (earlier->request_hash != first.hash) return key_reused(call);
             return answer(call, tx, *earlier, first.spec->success_status, true);

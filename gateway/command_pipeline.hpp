@@ -16,11 +16,15 @@ namespace aimi::gateway {
 //! A command as a handler hands it to the write path. The stream is always the caller's own.
 struct CommandSpec {
     std::optional<std::string> chat_id;  //!< loaded (with its open session) into the context
-    int success_status = 200;
+    int success_status = 200;            //!< 204: answer without a body
     std::function<Result<conversation::Decision>(const conversation::DecisionContext&)> decide;
     //! What to return when the decision has no events (already satisfied): resource type and id.
     std::string noop_resource_type;
     std::string noop_resource_id;
+    //! The stream the command acts on: the caller's own unless set (an admin erasing a user).
+    std::optional<std::string> user_id;
+    //! Runs once the record is acknowledged (erasure: destroy the key at once).
+    std::function<void()> after_append;
 };
 
 //! The write path: Idempotency-Key check (replays the first result; a different request under

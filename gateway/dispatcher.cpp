@@ -8,6 +8,7 @@
 
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
+#include "gateway/gateway_metrics.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
@@ -20,12 +21,22 @@ namespace aimi::gateway {
 Router<Route> make_routes() {
     using namespace handlers;
     const std::string entities(entity_store::EntityStoreProjection::kName);
-    Router<Route> r;
+    Router<Route> routes;
+    struct Adder {
+        Router<Route>& routes;
+        void add(const char* method, const char* pattern, Route route) {
+            route.pattern = pattern;
+            routes.add(method, pattern, std::move(route));
+        }
+    } r{routes};
     r.add("GET", "/health", {health, true});
+    r.add("GET", "/metrics", {metrics, true});
     r.add("GET", "/ready", {ready, true});
     r.add("POST", "/v1/users", {create_user});
     r.add("GET", "/v1/users/{user_id}", {get_user, false, entities});
     r.add("PATCH", "/v1/users/{user_id}", {update_user});
+    r.add("DELETE", "/v1/users/{user_id}", {erase_user});
+    r.add("GET", "/v1/users/{user_id}/export", {export_user, false, entities});
     r.add("POST", "/v1/users/{user_id}/devices", {register_device});
     r.add("GET", "/v1/users/{user_id}/devices", {list_devices, false, entities});
     r.add("POST", "/v1/chats", {create_chat});
@@ -39,7 +50,7 @@ Router<Route> make_routes() {
     r.add("POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session});
     r.add("GET", "/v1/batches/{batch_id}", {get_batch, false, entities});
     r.add("GET", "/v1/search/messages", {search_messages, false, message_search::MessageSearchProjection::kName});
-    return r;
+    return routes;
 }
 
 //! One request from routing to its answer; lives as long as any parked wait refers to it, so
@@ -236,6 +247,8 @@ void Dispatcher::finish(const InFlightPtr& call, http::Response response) {
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - call->started).count();
     spdlog::info("{} {} {} {}us request_id={}", request.method, request.path, response.status, micros,
                  request.request_id);
+    gateway_metrics::observe_request(call->route ? call->route->pattern : "unmatched", request.method, response.status,
+                                     static_cast<double>(micros) / 1e6);
     call->exchange->respond(std::move(response));
 }
 

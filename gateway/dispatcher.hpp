@@ -21,6 +21,7 @@ struct Route {
     //! For queries: the projection they read, whose progress a Consistency-Token waits for.
     //! Empty: the route ignores tokens.
     std::string reads = {};
+    std::string pattern = {};  //!< set by make_routes: the route's label in metrics
 };
 
 //! The route table of the HTTP API (v1).

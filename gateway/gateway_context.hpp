@@ -18,6 +18,9 @@ class ConnectionPool;
 namespace kafka {
 class EventLogWriter;
 }
+namespace keys {
+class KeyStore;
+}
 }  // namespace aimi
 
 namespace aimi::gateway {
@@ -30,6 +33,7 @@ struct GatewayContext {
     pg::ConnectionPool& pool;
     kafka::EventLogWriter& log;
     ProgressWatcher& watcher;
+    keys::KeyStore& keys;
     std::chrono::milliseconds command_wait_timeout{10000};  //!< AIMI_COMMAND_WAIT_TIMEOUT_MS
     int max_conflict_retries = 8;
     std::int64_t ready_max_lag = 1000;  //!< AIMI_READY_MAX_LAG: records behind before /ready fails

@@ -4,10 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include "gateway/dispatcher.hpp"
+#include "gateway/gateway_metrics.hpp"
 #include "gateway/http/http_server.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/time_zones.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/pg/connection.hpp"
 #include "projections/runtime_settings.hpp"
 #include "workers/common/shutdown.hpp"
@@ -39,10 +41,12 @@ int main() {
             spdlog::warn("kafka not reachable at start ({}); commands answer 503 until it is", e.what());
         }
         aimi::gateway::ProgressWatcher watcher(settings.pg_url, settings.pg_schema, settings.events_topic);
-        aimi::gateway::GatewayContext context{settings, pool, log, watcher};
+        aimi::keys::KeyStore keys(settings.pg_url, aimi::privacy::parse_master_key(settings.master_key_hex));
+        aimi::gateway::GatewayContext context{settings, pool, log, watcher, keys};
         context.command_wait_timeout = std::chrono::milliseconds(aimi::env_int("AIMI_COMMAND_WAIT_TIMEOUT_MS", 10000));
         context.ready_max_lag = aimi::env_int("AIMI_READY_MAX_LAG", 1000);
         context.max_waits_per_user = static_cast<int>(aimi::env_int("AIMI_MAX_WAITS_PER_USER", 16));
+        aimi::gateway::gateway_metrics::collect_from(context);
         aimi::gateway::Dispatcher dispatcher(context);
 
         aimi::http::Server server(options, std::ref(dispatcher), aimi::gateway::refusal_response);

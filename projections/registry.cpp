@@ -5,6 +5,7 @@
 
 #include "projections/derived/fact_projection.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/message_search/message_search_projection.hpp"
 
 namespace aimi {
@@ -13,21 +14,23 @@ namespace {
 
 //! A read model built from facts: its class is all the registry needs.
 template <class P>
-std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>> from_facts() {
-    return {{P::kName, ProjectionSpec::Input::facts, P::tables()}, [](const std::string& intake_topic, bool) {
-                return std::make_unique<FactsConsumer>(std::make_unique<P>(), intake_topic);
+std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool, keys::KeyStore&)>>
+from_facts() {
+    return {{P::kName, ProjectionSpec::Input::facts, P::tables()},
+            [](const std::string& intake_topic, bool, keys::KeyStore& keys) {
+                return std::make_unique<FactsConsumer>(std::make_unique<P>(), intake_topic, keys);
             }};
 }
 
 const auto& table() {
-    static const std::vector<
-        std::pair<ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool)>>>
+    static const std::vector<std::pair<
+        ProjectionSpec, std::function<std::unique_ptr<Projection>(const std::string&, bool, keys::KeyStore&)>>>
         entries = {
             {{entity_store::EntityStoreProjection::kName,
               ProjectionSpec::Input::events,
               {"user_streams", "batch_outcomes", "users", "devices", "chats", "sessions", "messages"}},
-             [](const std::string&, bool stage_facts) {
-                 return std::make_unique<entity_store::EntityStoreProjection>(stage_facts);
+             [](const std::string&, bool stage_facts, keys::KeyStore& keys) {
+                 return std::make_unique<entity_store::EntityStoreProjection>(keys, stage_facts);
              }},
             from_facts<message_search::MessageSearchProjection>(),
         };
@@ -53,11 +56,11 @@ const ProjectionSpec& projection_spec(const std::string& name) {
     throw std::invalid_argument("unknown projection '" + name + "' (known: " + known + ")");
 }
 
-std::unique_ptr<Projection> make_projection(const std::string& name, const std::string& intake_topic,
-                                            bool stage_facts) {
+std::unique_ptr<Projection> make_projection(const std::string& name, const std::string& intake_topic, bool stage_facts,
+                                            keys::KeyStore& keys) {
     projection_spec(name);
     for (const auto& [spec, make] : table())
-        if (spec.name == name) return make(intake_topic, stage_facts);
+        if (spec.name == name) return make(intake_topic, stage_facts, keys);
     throw std::logic_error("unreachable");
 }
 

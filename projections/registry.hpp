@@ -8,6 +8,10 @@
 
 namespace aimi {
 
+namespace keys {
+class KeyStore;
+}
+
 //! Every projection `aimi-projector` runs by name (AIMI_PROJECTION), and what it reads.
 struct ProjectionSpec {
     enum class Input {
@@ -26,6 +30,8 @@ const ProjectionSpec& projection_spec(const std::string& name);
 
 //! Builds projection `name`. `intake_topic` names the topic facts refer to; `stage_facts` makes
 //! the entity store stage the facts it decides (fact_outbox) for the relay.
-std::unique_ptr<Projection> make_projection(const std::string& name, const std::string& intake_topic, bool stage_facts);
+//! `keys` opens sealed personal fields (and the entity store seals the facts it stages with them).
+std::unique_ptr<Projection> make_projection(const std::string& name, const std::string& intake_topic, bool stage_facts,
+                                            keys::KeyStore& keys);
 
 }  // namespace aimi

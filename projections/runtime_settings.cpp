@@ -43,6 +43,7 @@ RuntimeSettings RuntimeSettings::from_env() {
         static_cast<int>(env_int("AIMI_EVENTS_MIN_INSYNC_REPLICAS", std::max(1, s.events_replication_factor - 1)));
     s.kafka_message_timeout = std::chrono::milliseconds(env_int("AIMI_KAFKA_MESSAGE_TIMEOUT_MS", 5000));
     s.jwt_secret = env_or("AIMI_JWT_SECRET", "");
+    s.master_key_hex = env_or("AIMI_MASTER_KEY", "");
     s.session_idle_timeout_s = env_int("AIMI_SESSION_IDLE_TIMEOUT_S", s.session_idle_timeout_s);
     char host[256] = {};
     gethostname(host, sizeof host - 1);

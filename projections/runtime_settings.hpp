@@ -19,8 +19,9 @@ struct RuntimeSettings {
     std::int64_t events_retention_ms = -1;  //!< AIMI_EVENTS_RETENTION_MS (-1 = forever)
     std::chrono::milliseconds kafka_message_timeout{5000};  //!< AIMI_KAFKA_MESSAGE_TIMEOUT_MS
     std::string jwt_secret;                                 //!< AIMI_JWT_SECRET (required by the gateway)
-    std::int64_t session_idle_timeout_s = 1800;             //!< AIMI_SESSION_IDLE_TIMEOUT_S
-    std::string instance;                                   //!< "<host>/<pid>", for envelopes and logs
+    std::string master_key_hex;                  //!< AIMI_MASTER_KEY: 64 hex chars wrapping the users' data keys
+    std::int64_t session_idle_timeout_s = 1800;  //!< AIMI_SESSION_IDLE_TIMEOUT_S
+    std::string instance;                        //!< "<host>/<pid>", for envelopes and logs
 
     //! @throws std::invalid_argument naming the variable that is missing or malformed.
     static RuntimeSettings from_env();

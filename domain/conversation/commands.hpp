@@ -65,6 +65,12 @@ struct EndSession {
     std::optional<Timestamp> if_last_activity_at;
 };
 
+//! Forget the user (DELETE /v1/users/{id}): by the user, or by an admin.
+struct EraseUser {
+    std::string requested_by = "user";  //!< "user" | "admin"
+    std::optional<std::string> admin_id;
+};
+
 // Body decoders: parse (simdjson), validate against schemas/commands/<name>, extract.
 // Problems are invalid_input with the offending field's JSON pointer.
 Result<RegisterUser> decode_register_user(std::string_view body);

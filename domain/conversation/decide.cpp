@@ -4,9 +4,14 @@ namespace aimi::conversation {
 
 namespace {
 
+Problem user_erased() {
+    return Problem{ProblemKind::gone, "user_erased", "this user was erased and takes no further command", "user_id"};
+}
+
 std::optional<Problem> require_user(const DecisionContext& context) {
     if (!context.user)
         return Problem::not_found("user_not_found", "register the user first (POST /v1/users)", "user_id");
+    if (context.user->erased()) return user_erased();
     return std::nullopt;
 }
 
@@ -19,6 +24,7 @@ std::optional<Problem> require_chat(const DecisionContext& context) {
 }  // namespace
 
 Result<Decision> decide(const DecisionContext& context, const RegisterUser& command) {
+    if (context.user && context.user->erased()) return user_erased();  // an erased id stays taken
     if (context.user || context.stream_version != 0)
         return Problem::conflict("user_exists", "this user is already registered", "user_id");
     events::UserRegistered event{command.email, command.display_name, command.time_zone, command.locale,
@@ -72,6 +78,11 @@ Result<Decision> decide(const DecisionContext& context, const EndSession& comman
     events::SessionEnded event{context.chat->id, open->id, command.reason, std::nullopt};
     event.if_last_activity_at = command.if_last_activity_at;
     return Decision{{std::move(event)}, false};
+}
+
+Result<Decision> decide(const DecisionContext& context, const EraseUser& command) {
+    if (auto p = require_user(context)) return *p;
+    return Decision{{events::UserErased{command.requested_by, command.admin_id}}, false};
 }
 
 }  // namespace aimi::conversation

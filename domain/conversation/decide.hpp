@@ -43,5 +43,6 @@ Result<Decision> decide(const DecisionContext& context, const CreateChat& comman
 Result<Decision> decide(const DecisionContext& context, const ArchiveChat& command);
 Result<Decision> decide(const DecisionContext& context, const PostMessage& command);
 Result<Decision> decide(const DecisionContext& context, const EndSession& command);
+Result<Decision> decide(const DecisionContext& context, const EraseUser& command);
 
 }  // namespace aimi::conversation

@@ -81,6 +81,7 @@ struct EntityStoreState {
     std::map<InboxKey, InboxEntry> inbox;
 
     std::set<std::string> dirty_streams, dirty_users, dirty_devices, dirty_chats, dirty_sessions;
+    std::set<std::string> erased_users;  //!< erased in this batch: their rows go, their keys are destroyed
     std::vector<Message> new_messages;
     std::vector<Outcome> outcomes;
 };

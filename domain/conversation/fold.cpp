@@ -69,7 +69,8 @@ class EventApplier {
         : s_(state), journal_(journal), batch_(batch), at_(batch.occurred_at) {}
 
     std::variant<Resource, Rejection> operator()(const UserRegistered& e) {
-        if (s_.users.contains(batch_.user_id)) return Rejection{"user_exists", "the user is already registered"};
+        if (const auto it = s_.users.find(batch_.user_id); it != s_.users.end())
+            return it->second.erased() ? erased() : Rejection{"user_exists", "the user is already registered"};
         journal_.remember(s_.users, batch_.user_id);
         s_.users[batch_.user_id] =
             User{batch_.user_id, e.email, e.display_name, "user", e.time_zone, e.locale, e.settings, at_, at_};
@@ -196,15 +197,32 @@ class EventApplier {
                         {{"ended_at", format_timestamp(*session.ended_at)}, {"message_count", session.message_count}}};
     }
 
+    //! Blanks every personal value of the user now and marks them erased: the writer removes their
+    //! devices, chats, sessions and messages and destroys their key in the same transaction.
+    std::variant<Resource, Rejection> operator()(const UserErased&) {
+        auto* user = find_user();
+        if (!user) return no_user();
+        journal_.remember(s_.users, batch_.user_id);
+        user->email.reset();
+        user->display_name.clear();
+        user->settings.clear();
+        user->erased_at = at_;
+        user->updated_at = at_;
+        journal_.mark_dirty(s_.dirty_users, batch_.user_id);
+        journal_.mark_dirty(s_.erased_users, batch_.user_id);
+        return Resource{"user", batch_.user_id};
+    }
+
     //! Drops messages this batch appended (the journal covers the maps).
     void rollback_messages() {
         if (undo_messages_to_ < s_.new_messages.size()) s_.new_messages.resize(undo_messages_to_);
     }
 
   private:
+    //! The user, if registered and not erased.
     User* find_user() {
         auto it = s_.users.find(batch_.user_id);
-        return it == s_.users.end() ? nullptr : &it->second;
+        return it == s_.users.end() || it->second.erased() ? nullptr : &it->second;
     }
     Chat* find_chat(const std::string& chat_id) {
         if (!find_user()) return nullptr;
@@ -212,7 +230,12 @@ class EventApplier {
         // Another user's chat is reported exactly like a missing one.
         return it == s_.chats.end() || it->second.user_id != batch_.user_id ? nullptr : &it->second;
     }
-    static Rejection no_user() { return {"user_not_found", "the user is not registered"}; }
+    Rejection no_user() const {
+        const auto it = s_.users.find(batch_.user_id);
+        if (it != s_.users.end() && it->second.erased()) return erased();
+        return {"user_not_found", "the user is not registered"};
+    }
+    static Rejection erased() { return {"user_erased", "the user was erased and takes no further command"}; }
     static Rejection no_chat() { return {"chat_not_found", "no such chat"}; }
 
     //! The open session if it has not idled out; else ends it (described in `ended`) and opens

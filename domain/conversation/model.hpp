@@ -22,6 +22,9 @@ struct User {
     boost::json::object settings;
     Timestamp created_at{};
     Timestamp updated_at{};
+    std::optional<Timestamp> erased_at;  //!< forgotten: a tombstone without personal values
+
+    bool erased() const { return erased_at.has_value(); }
 };
 
 struct Device {

@@ -21,7 +21,8 @@ bj::object to_json(const User& u) {
             {"locale", u.locale},
             {"settings", u.settings},
             {"created_at", format_timestamp(u.created_at)},
-            {"updated_at", format_timestamp(u.updated_at)}};
+            {"updated_at", format_timestamp(u.updated_at)},
+            {"erased_at", opt(u.erased_at)}};
 }
 
 bj::object to_json(const Device& d) {

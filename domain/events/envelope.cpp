@@ -7,6 +7,7 @@
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
+#include "domain/privacy/sealing.hpp"
 #include "domain/schema/schema.hpp"
 
 namespace aimi::events {
@@ -61,6 +62,11 @@ bj::object data_to_json(const MessagePosted& e) {
     put_optional(o, "client_msg_id", e.client_msg_id);
     return o;
 }
+bj::object data_to_json(const UserErased& e) {
+    bj::object o{{"requested_by", e.requested_by}};
+    put_optional(o, "admin_id", e.admin_id);
+    return o;
+}
 bj::object data_to_json(const SessionEnded& e) {
     bj::object o{{"chat_id", e.chat_id}, {"session_id", e.session_id}, {"reason", e.reason}};
     if (e.if_last_activity_at) o["if_last_activity_at"] = format_timestamp(*e.if_last_activity_at);
@@ -81,10 +87,15 @@ bool has(const element& object, std::string_view key) {
     element value;
     return !object.get_object().value().at_key(key).get(value);
 }
+//! An object field; absent or null (an erased personal field) is empty.
 bj::object obj(const element& object, std::string_view key) {
     element value;
-    if (object.get_object().value().at_key(key).get(value)) return {};
+    if (object.get_object().value().at_key(key).get(value) || value.is_null()) return {};
     return json::to_boost(value).as_object();
+}
+//! A personal text field: null (erased) reads as empty text.
+std::string personal(const element& object, std::string_view key) {
+    return opt_str(object, key).value_or("");
 }
 Timestamp ts(const element& object, std::string_view key) {
     return parse_timestamp(object[key].get_string().value()).value();
@@ -92,7 +103,7 @@ Timestamp ts(const element& object, std::string_view key) {
 
 EventData data_from_json(std::string_view type, const element& d) {
     if (type == UserRegistered::kType)
-        return UserRegistered{opt_str(d, "email"), str(d, "display_name"), str(d, "time_zone"), str(d, "locale"),
+        return UserRegistered{opt_str(d, "email"), personal(d, "display_name"), str(d, "time_zone"), str(d, "locale"),
                               obj(d, "settings")};
     if (type == UserProfileUpdated::kType) {
         UserProfileUpdated e{opt_str(d, "display_name"), std::nullopt, opt_str(d, "time_zone"), opt_str(d, "locale"),
@@ -102,21 +113,22 @@ EventData data_from_json(std::string_view type, const element& d) {
         return e;
     }
     if (type == DeviceRegistered::kType)
-        return DeviceRegistered{str(d, "device_id"), str(d, "token"), str(d, "platform"), opt_str(d, "locale"),
+        return DeviceRegistered{str(d, "device_id"), personal(d, "token"), str(d, "platform"), opt_str(d, "locale"),
                                 opt_str(d, "time_zone")};
     if (type == ChatCreated::kType)
-        return ChatCreated{str(d, "chat_id"), str(d, "title"), str(d, "model"), obj(d, "settings")};
+        return ChatCreated{str(d, "chat_id"), personal(d, "title"), str(d, "model"), obj(d, "settings")};
     if (type == ChatArchived::kType) return ChatArchived{str(d, "chat_id")};
     if (type == MessagePosted::kType)
         return MessagePosted{
             str(d, "message_id"),        str(d, "chat_id"),        str(d, "role"),
-            str(d, "content"),           obj(d, "metadata"),       str(d, "source"),
+            personal(d, "content"),      obj(d, "metadata"),       str(d, "source"),
             opt_str(d, "client_msg_id"), str(d, "new_session_id"), d["idle_timeout_seconds"].get_int64().value()};
     if (type == SessionEnded::kType) {
         SessionEnded e{str(d, "chat_id"), str(d, "session_id"), str(d, "reason"), std::nullopt};
         if (has(d, "if_last_activity_at")) e.if_last_activity_at = ts(d, "if_last_activity_at");
         return e;
     }
+    if (type == UserErased::kType) return UserErased{str(d, "requested_by"), opt_str(d, "admin_id")};
     throw std::logic_error(fmt::format("event type {} has a schema but no decoder", type));
 }
 
@@ -130,6 +142,10 @@ bool known_event(std::string_view type, std::int64_t version) {
     (std::make_index_sequence<std::variant_size_v<EventData>>{});
 }
 
+std::string event_scope(std::string_view type, int version) {
+    return fmt::format("event:{}.v{}", type, version);
+}
+
 Problem malformed(std::string message, std::string field = {}) {
     return Problem::invalid("malformed_event", std::move(message), std::move(field));
 }
@@ -140,15 +156,21 @@ bj::object data_json(const EventData& data) {
     return std::visit([](const auto& e) { return data_to_json(e); }, data);
 }
 
-std::string encode(const EventBatch& batch) {
+std::string encode(const EventBatch& batch, const privacy::DataKey* key) {
     bj::array events;
     events.reserve(batch.events.size());
     for (const auto& event : batch.events) {
+        auto data = data_json(event.data);
+        const auto type = type_of(event.data);
+        const auto version = version_of(event.data);
+        if (key)
+            privacy::seal_fields(data, privacy::personal_fields(type, version), batch.user_id,
+                                 event_scope(type, version), *key);
         events.push_back(bj::object{
             {"event_id", event.event_id},
-            {"type", type_of(event.data)},
-            {"schema_version", version_of(event.data)},
-            {"data", data_json(event.data)},
+            {"type", type},
+            {"schema_version", version},
+            {"data", std::move(data)},
         });
     }
     bj::object out{
@@ -167,7 +189,7 @@ std::string encode(const EventBatch& batch) {
     return json::serialize(out);
 }
 
-Result<EventBatch> decode(std::string_view json) {
+Result<EventBatch> decode(std::string_view json, const privacy::KeyLookup* keys) {
     simdjson::dom::parser parser;  // own parser: schema checks below must not clobber this document
     auto parsed = json::parse(parser, json);
     if (!parsed) return malformed(parsed.problem().message, parsed.problem().field);
@@ -187,6 +209,8 @@ Result<EventBatch> decode(std::string_view json) {
     batch.producer = str(doc, "producer");
 
     std::size_t index = 0;
+    std::optional<std::optional<privacy::DataKey>> key;  // looked up once, when a sealed field needs it
+    simdjson::dom::parser opened_parser;                 // holds one event's opened data at a time
     const simdjson::dom::array events = doc["events"].get_array().value();
     for (element event : events) {
         const std::string field = fmt::format("/events/{}", index++);
@@ -195,7 +219,22 @@ Result<EventBatch> decode(std::string_view json) {
         if (!known_event(type, version))
             return malformed(fmt::format("unknown event type {} v{}", type, version), field + "/type");
         const schema::Node* schema = &schema::get(fmt::format("events/{}.v{}.json", type, version));
-        const element data = event["data"].value();
+        element data = event["data"].value();
+        const auto& personal = privacy::personal_fields(type, static_cast<int>(version));
+        if (!personal.empty() && data.is_object()) {
+            auto plain = json::to_boost(data).as_object();
+            if (privacy::has_sealed_fields(plain, personal)) {
+                if (!keys) return malformed("sealed personal fields, and this reader has no keys", field + "/data");
+                if (!key) key = keys->key_of(batch.user_id);
+                const auto opened = privacy::open_fields(plain, personal, batch.user_id,
+                                                         event_scope(type, static_cast<int>(version)), *key);
+                if (opened == privacy::Opened::tampered)
+                    return malformed("a sealed field does not open with the user's key", field + "/data");
+                auto reparsed = json::parse(opened_parser, json::serialize(plain));
+                if (!reparsed) return malformed(reparsed.problem().message, field + "/data");
+                data = reparsed.value();
+            }
+        }
         if (auto p = schema::validate(*schema, data))
             return malformed(p->code + ": " + p->message, field + "/data" + p->field);
         batch.events.push_back(Event{str(event, "event_id"), data_from_json(type, data)});

@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "domain/events/events.hpp"
+#include "domain/privacy/data_key.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
@@ -29,13 +30,17 @@ struct EventBatch {
     std::vector<Event> events;
 };
 
-std::string encode(const EventBatch& batch);
+//! With `key`, the personal fields of every event (x-personal in its schema) are sealed with it
+//! (crypto-shredding); without, everything is written in the clear.
+std::string encode(const EventBatch& batch, const privacy::DataKey* key = nullptr);
 
 //! An event's data as its schema spells it (schemas/events/<type>.v<version>.json).
 boost::json::object data_json(const EventData& data);
 
 //! Decodes and checks a record value; a Problem (code "malformed_event") for anything that does
-//! not follow the envelope or an event schema (the projector dead-letters such records).
-Result<EventBatch> decode(std::string_view json);
+//! not follow the envelope or an event schema (the projector dead-letters such records). Sealed
+//! personal fields are opened with the user's key from `keys`; when it is gone (erased) they read
+//! as null: empty text, empty objects. A sealed record without `keys` is malformed for this reader.
+Result<EventBatch> decode(std::string_view json, const privacy::KeyLookup* keys = nullptr);
 
 }  // namespace aimi::events

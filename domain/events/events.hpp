@@ -90,8 +90,18 @@ struct SessionEnded {
     std::optional<Timestamp> if_last_activity_at;
 };
 
+//! The user is forgotten: projections remove or blank their personal data, their data key is
+//! destroyed (every sealed field of theirs in every topic becomes unreadable), and the stream
+//! takes no further command.
+struct UserErased {
+    static constexpr std::string_view kType = "user.erased";
+    static constexpr int kVersion = 1;
+    std::string requested_by;  //!< "user" | "admin"
+    std::optional<std::string> admin_id;
+};
+
 using EventData = std::variant<UserRegistered, UserProfileUpdated, DeviceRegistered, ChatCreated, ChatArchived,
-                               MessagePosted, SessionEnded>;
+                               MessagePosted, SessionEnded, UserErased>;
 
 struct Event {
     std::string event_id;

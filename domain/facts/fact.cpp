@@ -1,10 +1,12 @@
 #include "domain/facts/fact.hpp"
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
+#include "domain/privacy/sealing.hpp"
 #include "domain/schema/schema.hpp"
 
 namespace aimi::facts {
@@ -27,26 +29,46 @@ bj::object object_at(const element& object, std::string_view key) {
     return json::to_boost(object[key].value()).as_object();
 }
 
+// The same scopes as the envelope's, so that a fact's event data opens like its intake record's.
+std::string event_scope(std::string_view type, int version) {
+    return fmt::format("event:{}.v{}", type, version);
+}
+std::string resource_scope(std::string_view type) {
+    return fmt::format("resource:{}", type);
+}
+
 Problem malformed(std::string message, std::string field = {}) {
     return Problem::invalid("malformed_fact", std::move(message), std::move(field));
 }
 
 }  // namespace
 
-std::string encode(const Fact& fact) {
+std::string encode(const Fact& fact, const privacy::DataKey* key) {
     bj::array events;
-    for (const auto& e : fact.events)
+    for (const auto& e : fact.events) {
+        auto data = e.data;
+        if (key)
+            privacy::seal_fields(data, privacy::personal_fields(e.type, e.schema_version), fact.user_id,
+                                 event_scope(e.type, e.schema_version), *key);
         events.push_back(bj::object{{"event_id", e.event_id},
                                     {"type", e.type},
                                     {"schema_version", e.schema_version},
                                     {"stream_version", e.stream_version},
-                                    {"data", e.data},
+                                    {"data", std::move(data)},
                                     {"applied", e.applied}});
+    }
     bj::value resource = nullptr;
-    if (fact.resource)
-        resource = bj::object{{"type", fact.resource->type},
-                              {"id", fact.resource->id},
-                              {"state", fact.resource->state ? bj::value(*fact.resource->state) : bj::value(nullptr)}};
+    if (fact.resource) {
+        bj::value state = nullptr;
+        if (fact.resource->state) {
+            auto sealed = *fact.resource->state;
+            if (key)
+                privacy::seal_fields(sealed, privacy::personal_resource_fields(fact.resource->type), fact.user_id,
+                                     resource_scope(fact.resource->type), *key);
+            state = std::move(sealed);
+        }
+        resource = bj::object{{"type", fact.resource->type}, {"id", fact.resource->id}, {"state", std::move(state)}};
+    }
     return json::serialize(bj::object{
         {"fact_version", Fact::kVersion},
         {"origin",
@@ -69,7 +91,7 @@ std::string encode(const Fact& fact) {
     });
 }
 
-Result<Fact> decode(std::string_view json_text) {
+Result<Fact> decode(std::string_view json_text, const privacy::KeyLookup* keys) {
     simdjson::dom::parser parser;  // own parser: the schema check must not clobber this document
     auto parsed = json::parse(parser, json_text);
     if (!parsed) return malformed(parsed.problem().message, parsed.problem().field);
@@ -104,6 +126,26 @@ Result<Fact> decode(std::string_view json_text) {
             text(e, "event_id"), text(e, "type"), static_cast<int>(e["schema_version"].get_int64().value()),
             e["stream_version"].get_int64().value(), object_at(e, "data"), object_at(e, "applied")});
     if (!fact.applied() && !fact.events.empty()) return malformed("only an applied fact carries events", "/events");
+
+    // Sealed personal fields: opened with the user's key, null once it is destroyed.
+    std::optional<std::optional<privacy::DataKey>> key;
+    const auto open = [&](bj::object& object, const std::vector<std::string>& fields,
+                          const std::string& scope) -> std::optional<Problem> {
+        if (!privacy::has_sealed_fields(object, fields)) return std::nullopt;
+        if (!keys) return malformed("sealed personal fields, and this reader has no keys");
+        if (!key) key = keys->key_of(fact.user_id);
+        if (privacy::open_fields(object, fields, fact.user_id, scope, *key) == privacy::Opened::tampered)
+            return malformed("a sealed field does not open with the user's key");
+        return std::nullopt;
+    };
+    for (auto& e : fact.events)
+        if (auto p =
+                open(e.data, privacy::personal_fields(e.type, e.schema_version), event_scope(e.type, e.schema_version)))
+            return *p;
+    if (fact.resource && fact.resource->state)
+        if (auto p = open(*fact.resource->state, privacy::personal_resource_fields(fact.resource->type),
+                          resource_scope(fact.resource->type)))
+            return *p;
     return fact;
 }
 

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "domain/privacy/data_key.hpp"
 #include "domain/result.hpp"
 #include "domain/time.hpp"
 
@@ -69,10 +70,12 @@ struct Fact {
     bool applied() const { return outcome == "applied"; }
 };
 
-//! Deterministic: the same fact always encodes to the same bytes (copies are identical).
-std::string encode(const Fact& fact);
+//! With `key`, the personal fields of its events (x-personal) and of its resource's state are
+//! sealed with the user's key (random nonces: encode once, then copy the bytes — the outbox does).
+std::string encode(const Fact& fact, const privacy::DataKey* key = nullptr);
 
-//! Decodes and checks a facts-topic record value (Problem code "malformed_fact").
-Result<Fact> decode(std::string_view json);
+//! Decodes and checks a facts-topic record value (Problem code "malformed_fact"), opening sealed
+//! fields with the user's key from `keys` (null when it is gone: the user was erased).
+Result<Fact> decode(std::string_view json, const privacy::KeyLookup* keys = nullptr);
 
 }  // namespace aimi::facts

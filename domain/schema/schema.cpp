@@ -93,6 +93,9 @@ void compile_keyword(std::string_view name, const std::string& path, std::string
     } else if (key == "format") {
         node.format = std::string(value.get_string().value());
         if (!is_known_format(node.format)) fail(name, path, "unknown format " + node.format);
+    } else if (key == "x-personal") {
+        if (!value.is_bool()) fail(name, path, "x-personal must be a boolean");
+        node.personal = value.get_bool().value_unsafe();
     } else if (key == "items") {
         node.items = compile_node(name, path + "/items", value);
     } else {
@@ -240,6 +243,13 @@ const Node& get(std::string_view name) {
     const auto it = schemas.find(name);
     if (it == schemas.end()) throw std::out_of_range(fmt::format("no schema named '{}'", name));
     return *it->second;
+}
+
+std::vector<std::string> personal_properties(const Node& schema) {
+    std::vector<std::string> out;
+    for (const auto& [name, node] : schema.properties)
+        if (node->personal) out.push_back(name);
+    return out;
 }
 
 std::vector<std::string_view> names() {

@@ -19,7 +19,8 @@ namespace aimi::schema {
 //! A compiled JSON Schema node. Supports the subset the project's schemas use: type (single or
 //! list), properties, required, additionalProperties (bool), minLength/maxLength (code points),
 //! enum (strings), format (uuid, date-time, email, time-zone, locale), minimum/maximum,
-//! items, maxItems, maxProperties, const. Unknown keywords are rejected when compiling so a
+//! items, maxItems, maxProperties, const, and x-personal (boolean: a field sealed with its user's
+//! data key in the log). Unknown keywords are rejected when compiling so a
 //! schema never silently promises more than is checked.
 struct Node {
     std::vector<std::string> types;  //!< empty = any
@@ -32,6 +33,7 @@ struct Node {
     std::optional<std::string> const_value;
     std::string format;
     std::unique_ptr<Node> items;
+    bool personal = false;  //!< "x-personal": sealed with the user's data key in the log
 };
 
 //! Compiles schema text; throws std::invalid_argument naming the schema and keyword on error.
@@ -46,6 +48,9 @@ std::optional<Problem> validate(const Node& schema, const simdjson::dom::element
 //! The project's schemas (schemas/**/*.json, compiled in), by name such as
 //! "commands/chat.create.v1.json". Throws std::out_of_range for an unknown name.
 const Node& get(std::string_view name);
+
+//! The top-level properties a schema marks "x-personal": true (crypto-shredded fields).
+std::vector<std::string> personal_properties(const Node& schema);
 
 //! Names of all compiled-in schemas.
 std::vector<std::string_view> names();

@@ -7,10 +7,13 @@ namespace aimi::gateway::handlers {
 
 Reply health(const Call& call);
 Reply ready(const Call& call);
+Reply metrics(const Call& call);
 
 Reply create_user(const Call& call);
 Reply get_user(const Call& call);
 Reply update_user(const Call& call);
+Reply erase_user(const Call& call);
+Reply export_user(const Call& call);
 Reply register_device(const Call& call);
 Reply list_devices(const Call& call);
 

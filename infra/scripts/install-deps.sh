@@ -16,6 +16,7 @@ packages=(
   postgresql-15 postgresql-contrib
   openjdk-17-jre-headless maven
   wrk clang-format python3 procps iproute2
+  prometheus
 )
 
 die() { printf 'install-deps: %s\n' "$*" >&2; exit 1; }

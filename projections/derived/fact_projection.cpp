@@ -10,15 +10,16 @@
 
 namespace aimi {
 
-FactsConsumer::FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic)
-    : inner_(std::move(inner)), intake_topic_(std::move(intake_topic)) {}
+FactsConsumer::FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic,
+                             const privacy::KeyLookup& keys)
+    : inner_(std::move(inner)), intake_topic_(std::move(intake_topic)), keys_(keys) {}
 
 void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) {
     std::map<std::int32_t, std::int64_t> next_origin;  // intake partition -> next origin offset to apply
     std::vector<facts::Fact> fresh;
     fresh.reserve(records.size());
     for (const auto& record : records) {
-        auto fact = facts::decode(record.value);
+        auto fact = facts::decode(record.value, &keys_);
         if (!fact) {
             record_dead_letter(tx, inner_->name(), record, fact.problem().message + " at " + fact.problem().field);
             continue;

@@ -35,13 +35,15 @@ class FactProjection {
 //! channel, so a Consistency-Token (an intake position) works for this projection's queries too.
 class FactsConsumer final : public Projection {
   public:
-    FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic);
+    //! `keys` opens the facts' sealed personal fields (null for an erased user).
+    FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic, const privacy::KeyLookup& keys);
     const std::string& name() const override { return inner_->name(); }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
 
   private:
     std::unique_ptr<FactProjection> inner_;
     std::string intake_topic_;
+    const privacy::KeyLookup& keys_;
 };
 
 }  // namespace aimi

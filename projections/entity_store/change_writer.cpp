@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/json/serialize.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::entity_store {
@@ -14,13 +15,25 @@ using namespace conversation;
 namespace bj = boost::json;
 
 const pg::Statement kUpsertUsers{"entity_store.upsert_users", R"sql(
-INSERT INTO users (id, email, display_name, role, time_zone, locale, settings, created_at, updated_at)
-SELECT id, email, display_name, role, time_zone, locale, settings, created_at, updated_at
+INSERT INTO users (id, email, display_name, role, time_zone, locale, settings, created_at, updated_at, erased_at)
+SELECT id, email, display_name, role, time_zone, locale, settings, created_at, updated_at, erased_at
 FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, email text, display_name text, role text, time_zone text,
-                                        locale text, settings jsonb, created_at timestamptz, updated_at timestamptz)
+                                        locale text, settings jsonb, created_at timestamptz, updated_at timestamptz,
+                                        erased_at timestamptz)
 ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name,
     time_zone = excluded.time_zone, locale = excluded.locale, settings = excluded.settings,
-    updated_at = excluded.updated_at)sql"};
+    updated_at = excluded.updated_at, erased_at = excluded.erased_at)sql"};
+
+// Erasure: everything personal of the users goes (the users row stays as a blank tombstone);
+// request hashes (a hash of the request body) are cleared; their dead letters are dropped.
+const pg::Statement kEraseUsers{"entity_store.erase_users", R"sql(
+WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
+     m AS (DELETE FROM messages WHERE user_id IN (SELECT id FROM erased)),
+     s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM erased)),
+     d AS (DELETE FROM devices WHERE user_id IN (SELECT id FROM erased)),
+     o AS (UPDATE batch_outcomes SET request_hash = '' WHERE user_id IN (SELECT id FROM erased)),
+     l AS (DELETE FROM dead_letters WHERE record_key IN (SELECT id::text FROM erased))
+DELETE FROM chats WHERE user_id IN (SELECT id FROM erased))sql"};
 
 const pg::Statement kUpsertStreams{"entity_store.upsert_streams", R"sql(
 INSERT INTO user_streams (user_id, version, updated_at)
@@ -111,7 +124,8 @@ void write_changes(pqxx::dbtransaction& tx, const EntityStoreState& state,
                                    {"locale", u.locale},
                                    {"settings", u.settings},
                                    {"created_at", format_timestamp(u.created_at)},
-                                   {"updated_at", format_timestamp(u.updated_at)}});
+                                   {"updated_at", format_timestamp(u.updated_at)},
+                                   {"erased_at", opt(u.erased_at)}});
     }
     exec_rows(tx, kUpsertUsers, users);
 
@@ -205,6 +219,18 @@ void write_changes(pqxx::dbtransaction& tx, const EntityStoreState& state,
                                       {"occurred_at", format_timestamp(o.occurred_at)}});
     }
     exec_rows(tx, kInsertOutcomes, outcomes);
+
+    // Last: rows this batch wrote for a user it erases go too; the key goes with the erasure.
+    if (!state.erased_users.empty()) {
+        bj::array ids;
+        std::vector<std::string> users;
+        for (const auto& id : state.erased_users) {
+            ids.push_back(bj::value(id));
+            users.push_back(id);
+        }
+        pg::exec(tx, kEraseUsers, json::serialize(ids));
+        keys::destroy_keys(tx, users);
+    }
 }
 
 }  // namespace aimi::entity_store

@@ -9,7 +9,7 @@ namespace aimi::entity_store::rows {
 #define AIMI_US(column) "floor(extract(epoch from " column ") * 1000000)::bigint"
 
 const char* const kUserColumns = "id::text, email, display_name, role, time_zone, locale, settings::text, " AIMI_US(
-    "created_at") ", " AIMI_US("updated_at");
+    "created_at") ", " AIMI_US("updated_at") ", " AIMI_US("erased_at");
 const char* const kDeviceColumns = "id::text, user_id::text, token, platform, locale, time_zone, is_active, " AIMI_US(
     "registered_at") ", " AIMI_US("last_seen_at");
 const char* const kChatColumns = "id::text, user_id::text, title, model, settings::text, last_seq, archived, " AIMI_US(
@@ -54,7 +54,7 @@ std::string select(const char* columns, const char* rest) {
 
 conversation::User user(const pqxx::row& r) {
     return {text(r[0]), opt_text(r[1]), text(r[2]), text(r[3]), text(r[4]),
-            text(r[5]), object(r[6]),   ts(r[7]),   ts(r[8])};
+            text(r[5]), object(r[6]),   ts(r[7]),   ts(r[8]),   opt_ts(r[9])};
 }
 
 conversation::Device device(const pqxx::row& r) {

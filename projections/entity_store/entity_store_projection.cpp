@@ -32,7 +32,7 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
         decided_at.push_back(record.timestamp_ms);
     };
     for (const auto& record : records) {
-        auto decoded = events::decode(record.value);
+        auto decoded = events::decode(record.value, &keys_);
         if (!decoded) {
             refuse(record, decoded.problem().message + " at " + decoded.problem().field);
             continue;
@@ -57,13 +57,27 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
         }
         write_changes(tx, state, positions);
     }
-    if (stage_facts_) facts::stage(tx, decided, decided_at);
+    if (stage_facts_) stage(tx, decided, decided_at);
+}
+
+void EntityStoreProjection::stage(pqxx::dbtransaction& tx, std::span<const facts::Fact> decided,
+                                  std::span<const std::int64_t> timestamps) {
+    std::vector<std::string> payloads;
+    payloads.reserve(decided.size());
+    for (const auto& fact : decided) {
+        // Sealed with the user's key (created if the user has none yet); an invalid record's key
+        // is no user, and an erased user's fields are empty already.
+        std::optional<privacy::DataKey> key;
+        if (fact.outcome != "invalid") key = keys_.get_or_create(fact.user_id);
+        payloads.push_back(facts::encode(fact, key ? &*key : nullptr));
+    }
+    facts::stage(tx, decided, payloads, timestamps);
 }
 
 void EntityStoreProjection::on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) {
     if (!stage_facts_) return;
     const facts::Fact fact = conversation::invalid_fact(origin_of(record), record.key, error);
-    facts::stage(tx, std::span<const facts::Fact>(&fact, 1), std::span<const std::int64_t>(&record.timestamp_ms, 1));
+    stage(tx, std::span<const facts::Fact>(&fact, 1), std::span<const std::int64_t>(&record.timestamp_ms, 1));
 }
 
 }  // namespace aimi::entity_store

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "domain/facts/fact.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/projection.hpp"
 
 namespace aimi::entity_store {
@@ -14,13 +16,18 @@ namespace aimi::entity_store {
 class EntityStoreProjection final : public Projection {
   public:
     static constexpr const char* kName = "entity_store";
-    explicit EntityStoreProjection(bool stage_facts = false) : stage_facts_(stage_facts) {}
+    //! `keys` opens sealed personal fields and seals the facts it stages (a user without a key
+    //! gets one; an erased user's fields read as empty).
+    EntityStoreProjection(keys::KeyStore& keys, bool stage_facts) : keys_(keys), stage_facts_(stage_facts) {}
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
     void on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) override;
 
   private:
+    void stage(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts, std::span<const std::int64_t> timestamps);
+
     std::string name_ = kName;
+    keys::KeyStore& keys_;
     bool stage_facts_;
 };
 

@@ -17,7 +17,8 @@ FROM jsonb_to_recordset($1::jsonb) AS r(origin_topic text, origin_partition inte
 ON CONFLICT DO NOTHING)sql"};
 }  // namespace
 
-void stage(pqxx::dbtransaction& tx, std::span<const Fact> facts, std::span<const std::int64_t> timestamps_ms) {
+void stage(pqxx::dbtransaction& tx, std::span<const Fact> facts, std::span<const std::string> payloads,
+           std::span<const std::int64_t> timestamps_ms) {
     if (facts.empty()) return;
     boost::json::array rows;
     rows.reserve(facts.size());
@@ -27,7 +28,7 @@ void stage(pqxx::dbtransaction& tx, std::span<const Fact> facts, std::span<const
                                            {"origin_partition", fact.origin.partition},
                                            {"origin_offset", fact.origin.offset},
                                            {"record_key", fact.user_id},
-                                           {"payload", encode(fact)},
+                                           {"payload", payloads[i]},
                                            {"timestamp_ms", timestamps_ms[i]}});
     }
     pg::exec(tx, kStage, json::serialize(rows));

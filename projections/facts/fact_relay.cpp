@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "domain/metrics/registry.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/pg/connection.hpp"
 #include "projections/pg/statement.hpp"
@@ -72,6 +73,9 @@ std::size_t FactRelay::round() {
             tx.commit();
             total += rows.size();
             published_ += rows.size();
+            metrics::registry()
+                .counter("aimi_fact_relay_published_total", "Facts appended to the facts topic (copies included)")
+                .add(static_cast<double>(rows.size()));
             if (rows.size() < options_.max_batch) break;
         }
     }

@@ -25,6 +25,11 @@ INSERT INTO search_users (user_id, text_config)
 SELECT user_id, text_config::regconfig FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, text_config text)
 ON CONFLICT (user_id) DO UPDATE SET text_config = excluded.text_config)sql"};
 
+const pg::Statement kEraseUsers{"message_search.erase_users", R"sql(
+WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
+     m AS (DELETE FROM search_messages WHERE user_id IN (SELECT id FROM erased))
+DELETE FROM search_users WHERE user_id IN (SELECT id FROM erased))sql"};
+
 const pg::Statement kInsertMessages{"message_search.insert_messages", R"sql(
 INSERT INTO search_messages (message_id, user_id, chat_id, seq, role, created_at, content, text_config, document)
 SELECT message_id, user_id, chat_id, seq, role, created_at, content, text_config::regconfig,
@@ -52,7 +57,7 @@ void MessageSearchProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
     for (const auto& row : pg::exec(tx, kLoadConfigs, json::serialize(ids)))
         config[row[0].as<std::string>()] = row[1].as<std::string>();
 
-    std::set<std::string> changed_users;
+    std::set<std::string> changed_users, erased_users;
     bj::array messages;
     for (const auto& fact : facts) {
         if (!fact.applied()) continue;  // rejected, duplicate, conflict, invalid: nothing happened
@@ -61,6 +66,8 @@ void MessageSearchProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
                 (event.type == "user.profile_updated" && event.data.contains("locale"))) {
                 config[fact.user_id] = search::text_config_for_locale(text_of(event.data, "locale"));
                 changed_users.insert(fact.user_id);
+            } else if (event.type == "user.erased") {
+                erased_users.insert(fact.user_id);
             } else if (event.type == "message.posted") {
                 const auto it = config.find(fact.user_id);
                 messages.push_back(bj::object{{"message_id", text_of(event.applied, "resource_id")},
@@ -81,6 +88,12 @@ void MessageSearchProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
         pg::exec(tx, kUpsertUsers, json::serialize(rows));
     }
     if (!messages.empty()) pg::exec(tx, kInsertMessages, json::serialize(messages));
+    // Last, so that what this batch indexed for them before the erasure goes too.
+    if (!erased_users.empty()) {
+        bj::array erased;
+        for (const auto& id : erased_users) erased.push_back(bj::value(id));
+        pg::exec(tx, kEraseUsers, json::serialize(erased));
+    }
 }
 
 }  // namespace aimi::message_search

@@ -11,7 +11,8 @@ namespace aimi::message_search {
 //! facts: user registrations and profile updates give the user's text search configuration
 //! (from the locale; "simple" when PostgreSQL has none for it), applied messages are indexed
 //! under the configuration their user had when they were posted (a later locale change does not
-//! re-index older messages). Decided in fact order in memory, so any batching gives the same rows.
+//! re-index older messages); an erasure removes all of the user's rows. Decided in fact order in memory, so
+//! any batching gives the same rows.
 class MessageSearchProjection final : public FactProjection {
   public:
     static constexpr const char* kName = "message_search";

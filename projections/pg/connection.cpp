@@ -44,7 +44,9 @@ ConnectionPool::Lease::~Lease() {
 
 ConnectionPool::Lease ConnectionPool::acquire() {
     std::unique_lock lock(mutex_);
+    ++waiting_;
     available_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+    --waiting_;
     if (!idle_.empty()) {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
@@ -60,6 +62,11 @@ ConnectionPool::Lease ConnectionPool::acquire() {
         available_.notify_one();
         throw;
     }
+}
+
+ConnectionPool::Stats ConnectionPool::stats() {
+    std::lock_guard lock(mutex_);
+    return Stats{size_, open_, idle_.size(), waiting_};
 }
 
 void ConnectionPool::release(std::unique_ptr<pqxx::connection> connection) {

@@ -46,6 +46,14 @@ class ConnectionPool {
     //! Blocks until a connection is free; opens one lazily. @throws DatabaseUnavailable
     Lease acquire();
 
+    struct Stats {
+        std::size_t size = 0;  //!< most connections
+        std::size_t open = 0;  //!< opened (in use + idle)
+        std::size_t idle = 0;
+        std::size_t waiting = 0;  //!< callers blocked in acquire()
+    };
+    Stats stats();
+
   private:
     void release(std::unique_ptr<pqxx::connection> connection);
 
@@ -53,6 +61,7 @@ class ConnectionPool {
     std::string schema_;
     std::size_t size_;
     std::size_t open_ = 0;
+    std::size_t waiting_ = 0;
     std::vector<std::unique_ptr<pqxx::connection>> idle_;
     std::mutex mutex_;
     std::condition_variable available_;

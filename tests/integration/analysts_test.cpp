@@ -14,6 +14,7 @@
 #include "domain/facts/fact.hpp"
 #include "domain/time.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
 #include "tests/support/event_factory.hpp"
 #include "tests/support/test_stack.hpp"
 
@@ -93,7 +94,7 @@ TEST_F(Analysts, ExportWritesEveryFactOrIntakeRecordAsOneJsonLine) {
     EXPECT_EQ(static_cast<std::int64_t>(facts.size()), env_.records_in_topic());
     std::set<std::pair<int, std::int64_t>> origins;
     for (const auto& line : facts) {
-        auto fact = facts::decode(line);
+        auto fact = facts::decode(line, &env_.keys());
         ASSERT_TRUE(fact) << line;
         origins.emplace(fact->origin.partition, fact->origin.offset);
     }
@@ -106,7 +107,7 @@ TEST_F(Analysts, ExportWritesEveryFactOrIntakeRecordAsOneJsonLine) {
     ASSERT_EQ(admin(env_, "export --user " + ann_id, out), 0);
     const auto own = lines_of(out);
     EXPECT_TRUE(own.size() == 32u || own.size() == 12u) << own.size();  // register + chat + messages
-    for (const auto& line : own) EXPECT_EQ(facts::decode(line)->user_id, ann_id);
+    for (const auto& line : own) EXPECT_EQ(facts::decode(line, &env_.keys())->user_id, ann_id);
 
     ASSERT_EQ(admin(env_, "export --source events --with-position --partition 0 --from-offset 1 --to-offset 3", out),
               0);
@@ -140,9 +141,14 @@ TEST_F(Analysts, RebuildIntoAFreshSchemaReportsEqualRowsAndSwitchesWithNoRestart
     EXPECT_TRUE(eventually([&] {
         return env_.scalar(fmt::format("SELECT count(*) FROM \"{}\".search_messages", schema)) == 51;
     })) << "the projector follows the switch";
-    EXPECT_EQ(env_.scalar("SELECT count(*) FROM search_messages"), 50) << "the old copy no longer moves";
-    auto all = http().get("/v1/search/messages?q=running&limit=100", ann);
-    EXPECT_EQ(all.json().at("items").as_array().size(), 51u);
+    // Once the projector writes the new schema, the old copy no longer moves.
+    const auto old_rows = env_.scalar("SELECT count(*) FROM search_messages");
+    const auto later = say(ann, chat, "later still running");
+    EXPECT_TRUE(eventually(
+        [&] { return env_.scalar(fmt::format("SELECT count(*) FROM \"{}\".search_messages", schema)) == 52; }));
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM search_messages"), old_rows);
+    auto all = http().get("/v1/search/messages?q=running&limit=100", ann, {{"Consistency-Token", later}});
+    EXPECT_EQ(all.json().at("items").as_array().size(), 52u);
 
     EXPECT_NE(admin(env_, "rebuild entity_store --switch"), 0) << "the decider is not switched online";
     EXPECT_NE(admin(env_, "rebuild no_such_projection"), 0);

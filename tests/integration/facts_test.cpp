@@ -14,6 +14,7 @@
 
 #include "domain/facts/fact.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
 #include "tests/support/event_factory.hpp"
 #include "tests/support/test_stack.hpp"
 
@@ -31,7 +32,7 @@ std::map<std::pair<std::int32_t, std::int64_t>, facts::Fact> facts_by_origin(con
     std::map<std::int32_t, std::int64_t> last;  // last first-occurrence origin offset per partition
     *copies = 0;
     for (const auto& record : env.read_topic(env.facts_topic())) {
-        auto fact = facts::decode(record.value);
+        auto fact = facts::decode(record.value, &env.keys());
         EXPECT_TRUE(fact) << fact.problem().message << " " << record.value.substr(0, 300);
         if (!fact) continue;
         EXPECT_EQ(fact->origin.topic, env.topic());

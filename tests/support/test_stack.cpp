@@ -14,6 +14,7 @@
 
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/kafka/kafka_config.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/pg/migrate.hpp"
 #include "workers/admin/create_topics.hpp"
 
@@ -68,6 +69,7 @@ TestEnv::TestEnv(int partitions) : partitions_(partitions) {
 
 TestEnv::~TestEnv() {
     writer_.reset();
+    keys_.reset();
     // Keep the data of failed tests for inspection; drop the rest to keep the cluster small.
     if (::testing::Test::HasFailure()) {
         std::fprintf(stderr, "kept schema %s and topic %s for inspection\n", schema_.c_str(), topic_.c_str());
@@ -92,6 +94,7 @@ std::map<std::string, std::string> TestEnv::child_env(const std::map<std::string
         {"AIMI_FACTS_TOPIC", facts_topic_},
         {"AIMI_EVENTS_PARTITIONS", std::to_string(partitions_)},
         {"AIMI_JWT_SECRET", kJwtSecret},
+        {"AIMI_MASTER_KEY", kMasterKey},
         {"AIMI_HTTP_WORKERS", "16"},
     };
     for (const auto& [k, v] : extra) env[k] = v;
@@ -154,6 +157,12 @@ std::int64_t TestEnv::scalar(const std::string& sql) const {
     auto db = connect();
     pqxx::read_transaction tx(*db);
     return tx.exec1(sql)[0].as<std::int64_t>();
+}
+
+keys::KeyStore& TestEnv::keys() const {
+    if (!keys_)
+        keys_ = std::make_unique<keys::KeyStore>(StackCoordinates::get().pg_url, privacy::parse_master_key(kMasterKey));
+    return *keys_;
 }
 
 kafka::EventLogWriter& TestEnv::writer() const {

@@ -16,6 +16,9 @@
 namespace aimi::kafka {
 class EventLogWriter;
 }
+namespace aimi::keys {
+class KeyStore;
+}
 
 namespace aimi::testing {
 
@@ -47,6 +50,7 @@ class TestEnv {
     const std::string& topic() const { return topic_; }
     const std::string& facts_topic() const { return facts_topic_; }
     static constexpr const char* kJwtSecret = "integration-test-secret-0123456789";
+    static constexpr const char* kMasterKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
     //! Environment for child processes (AIMI_* for this schema and topic) plus `extra`.
     std::map<std::string, std::string> child_env(const std::map<std::string, std::string>& extra = {}) const;
@@ -68,6 +72,8 @@ class TestEnv {
     //! Every record of `topic` (this test's partition count), from offset 0 to the end as it is now.
     std::vector<LogRecord> read_topic(const std::string& topic) const;
     kafka::EventLogWriter& writer() const;
+    //! The data keys (same table and master key as the children): opens sealed fields.
+    keys::KeyStore& keys() const;
 
     std::string log_path(const std::string& name) const;
 
@@ -77,6 +83,7 @@ class TestEnv {
     std::string facts_topic_;
     int partitions_;
     mutable std::unique_ptr<kafka::EventLogWriter> writer_;
+    mutable std::unique_ptr<keys::KeyStore> keys_;
     int children_ = 0;
 };
 

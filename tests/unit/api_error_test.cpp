@@ -30,7 +30,7 @@ const std::vector<KindStatus> kAllKinds = {
     {ProblemKind::payload_too_large, 413},  {ProblemKind::unsupported_media_type, 415},
     {ProblemKind::unprocessable, 422},      {ProblemKind::internal, 500},
     {ProblemKind::unavailable, 503},        {ProblemKind::timeout, 504},
-    {ProblemKind::too_many_requests, 429},
+    {ProblemKind::too_many_requests, 429},  {ProblemKind::gone, 410},
 };
 
 const std::string* find_header(const aimi::http::Response& r, const std::string& name) {

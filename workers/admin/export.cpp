@@ -3,17 +3,21 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <boost/json/object.hpp>
 
+#include "domain/events/envelope.hpp"
+#include "domain/facts/fact.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
 #include "domain/text.hpp"
 #include "domain/uuid.hpp"
 #include "projections/kafka/kafka_config.hpp"
+#include "projections/keys/key_store.hpp"
 #include "workers/common/shutdown.hpp"
 
 namespace aimi {
@@ -91,6 +95,19 @@ int export_records(const RuntimeSettings& settings, const ExportRequest& request
     if (!assignment.empty()) consumer->assign(assignment);
     RdKafka::TopicPartition::destroy(assignment);
 
+    std::optional<keys::KeyStore> keys;
+    if (request.decrypt) keys.emplace(settings.pg_url, privacy::parse_master_key(settings.master_key_hex));
+    // The value with its sealed fields opened (re-encoded in the clear); a record that does not
+    // decode is written as it is.
+    const auto opened = [&](std::string_view value) -> std::string {
+        if (request.facts) {
+            auto fact = facts::decode(value, &*keys);
+            return fact ? facts::encode(fact.value()) : std::string(value);
+        }
+        auto batch = events::decode(value, &*keys);
+        return batch ? events::encode(batch.value()) : std::string(value);
+    };
+
     static char buffer[1 << 20];
     std::setvbuf(stdout, buffer, _IOFBF, sizeof buffer);
     const auto started = Clock::now();
@@ -116,7 +133,9 @@ int export_records(const RuntimeSettings& settings, const ExportRequest& request
         }
         const std::string_view key = m->key() ? std::string_view(*m->key()) : std::string_view();
         if (request.user_id && key != *request.user_id) continue;
-        const std::string_view value(static_cast<const char*>(m->payload()), m->len());
+        std::string_view value(static_cast<const char*>(m->payload()), m->len());
+        std::string plain;
+        if (keys) value = plain = opened(value);
         if (request.with_position) {
             // A value that is not JSON (a poison record) is kept as text, so every line parses.
             auto parsed = json::parse_value(value);

@@ -17,6 +17,8 @@ struct ExportRequest {
     std::optional<std::int64_t> from_offset;  //!< with partition: first offset
     std::optional<std::int64_t> to_offset;    //!< with partition: end offset (exclusive)
     bool with_position = false;  //!< wrap each line: {"topic","partition","offset","timestamp_ms","key","value"}
+    //! Open sealed personal fields (AIMI_MASTER_KEY and the key table); an erased user's read null.
+    bool decrypt = false;
 };
 
 //! `aimi-admin export`: writes the records of a topic as JSON lines to stdout (the record value,

@@ -3,7 +3,7 @@
 //   aimi-admin create-topics           create the events and facts topics (idempotent)
 //   aimi-admin projections             list the projections aimi-projector runs (one per line)
 //   aimi-admin export [--source facts|events] [--user UUID] [--from TIME] [--to TIME]
-//                     [--partition P [--from-offset O] [--to-offset O]] [--with-position]
+//                     [--partition P [--from-offset O] [--to-offset O]] [--with-position] [--decrypt]
 //                                      write a topic's records as JSON lines to stdout
 //   aimi-admin rebuild PROJECTION [--schema NAME] [--as-of TIME] [--switch]
 //                                      project from offset 0 into a fresh schema, report, and
@@ -33,12 +33,13 @@
 namespace {
 
 int usage() {
-    std::cerr << "usage: aimi-admin migrate | create-topics | projections\n"
-                 "       aimi-admin export [--source facts|events] [--user UUID] [--from TIME] [--to TIME]\n"
-                 "                         [--partition P [--from-offset O] [--to-offset O]] [--with-position]\n"
-                 "       aimi-admin rebuild PROJECTION [--schema NAME] [--as-of TIME] [--switch]\n"
-                 "       aimi-admin token --sub UUID [--role user|admin] [--ttl-seconds N]\n"
-                 "TIME is RFC 3339, e.g. 2026-12-01T08:00:00Z\n";
+    std::cerr
+        << "usage: aimi-admin migrate | create-topics | projections\n"
+           "       aimi-admin export [--source facts|events] [--user UUID] [--from TIME] [--to TIME]\n"
+           "                         [--partition P [--from-offset O] [--to-offset O]] [--with-position] [--decrypt]\n"
+           "       aimi-admin rebuild PROJECTION [--schema NAME] [--as-of TIME] [--switch]\n"
+           "       aimi-admin token --sub UUID [--role user|admin] [--ttl-seconds N]\n"
+           "TIME is RFC 3339, e.g. 2026-12-01T08:00:00Z\n";
     return 2;
 }
 
@@ -85,6 +86,7 @@ int export_command(const aimi::RuntimeSettings& settings, const std::vector<std:
     if ((request.from_offset || request.to_offset) && !request.partition)
         throw std::invalid_argument("--from-offset and --to-offset need --partition");
     request.with_position = flag(args, "--with-position");
+    request.decrypt = flag(args, "--decrypt");
     return aimi::export_records(settings, request);
 }
 

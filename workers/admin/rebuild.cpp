@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/time.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/pg/connection.hpp"
 #include "projections/pg/migrate.hpp"
 #include "projections/registry.hpp"
@@ -69,7 +70,8 @@ int rebuild(const RuntimeSettings& settings, const RebuildRequest& request) {
 
     const auto& stop = install_shutdown_handlers();
     // A rebuild decides nothing anew for anybody: the entity store stages no facts here.
-    auto projection = make_projection(request.projection, settings.events_topic, false);
+    keys::KeyStore keys(settings.pg_url, privacy::parse_master_key(settings.master_key_hex));
+    auto projection = make_projection(request.projection, settings.events_topic, false, keys);
     CatchUpOptions options;
     options.pg_url = settings.pg_url;
     options.pg_schema = schema;

@@ -10,8 +10,10 @@
 
 #include "projections/facts/fact_relay.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/registry.hpp"
 #include "projections/runtime_settings.hpp"
+#include "workers/common/metrics_server.hpp"
 #include "workers/common/shutdown.hpp"
 #include "workers/projector/follow_serving_schema.hpp"
 #include "workers/projector/projector_loop.hpp"
@@ -20,12 +22,14 @@ int main() {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");
     try {
         const auto& stop = aimi::install_shutdown_handlers();
+        const auto metrics_server = aimi::MetricsServer::from_env();
         const auto settings = aimi::RuntimeSettings::from_env();
         const std::string name = aimi::env_or("AIMI_PROJECTION", "entity_store");
         const auto& spec = aimi::projection_spec(name);
         const bool decides = spec.input == aimi::ProjectionSpec::Input::events;
         const bool publish_facts = decides && aimi::env_int("AIMI_PUBLISH_FACTS", 1) != 0;
-        auto projection = aimi::make_projection(name, settings.events_topic, publish_facts);
+        aimi::keys::KeyStore keys(settings.pg_url, aimi::privacy::parse_master_key(settings.master_key_hex));
+        auto projection = aimi::make_projection(name, settings.events_topic, publish_facts, keys);
 
         aimi::ProjectorOptions options;
         options.pg_url = settings.pg_url;

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
+#include "domain/metrics/registry.hpp"
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
 
@@ -119,6 +120,35 @@ std::vector<LogRecord> next_batch(RdKafka::KafkaConsumer& consumer, const Projec
     return batch;
 }
 
+//! The projector's metrics after a committed batch.
+void record_batch(RdKafka::KafkaConsumer& consumer, const std::string& projection, std::size_t size,
+                  const AppliedBatch& applied, double seconds) {
+    auto& r = metrics::registry();
+    const metrics::Labels who{{"projection", projection}};
+    r.counter("aimi_projector_batches_total", "Batches committed", who).add();
+    const auto records = [&](const char* result, std::size_t n) {
+        r.counter("aimi_projector_records_total", "Records by what became of them",
+                  {{"projection", projection}, {"result", result}})
+            .add(static_cast<double>(n));
+    };
+    records("applied", applied.applied);
+    records("skipped", applied.skipped);
+    records("dead_lettered", applied.dead_lettered);
+    r.histogram("aimi_projector_batch_records", "Records per batch", who, metrics::size_buckets())
+        .observe(static_cast<double>(size));
+    r.histogram("aimi_projector_batch_apply_seconds", "One batch: load, fold, write, commit", who).observe(seconds);
+    for (const auto& [tp, next] : applied.next_offsets) {
+        const metrics::Labels where{
+            {"projection", projection}, {"topic", tp.first}, {"partition", std::to_string(tp.second)}};
+        r.gauge("aimi_projector_next_offset", "Next offset of the input topic to apply", where)
+            .set(static_cast<double>(next));
+        std::int64_t low = 0, high = 0;  // as last fetched: no broker round trip
+        if (consumer.get_watermark_offsets(tp.first, tp.second, &low, &high) == RdKafka::ERR_NO_ERROR && high >= 0)
+            r.gauge("aimi_projector_lag_records", "Records of the input partition not yet applied", where)
+                .set(static_cast<double>(std::max<std::int64_t>(high - next, 0)));
+    }
+}
+
 }  // namespace
 
 void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop) {
@@ -148,7 +178,10 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
         auto backoff = std::chrono::milliseconds(100);
         for (;;) {
             try {
+                const auto started = std::chrono::steady_clock::now();
                 const auto applied = apply_isolating_poison(db.get(), projection, batch);
+                record_batch(*consumer, projection.name(), batch.size(), applied,
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
                 total += applied.applied;
                 spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
                               applied.applied, applied.skipped, applied.dead_lettered, total);
@@ -164,6 +197,10 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                 // request abandons it: the stored offsets make the next start re-read it.
                 db.reset();
                 if (stop) break;
+                metrics::registry()
+                    .counter("aimi_projector_batch_failures_total", "Batches rolled back and retried",
+                             {{"projection", projection.name()}})
+                    .add();
                 spdlog::error("projector {}: batch of {} failed ({}); retrying in {} ms", projection.name(),
                               batch.size(), e.what(), backoff.count());
                 std::this_thread::sleep_for(backoff);
