@@ -23,13 +23,20 @@ WHERE origin_topic = $1 AND origin_partition = $2 ORDER BY origin_offset LIMIT $
 const pg::Statement kPublished{"relay.published", R"sql(
 DELETE FROM fact_outbox WHERE origin_topic = $1 AND origin_partition = $2 AND origin_offset <= $3)sql"};
 
+metrics::Counter& published_counter() {
+    return metrics::registry().counter("aimi_fact_relay_published_total",
+                                       "Facts appended to the facts topic (copies included)");
+}
+
 }  // namespace
 
 FactRelay::FactRelay(RelayOptions options)
     : options_(std::move(options)),
       writer_(
           std::make_unique<kafka::EventLogWriter>(options_.bootstrap, options_.message_timeout, options_.overrides)),
-      thread_([this] { run(); }) {}
+      thread_([this] { run(); }) {
+    published_counter();  // exposed from the start, at 0
+}
 
 FactRelay::~FactRelay() {
     {
@@ -73,9 +80,7 @@ std::size_t FactRelay::round() {
             tx.commit();
             total += rows.size();
             published_ += rows.size();
-            metrics::registry()
-                .counter("aimi_fact_relay_published_total", "Facts appended to the facts topic (copies included)")
-                .add(static_cast<double>(rows.size()));
+            published_counter().add(static_cast<double>(rows.size()));
             if (rows.size() < options_.max_batch) break;
         }
     }
