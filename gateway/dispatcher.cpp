@@ -18,39 +18,61 @@
 
 namespace aimi::gateway {
 
-Router<Route> make_routes() {
+namespace {
+
+struct RouteEntry {
+    const char* method;
+    const char* pattern;
+    Route route;
+};
+
+//! The API's routes, in one table: the router and the OpenAPI check read the same list.
+const std::vector<RouteEntry>& route_table() {
     using namespace handlers;
     const std::string entities(entity_store::EntityStoreProjection::kName);
+    static const std::vector<RouteEntry> table = {
+        {"GET", "/health", {health, true}},
+        {"GET", "/metrics", {metrics, true}},
+        {"GET", "/v1/openapi.json", {openapi, true}},
+        {"GET", "/ready", {ready, true}},
+        {"POST", "/v1/users", {create_user}},
+        {"GET", "/v1/users/{user_id}", {get_user, false, entities}},
+        {"PATCH", "/v1/users/{user_id}", {update_user}},
+        {"DELETE", "/v1/users/{user_id}", {erase_user}},
+        {"GET", "/v1/users/{user_id}/export", {export_user, false, entities}},
+        {"POST", "/v1/users/{user_id}/devices", {register_device}},
+        {"GET", "/v1/users/{user_id}/devices", {list_devices, false, entities}},
+        {"POST", "/v1/chats", {create_chat}},
+        {"GET", "/v1/chats", {list_chats, false, entities}},
+        {"GET", "/v1/chats/{chat_id}", {get_chat, false, entities}},
+        {"POST", "/v1/chats/{chat_id}/archive", {archive_chat}},
+        {"POST", "/v1/chats/{chat_id}/messages", {post_message}},
+        {"GET", "/v1/chats/{chat_id}/messages", {list_messages, false, entities}},
+        {"GET", "/v1/chats/{chat_id}/messages/recent", {recent_messages, false, entities}},
+        {"GET", "/v1/chats/{chat_id}/sessions", {list_sessions, false, entities}},
+        {"POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session}},
+        {"GET", "/v1/batches/{batch_id}", {get_batch, false, entities}},
+        {"GET", "/v1/search/messages", {search_messages, false, message_search::MessageSearchProjection::kName}},
+    };
+    return table;
+}
+
+}  // namespace
+
+Router<Route> make_routes() {
     Router<Route> routes;
-    struct Adder {
-        Router<Route>& routes;
-        void add(const char* method, const char* pattern, Route route) {
-            route.pattern = pattern;
-            routes.add(method, pattern, std::move(route));
-        }
-    } r{routes};
-    r.add("GET", "/health", {health, true});
-    r.add("GET", "/metrics", {metrics, true});
-    r.add("GET", "/ready", {ready, true});
-    r.add("POST", "/v1/users", {create_user});
-    r.add("GET", "/v1/users/{user_id}", {get_user, false, entities});
-    r.add("PATCH", "/v1/users/{user_id}", {update_user});
-    r.add("DELETE", "/v1/users/{user_id}", {erase_user});
-    r.add("GET", "/v1/users/{user_id}/export", {export_user, false, entities});
-    r.add("POST", "/v1/users/{user_id}/devices", {register_device});
-    r.add("GET", "/v1/users/{user_id}/devices", {list_devices, false, entities});
-    r.add("POST", "/v1/chats", {create_chat});
-    r.add("GET", "/v1/chats", {list_chats, false, entities});
-    r.add("GET", "/v1/chats/{chat_id}", {get_chat, false, entities});
-    r.add("POST", "/v1/chats/{chat_id}/archive", {archive_chat});
-    r.add("POST", "/v1/chats/{chat_id}/messages", {post_message});
-    r.add("GET", "/v1/chats/{chat_id}/messages", {list_messages, false, entities});
-    r.add("GET", "/v1/chats/{chat_id}/messages/recent", {recent_messages, false, entities});
-    r.add("GET", "/v1/chats/{chat_id}/sessions", {list_sessions, false, entities});
-    r.add("POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session});
-    r.add("GET", "/v1/batches/{batch_id}", {get_batch, false, entities});
-    r.add("GET", "/v1/search/messages", {search_messages, false, message_search::MessageSearchProjection::kName});
+    for (const auto& entry : route_table()) {
+        Route route = entry.route;
+        route.pattern = entry.pattern;
+        routes.add(entry.method, entry.pattern, std::move(route));
+    }
     return routes;
+}
+
+std::vector<std::pair<std::string, std::string>> route_patterns() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& entry : route_table()) out.emplace_back(entry.method, entry.pattern);
+    return out;
 }
 
 //! One request from routing to its answer; lives as long as any parked wait refers to it, so

@@ -27,6 +27,9 @@ struct Route {
 //! The route table of the HTTP API (v1).
 Router<Route> make_routes();
 
+//! Every route as (METHOD, pattern), e.g. ("GET", "/v1/chats/{chat_id}").
+std::vector<std::pair<std::string, std::string>> route_patterns();
+
 //! Routes a request, authenticates it, parks it while a Consistency-Token or a command's
 //! read-your-writes wait is pending (no thread held), runs its handler, and maps infrastructure
 //! exceptions to 503 and anything unexpected to 500 — the only place such exceptions become

@@ -8,6 +8,7 @@ namespace aimi::gateway::handlers {
 Reply health(const Call& call);
 Reply ready(const Call& call);
 Reply metrics(const Call& call);
+Reply openapi(const Call& call);
 
 Reply create_user(const Call& call);
 Reply get_user(const Call& call);
