@@ -18,6 +18,7 @@
 
 #include "domain/conversation/fold.hpp"
 #include "domain/events/envelope.hpp"
+#include "domain/privacy/data_key.hpp"
 #include "domain/uuid.hpp"
 
 namespace {
@@ -44,7 +45,15 @@ events::EventBatch make_batch(const std::string& user_id, Timestamp at, events::
 
 //! One user, one chat, kMaxBatch message.posted records for that chat (one second apart, so one
 //! session), encoded exactly as the gateway appends them.
+//! One user's data key, as the projector's key store would hand it out.
+struct OneKey final : privacy::KeyLookup {
+    privacy::DataKey key = privacy::random_key();
+    std::optional<privacy::DataKey> key_of(const std::string&) const override { return key; }
+};
+
 struct Fixture {
+    OneKey key;
+    std::vector<std::string> sealed;  //!< the same records, personal fields sealed
     std::string user_id = new_uuid();
     std::string chat_id = new_uuid();
     conversation::EntityStoreState base;      //!< what load_state returns for these records
@@ -55,7 +64,8 @@ struct Fixture {
     Fixture() {
         const Timestamp t0 = now_utc();
         // Build the prepared state the way it came to be: register, create the chat, fold.
-        conversation::fold(base, make_batch(user_id, t0, events::UserRegistered{std::nullopt, "Bench", "UTC", "en", {}}, 0));
+        conversation::fold(base,
+                           make_batch(user_id, t0, events::UserRegistered{std::nullopt, "Bench", "UTC", "en", {}}, 0));
         conversation::fold(base, make_batch(user_id, t0, events::ChatCreated{chat_id, "bench", "aimi-rule-based", {}}));
         // ...then forget the bookkeeping a fresh load would not have (outcomes, dirty sets, keys of old batches).
         base.dirty_streams.clear();
@@ -67,10 +77,12 @@ struct Fixture {
         const std::string content =
             "I want to run a 10k in May, and sleep before 11pm on weekdays. Remind me on Sunday evenings.";
         for (std::size_t i = 0; i < kMaxBatch; ++i) {
-            auto batch = make_batch(user_id, t0 + std::chrono::seconds(1 + i),
-                                    events::MessagePosted{new_uuid(), chat_id, "user", content, {}, "api",
-                                                          "c-" + std::to_string(i), new_uuid(), 1800});
+            auto batch = make_batch(
+                user_id, t0 + std::chrono::seconds(1 + i),
+                events::MessagePosted{
+                    new_uuid(), chat_id, "user", content, {}, "api", "c-" + std::to_string(i), new_uuid(), 1800});
             encoded.push_back(events::encode(batch));
+            sealed.push_back(events::encode(batch, &key.key));
             bytes += encoded.back().size();
             decoded.push_back(std::move(batch));
         }
@@ -97,6 +109,44 @@ void BM_Decode(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
     state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+//! The same records with their personal fields (content, metadata) sealed: open + re-parse.
+void BM_DecodeSealed(benchmark::State& state) {
+    const auto& f = fixture();
+    std::size_t i = 0, bytes = 0;
+    for (auto _ : state) {
+        const auto& value = f.sealed[i++ % f.sealed.size()];
+        auto batch = events::decode(value, &f.key);
+        if (!batch) {
+            state.SkipWithError(("decode failed: " + batch.problem().message).c_str());
+            break;
+        }
+        bytes += value.size();
+        benchmark::DoNotOptimize(batch);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+    state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+}
+
+void BM_EncodeSealed(benchmark::State& state) {
+    const auto& f = fixture();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto value = events::encode(f.decoded[i++ % f.decoded.size()], &f.key.key);
+        benchmark::DoNotOptimize(value);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+
+void BM_Encode(benchmark::State& state) {
+    const auto& f = fixture();
+    std::size_t i = 0;
+    for (auto _ : state) {
+        auto value = events::encode(f.decoded[i++ % f.decoded.size()]);
+        benchmark::DoNotOptimize(value);
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
 void BM_SimdjsonParse(benchmark::State& state) {
@@ -184,6 +234,9 @@ void BM_FoldOnly(benchmark::State& state) {
 BENCHMARK(BM_SimdjsonParse);
 BENCHMARK(BM_SimdjsonParseFresh);
 BENCHMARK(BM_Decode);
+BENCHMARK(BM_DecodeSealed);
+BENCHMARK(BM_Encode);
+BENCHMARK(BM_EncodeSealed);
 BENCHMARK(BM_DecodeAndFold)->Arg(100)->Arg(static_cast<std::int64_t>(kMaxBatch))->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_FoldOnly)->Arg(100)->Arg(static_cast<std::int64_t>(kMaxBatch))->Unit(benchmark::kMicrosecond);
 
