@@ -142,6 +142,19 @@ bool known_event(std::string_view type, std::int64_t version) {
     (std::make_index_sequence<std::variant_size_v<EventData>>{});
 }
 
+//! Checked on the parsed element: records without sealed fields (all of them before sealing)
+//! must not pay for a copy.
+bool holds_sealed_field(const element& data, const std::vector<std::string>& personal) {
+    const auto object = data.get_object().value_unsafe();
+    for (const auto& field : personal) {
+        element value;
+        if (!object.at_key(field).get(value) && value.is_string() &&
+            privacy::is_sealed(value.get_string().value_unsafe()))
+            return true;
+    }
+    return false;
+}
+
 std::string event_scope(std::string_view type, int version) {
     return fmt::format("event:{}.v{}", type, version);
 }
@@ -221,9 +234,9 @@ Result<EventBatch> decode(std::string_view json, const privacy::KeyLookup* keys)
         const schema::Node* schema = &schema::get(fmt::format("events/{}.v{}.json", type, version));
         element data = event["data"].value();
         const auto& personal = privacy::personal_fields(type, static_cast<int>(version));
-        if (!personal.empty() && data.is_object()) {
+        if (!personal.empty() && data.is_object() && holds_sealed_field(data, personal)) {
             auto plain = json::to_boost(data).as_object();
-            if (privacy::has_sealed_fields(plain, personal)) {
+            {
                 if (!keys) return malformed("sealed personal fields, and this reader has no keys", field + "/data");
                 if (!key) key = keys->key_of(batch.user_id);
                 const auto opened = privacy::open_fields(plain, personal, batch.user_id,

@@ -173,7 +173,9 @@ TEST_F(Privacy, AnErasedUserIsGoneFromEveryTableTopicDumpExportAndRebuildAndNobo
     for (const std::string args : {"", "--decrypt", "--source events", "--source events --decrypt"}) {
         const auto exported = export_of(args);
         EXPECT_EQ(found(ann_, exported), "") << "export " << args;
-        if (args.find("--decrypt") != std::string::npos) EXPECT_TRUE(all_found(bob_, exported)) << args;
+        if (args.find("--decrypt") != std::string::npos) {
+            EXPECT_TRUE(all_found(bob_, exported)) << args;
+        }
     }
 
     // A rebuild from offset 0 shows Ann erased and Bob unchanged.
