@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include <boost/json/object.hpp>
+
 namespace aimi {
 
 //! What kind of failure a Problem is; the gateway maps each kind to one HTTP status in one place.
@@ -30,6 +32,7 @@ struct Problem {
     std::string code;
     std::string message;
     std::string field;
+    boost::json::object details = {};  //!< more to name: the goals, path or dependencies at fault
 
     static Problem invalid(std::string code, std::string message, std::string field = {}) {
         return {ProblemKind::invalid_input, std::move(code), std::move(message), std::move(field)};

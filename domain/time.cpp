@@ -74,4 +74,25 @@ std::optional<Timestamp> parse_timestamp(std::string_view text) {
     return time_point_cast<microseconds>(local - offset);
 }
 
+std::optional<std::chrono::sys_days> parse_date(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    int parts[3] = {0, 0, 0};
+    const std::size_t starts[3] = {0, 5, 8}, lengths[3] = {4, 2, 2};
+    for (int k = 0; k < 3; ++k)
+        for (std::size_t i = starts[k]; i < starts[k] + lengths[k]; ++i) {
+            if (text[i] < '0' || text[i] > '9') return std::nullopt;
+            parts[k] = parts[k] * 10 + (text[i] - '0');
+        }
+    const std::chrono::year_month_day ymd{std::chrono::year{parts[0]}, std::chrono::month{static_cast<unsigned>(parts[1])},
+                                          std::chrono::day{static_cast<unsigned>(parts[2])}};
+    if (parts[0] < 1 || !ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days{ymd};
+}
+
+std::string format_date(std::chrono::sys_days day) {
+    const std::chrono::year_month_day ymd{day};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                       static_cast<unsigned>(ymd.day()));
+}
+
 }  // namespace aimi

@@ -18,6 +18,10 @@ std::string format_timestamp(Timestamp t);
 //! Parses RFC 3339 ("...Z" or "...+02:00", 0-9 fractional digits); nullopt when malformed.
 std::optional<Timestamp> parse_timestamp(std::string_view text);
 
+//! A calendar date "YYYY-MM-DD" (a real day of years 1..9999); nullopt otherwise.
+std::optional<std::chrono::sys_days> parse_date(std::string_view text);
+std::string format_date(std::chrono::sys_days day);
+
 inline std::int64_t to_micros(Timestamp t) {
     return t.time_since_epoch().count();
 }

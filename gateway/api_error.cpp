@@ -40,6 +40,7 @@ int http_status(ProblemKind kind) {
 http::Response error_response(const Problem& problem, const std::string& request_id) {
     boost::json::object error{{"code", problem.code}, {"message", problem.message}, {"request_id", request_id}};
     error["field"] = problem.field.empty() ? boost::json::value(nullptr) : boost::json::value(problem.field);
+    if (!problem.details.empty()) error["details"] = problem.details;
     auto response = json_response(http_status(problem.kind), boost::json::object{{"error", std::move(error)}});
     if (problem.kind == ProblemKind::unauthorized) response.headers.emplace_back("WWW-Authenticate", "Bearer");
     if (problem.kind == ProblemKind::unavailable || problem.kind == ProblemKind::too_many_requests)

@@ -15,6 +15,8 @@
 #include "gateway/api_error.hpp"
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
+#include "gateway/goals_read_model.hpp"
+#include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
@@ -47,15 +49,43 @@ Result<std::optional<std::string>> client_idempotency_key(const http::Request& r
     return std::optional<std::string>(*key);
 }
 
+//! The derived projection that holds a resource type's read model; empty for the entity store.
+const std::string& projection_of(const std::string& resource_type) {
+    static const std::string goals_graph = "goals_graph", none;
+    return resource_type == "goal" || resource_type == "dependency" ? goals_graph : none;
+}
+
 bool wants_async(const http::Request& request) {
     const auto* prefer = request.header("prefer");
     return prefer && prefer->find("respond-async") != std::string::npos;
 }
 
-Problem rejection_problem(const std::string& code, const std::string& message) {
-    if (code == "user_not_found" || code == "chat_not_found") return Problem::not_found(code, message);
-    if (code == "user_erased") return Problem{ProblemKind::gone, code, message, "user_id"};
-    return Problem::conflict(code, message);
+//! A rejection as the client sees it; `details` (from the fold) may name the field at fault.
+Problem rejection_problem(const std::string& code, const std::string& message, boost::json::object details = {}) {
+    std::string field;
+    if (auto it = details.find("field"); it != details.end() && it->value().is_string()) {
+        field = std::string(it->value().get_string());
+        details.erase(it);
+    }
+    ProblemKind kind = ProblemKind::conflict;
+    if (code == "user_not_found" || code == "chat_not_found" || code == "goal_not_found" ||
+        code == "dependency_not_found")
+        kind = ProblemKind::not_found;
+    else if (code == "user_erased")
+        return Problem{ProblemKind::gone, code, message, "user_id"};
+    else if (code == "self_dependency" || code == "deadline_before_creation")
+        kind = ProblemKind::unprocessable;
+    return Problem{kind, code, message, std::move(field), std::move(details)};
+}
+
+http::Response accepted(const std::string& batch_id, LogPosition position) {
+    gateway_metrics::count_outcome("accepted");
+    const auto token = format_consistency_token(position);
+    auto response =
+        json_response(202, bj::object{{"status", "accepted"}, {"batch_id", batch_id}, {"consistency_token", token}});
+    response.headers.emplace_back("Consistency-Token", token);
+    response.headers.emplace_back("Location", "/v1/batches/" + batch_id);
+    return response;
 }
 
 //! The HTTP answer an outcome stands for: the resource (applied, or a replay of an applied
@@ -63,12 +93,24 @@ Problem rejection_problem(const std::string& code, const std::string& message) {
 http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutcome& outcome, int success_status,
                       bool replayed) {
     if (outcome.resource_type.empty() || outcome.outcome == "rejected")
-        return error_response(rejection_problem(outcome.code, outcome.message), call.request.request_id);
+        return error_response(rejection_problem(outcome.code, outcome.message, outcome.details),
+                              call.request.request_id);
     http::Response response;
     if (success_status == 204) {  // nothing left to show (an erasure)
         response.status = 204;
     } else {
-        auto resource = read_resource(tx, outcome.resource_type, outcome.resource_id);
+        std::optional<bj::object> resource;
+        if (const auto& projection = projection_of(outcome.resource_type); !projection.empty()) {
+            // Read where that projection's serving schema is. A replayed key may find the
+            // projection still behind its outcome: the client gets the position to wait for.
+            const auto schema = call.gateway.watcher.serving_schema(projection);
+            if (schema != call.gateway.settings.pg_schema)
+                tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+            resource = goals_read_model::resource(tx, outcome.user_id, outcome.resource_type, outcome.resource_id);
+            if (!resource) return accepted(outcome.batch_id, {outcome.partition, outcome.offset});
+        } else {
+            resource = read_resource(tx, outcome.resource_type, outcome.resource_id);
+        }
         if (!resource) throw std::runtime_error("outcome names a missing resource " + outcome.resource_id);
         response = json_response(success_status, *resource);
     }
@@ -144,15 +186,6 @@ struct Attempt {
 
 Reply attempt(const Call& call, const Attempt& current);
 
-http::Response accepted(const std::string& batch_id, LogPosition position) {
-    gateway_metrics::count_outcome("accepted");
-    const auto token = format_consistency_token(position);
-    auto response =
-        json_response(202, bj::object{{"status", "accepted"}, {"batch_id", batch_id}, {"consistency_token", token}});
-    response.headers.emplace_back("Consistency-Token", token);
-    response.headers.emplace_back("Location", "/v1/batches/" + batch_id);
-    return response;
-}
 
 //! After the wait: the outcome decides the answer; a conflict re-decides on fresh state.
 Reply after_append(const Call& call, const Attempt& current, const std::string& batch_id, LogPosition position,
@@ -230,7 +263,8 @@ Reply attempt(const Call& call, const Attempt& current) {
     if (spec.after_append) spec.after_append();
     const LogPosition position{appended.partition, appended.offset};
     if (wants_async(request)) return accepted(batch.batch_id, position);
-    return Continuation{std::string(entity_store::EntityStoreProjection::kName), position.partition, position.offset,
+    return Continuation{spec.wait_for.value_or(std::string(entity_store::EntityStoreProjection::kName)),
+                        position.partition, position.offset,
                         std::chrono::steady_clock::now() + call.gateway.command_wait_timeout,
                         [call, current, batch_id = batch.batch_id, position](bool applied) {
                             return after_append(call, current, batch_id, position, applied);

@@ -25,6 +25,9 @@ struct CommandSpec {
     std::optional<std::string> user_id;
     //! Runs once the record is acknowledged (erasure: destroy the key at once).
     std::function<void()> after_append;
+    //! The projection whose read model shows the resource: a synchronous command waits for it
+    //! (the entity store unless set; a derived projection has then seen the decision too).
+    std::optional<std::string> wait_for;
 };
 
 //! The write path: Idempotency-Key check (replays the first result; a different request under

@@ -12,6 +12,7 @@
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
+#include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/message_search/message_search_projection.hpp"
@@ -30,6 +31,7 @@ struct RouteEntry {
 const std::vector<RouteEntry>& route_table() {
     using namespace handlers;
     const std::string entities(entity_store::EntityStoreProjection::kName);
+    const std::string goals(goals_graph::GoalsGraphProjection::kName);
     static const std::vector<RouteEntry> table = {
         {"GET", "/health", {health, true}},
         {"GET", "/metrics", {metrics, true}},
@@ -53,6 +55,22 @@ const std::vector<RouteEntry>& route_table() {
         {"POST", "/v1/chats/{chat_id}/sessions/current/end", {end_session}},
         {"GET", "/v1/batches/{batch_id}", {get_batch, false, entities}},
         {"GET", "/v1/search/messages", {search_messages, false, message_search::MessageSearchProjection::kName}},
+        {"POST", "/v1/goals", {create_goal}},
+        {"GET", "/v1/goals", {list_goals, false, goals}},
+        {"GET", "/v1/goals/plan", {goal_plan, false, goals}},
+        {"GET", "/v1/goals/bottlenecks", {goal_bottlenecks, false, goals}},
+        {"GET", "/v1/goals/graph", {goal_graph, false, goals}},
+        {"GET", "/v1/goals/{goal_id}", {get_goal, false, goals}},
+        {"PATCH", "/v1/goals/{goal_id}", {update_goal}},
+        {"POST", "/v1/goals/{goal_id}/complete", {complete_goal}},
+        {"POST", "/v1/goals/{goal_id}/cancel", {cancel_goal}},
+        {"POST", "/v1/goals/{goal_id}/archive", {archive_goal}},
+        {"POST", "/v1/goals/{goal_id}/reopen", {reopen_goal}},
+        {"GET", "/v1/goals/{goal_id}/history", {goal_history, false, goals}},
+        {"GET", "/v1/goals/{goal_id}/critical-path", {critical_path, false, goals}},
+        {"POST", "/v1/goals/{goal_id}/dependencies", {add_dependency}},
+        {"PATCH", "/v1/dependencies/{dependency_id}", {update_dependency}},
+        {"DELETE", "/v1/dependencies/{dependency_id}", {remove_dependency}},
     };
     return table;
 }

@@ -1,5 +1,7 @@
 #include "gateway/read_model.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <pqxx/pqxx>
 
 #include "projections/entity_store/entity_rows.hpp"
@@ -13,7 +15,7 @@ namespace {
 
 constexpr const char* kOutcomeColumns =
     "batch_id::text, user_id::text, outcome, code, message, duplicate_of::text, request_hash, resource_type, "
-    "coalesce(resource_id::text, ''), stream_version, partition, \"offset\"";
+    "coalesce(resource_id::text, ''), stream_version, partition, \"offset\", details::text";
 
 using rows::kChatColumns;
 using rows::kDeviceColumns;
@@ -30,7 +32,8 @@ BatchOutcome outcome_from(const pqxx::row& r) {
     return BatchOutcome{r[0].as<std::string>(),  r[1].as<std::string>(),   r[2].as<std::string>(),
                         r[3].as<std::string>(),  r[4].as<std::string>(),   opt_text(r[5]),
                         r[6].as<std::string>(),  r[7].as<std::string>(),   r[8].as<std::string>(),
-                        r[9].as<std::int64_t>(), r[10].as<std::int32_t>(), r[11].as<std::int64_t>()};
+                        r[9].as<std::int64_t>(), r[10].as<std::int32_t>(), r[11].as<std::int64_t>(),
+                        boost::json::parse(r[12].as<std::string>()).as_object()};
 }
 
 template <class T, class F>

@@ -27,6 +27,7 @@ struct BatchOutcome {
     std::int64_t stream_version = 0;
     std::int32_t partition = 0;
     std::int64_t offset = 0;
+    boost::json::object details;  //!< a rejection's goals, path or dependencies
 };
 
 //! Named, parameterized queries over the entity store. Every chat-scoped lookup takes the owner,

@@ -6,6 +6,7 @@
 #include "projections/derived/fact_projection.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/keys/key_store.hpp"
+#include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
 
 namespace aimi {
@@ -28,11 +29,13 @@ const auto& table() {
         entries = {
             {{entity_store::EntityStoreProjection::kName,
               ProjectionSpec::Input::events,
-              {"user_streams", "batch_outcomes", "users", "devices", "chats", "sessions", "messages"}},
+              {"user_streams", "batch_outcomes", "users", "devices", "chats", "sessions", "messages", "goal_nodes",
+               "goal_edges"}},
              [](const std::string&, bool stage_facts, keys::KeyStore& keys) {
                  return std::make_unique<entity_store::EntityStoreProjection>(keys, stage_facts);
              }},
             from_facts<message_search::MessageSearchProjection>(),
+            from_facts<goals_graph::GoalsGraphProjection>(),
         };
     return entries;
 }

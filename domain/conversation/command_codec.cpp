@@ -2,9 +2,7 @@
 
 #include "domain/conversation/commands.hpp"
 #include "domain/json/convert.hpp"
-#include "domain/json/parse.hpp"
-#include "domain/json/text_scan.hpp"
-#include "domain/schema/schema.hpp"
+#include "domain/schema/command_body.hpp"
 
 namespace aimi::conversation {
 
@@ -12,18 +10,8 @@ namespace {
 
 using simdjson::dom::element;
 
-//! Parses and schema-checks a body; the element is valid until the next parse on this thread.
 Result<element> parse_checked(std::string_view body, std::string_view schema_name) {
-    if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
-        return Problem::invalid("malformed_json", "request body is empty; a JSON object is required");
-    auto parsed = json::parse(body);
-    if (!parsed) return parsed.problem();
-    if (auto twice = json::find_duplicate_key(parsed.value()))
-        return Problem::invalid("duplicate_field", "appears more than once in its object", std::move(*twice));
-    // Number precision and nesting depth: what passes is stored and read back unchanged.
-    if (auto p = json::audit_text(body)) return *p;
-    if (auto p = schema::validate(schema::get(schema_name), parsed.value())) return *p;
-    return parsed.value();
+    return schema::parse_command_body(body, schema_name);
 }
 
 std::optional<element> field(const element& object, std::string_view key) {

@@ -60,6 +60,15 @@ facts::Fact decided_fact(const events::EventBatch& batch, const Outcome& outcome
         fact.events.push_back(facts::AppliedEvent{event.event_id, std::string(events::type_of(event.data)),
                                                   events::version_of(event.data), result.stream_version,
                                                   events::data_json(event.data), std::move(applied)});
+        for (const auto& derived : result.derived) {
+            auto data = events::data_json(derived.data);
+            boost::json::object about{{"resource_type", "goal"},
+                                      {"resource_id", data.at("goal_id")},
+                                      {"derived_from", event.event_id}};
+            fact.events.push_back(facts::AppliedEvent{derived.event_id, std::string(events::type_of(derived.data)),
+                                                      events::version_of(derived.data), result.stream_version,
+                                                      std::move(data), std::move(about)});
+        }
     }
     return fact;
 }

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "domain/conversation/model.hpp"
+#include "domain/events/events.hpp"
+#include "domain/goals/goal_graph.hpp"
 #include "domain/time.hpp"
 
 namespace aimi::conversation {
@@ -22,6 +24,7 @@ struct EventResult {
     std::string resource_type;
     std::string resource_id;
     boost::json::object assigned;
+    std::vector<events::Event> derived;  //!< decided by the fold (goal.blocked, ...): published after it
 };
 
 //! How the fold disposed of one event batch. Every batch gets exactly one outcome row; the
@@ -34,6 +37,7 @@ struct Outcome {
     Kind kind = Kind::applied;
     std::string code;  //!< rejection or duplicate reason; empty when applied
     std::string message;
+    boost::json::object details;  //!< rejection: the goals, path or dependencies at fault (may be empty)
     std::optional<std::string> duplicate_of;  //!< the batch whose result a duplicate repeats
     std::string idempotency_key;
     std::string request_hash;
@@ -56,6 +60,7 @@ struct TakenKey {
     std::string message;
     std::string resource_type;
     std::string resource_id;
+    boost::json::object details;
 };
 
 //! A message already received under (source, client_msg_id).
@@ -79,8 +84,10 @@ struct EntityStoreState {
     std::map<std::string, std::string> open_session_by_chat;
     std::map<UserKey, TakenKey> taken_keys;
     std::map<InboxKey, InboxEntry> inbox;
+    std::map<std::string, goals::GoalGraph> goal_graphs;  //!< per user, loaded whole for goals events
 
     std::set<std::string> dirty_streams, dirty_users, dirty_devices, dirty_chats, dirty_sessions;
+    std::set<UserKey> dirty_goals, dirty_dependencies, removed_dependencies;  //!< (user_id, id)
     std::set<std::string> erased_users;  //!< erased in this batch: their rows go, their keys are destroyed
     std::vector<Message> new_messages;
     std::vector<Outcome> outcomes;
@@ -95,6 +102,7 @@ struct Prefetch {
     std::set<InboxKey> inbox_keys;
     std::set<UserKey> device_tokens;
     std::set<std::string> device_ids;  //!< proposed by device.registered (another user's id is refused)
+    std::set<std::string> goal_users;  //!< users whose goals graph a goals event needs
 };
 
 }  // namespace aimi::conversation

@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "domain/goals/apply_event.hpp"
+#include "domain/uuid.hpp"
+
 namespace aimi::conversation {
 
 std::string_view to_string(Outcome::Kind kind) {
@@ -41,6 +44,12 @@ class Journal {
     void mark_dirty(std::set<std::string>& dirty, const std::string& id) {
         if (dirty.insert(id).second) undo_.push_back([&dirty, id] { dirty.erase(id); });
     }
+    //! Any other undo step (a goals graph rolls back to a mark).
+    void on_rollback(std::function<void()> undo) { undo_.push_back(std::move(undo)); }
+    template <class Key>
+    void mark_dirty(std::set<Key>& dirty, const Key& key) {
+        if (dirty.insert(key).second) undo_.push_back([&dirty, key] { dirty.erase(key); });
+    }
     void rollback() {
         for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) (*it)();
         undo_.clear();
@@ -53,6 +62,7 @@ class Journal {
 struct Rejection {
     std::string code;
     std::string message;
+    boost::json::object details = {};
 };
 
 //! What an event touched, and what the fold assigned to it (goes into the batch's fact).
@@ -60,6 +70,7 @@ struct Resource {
     std::string type;
     std::string id;
     boost::json::object assigned = {};
+    std::vector<EventData> derived = {};
 };
 
 //! Applies one event; returns the resource it touched, or the invariant it would break.
@@ -213,6 +224,34 @@ class EventApplier {
         return Resource{"user", batch_.user_id};
     }
 
+    //! The goals graph's events: its rules decide (domain/goals/rules.hpp) on the user's whole
+    //! graph, loaded before the fold.
+    template <class E>
+        requires goals::is_goal_event<E>
+    std::variant<Resource, Rejection> operator()(const E& e) {
+        if (!find_user()) return no_user();
+        auto& graph = s_.goal_graphs[batch_.user_id];
+        journal_.on_rollback([&graph, mark = graph.mark()] { graph.undo_to(mark); });
+        auto result = goals::apply_event(graph, EventData{e}, at_);
+        if (auto* refusal = std::get_if<goals::Refusal>(&result)) {
+            auto details = std::move(refusal->details);
+            if (!refusal->field.empty()) details["field"] = refusal->field;
+            return Rejection{refusal->code, refusal->message, std::move(details)};
+        }
+        auto& applied = std::get<goals::Applied>(result);
+        for (const auto& id : applied.changed_goals) journal_.mark_dirty(s_.dirty_goals, UserKey{batch_.user_id, id});
+        if (applied.changed_dependency)
+            journal_.mark_dirty(s_.dirty_dependencies, UserKey{batch_.user_id, *applied.changed_dependency});
+        if (applied.removed_dependency)
+            journal_.mark_dirty(s_.removed_dependencies, UserKey{batch_.user_id, *applied.removed_dependency});
+        return Resource{applied.resource_type, applied.resource_id, std::move(applied.assigned),
+                        std::move(applied.derived)};
+    }
+
+    //! Derived events are the fold's to decide; a record proposing one is refused.
+    std::variant<Resource, Rejection> operator()(const GoalBlocked&) { return derived(); }
+    std::variant<Resource, Rejection> operator()(const GoalUnblocked&) { return derived(); }
+
     //! Drops messages this batch appended (the journal covers the maps).
     void rollback_messages() {
         if (undo_messages_to_ < s_.new_messages.size()) s_.new_messages.resize(undo_messages_to_);
@@ -237,6 +276,9 @@ class EventApplier {
     }
     static Rejection erased() { return {"user_erased", "the user was erased and takes no further command"}; }
     static Rejection no_chat() { return {"chat_not_found", "no such chat"}; }
+    static Rejection derived() {
+        return {"derived_event", "goal.blocked and goal.unblocked are decided by the fold, never proposed"};
+    }
 
     //! The open session if it has not idled out; else ends it (described in `ended`) and opens
     //! e.new_session_id.
@@ -267,6 +309,11 @@ class EventApplier {
     Timestamp at_;
     std::size_t undo_messages_to_ = SIZE_MAX;
 };
+
+//! The batch is decided: its goals undo steps are no longer needed.
+void forget_goal_undo(EntityStoreState& state, const EventBatch& batch) {
+    if (auto it = state.goal_graphs.find(batch.user_id); it != state.goal_graphs.end()) it->second.forget_undo();
+}
 
 Outcome base_outcome(const EntityStoreState& state, const EventBatch& batch) {
     Outcome outcome;
@@ -315,6 +362,8 @@ Prefetch plan_prefetch(std::span<const EventBatch> batches) {
                     } else if constexpr (std::is_same_v<T, SessionEnded>) {
                         plan.chat_ids.insert(e.chat_id);
                         plan.session_ids.insert(e.session_id);
+                    } else if constexpr (goals::is_goal_event<T>) {
+                        plan.goal_users.insert(batch.user_id);
                     }
                 },
                 event.data);
@@ -332,6 +381,7 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
         outcome.kind = Outcome::Kind::duplicate;
         outcome.code = first.kind == Outcome::Kind::rejected ? first.code : "idempotent_replay";
         outcome.message = first.kind == Outcome::Kind::rejected ? first.message : "";
+        if (first.kind == Outcome::Kind::rejected) outcome.details = first.details;
         outcome.duplicate_of = first.batch_id;
         outcome.resource_type = first.resource_type;
         outcome.resource_id = first.resource_id;
@@ -369,16 +419,24 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
             outcome.kind = Outcome::Kind::rejected;
             outcome.code = rejection->code;
             outcome.message = rejection->message;
-            state.taken_keys[key] =
-                TakenKey{batch.batch_id, batch.request_hash, outcome.kind, outcome.code, outcome.message, "", ""};
+            outcome.details = rejection->details;
+            state.taken_keys[key] = TakenKey{batch.batch_id, batch.request_hash, outcome.kind, outcome.code,
+                                             outcome.message, "", "", std::move(rejection->details)};
+            forget_goal_undo(state, batch);
             state.outcomes.push_back(std::move(outcome));
             return;
         }
         auto& resource = std::get<Resource>(result);
         if (!first_resource) first_resource = Resource{resource.type, resource.id};
-        results.push_back(
-            EventResult{event.event_id, ++version, resource.type, resource.id, std::move(resource.assigned)});
+        EventResult applied{event.event_id, ++version, resource.type, resource.id, std::move(resource.assigned), {}};
+        // Derived events get ids from the batch and their place in it: a replay decides the same ids.
+        for (auto& data : resource.derived)
+            applied.derived.push_back(
+                Event{name_based_uuid(batch.batch_id, fmt::format("{}/{}", event.event_id, applied.derived.size())),
+                      std::move(data)});
+        results.push_back(std::move(applied));
     }
+    forget_goal_undo(state, batch);
 
     state.stream_versions[batch.user_id] = version;
     state.dirty_streams.insert(batch.user_id);

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 #include <boost/json/value.hpp>
 
+#include "domain/events/goal_event_json.hpp"
 #include "domain/json/convert.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
@@ -129,6 +130,7 @@ EventData data_from_json(std::string_view type, const element& d) {
         return e;
     }
     if (type == UserErased::kType) return UserErased{str(d, "requested_by"), opt_str(d, "admin_id")};
+    if (auto goals_event = goal_event_from_json(type, d)) return std::move(*goals_event);
     throw std::logic_error(fmt::format("event type {} has a schema but no decoder", type));
 }
 

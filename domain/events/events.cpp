@@ -10,4 +10,8 @@ int version_of(const EventData& data) {
     return std::visit([](const auto& e) { return std::decay_t<decltype(e)>::kVersion; }, data);
 }
 
+bool is_derived(const EventData& data) {
+    return std::holds_alternative<GoalBlocked>(data) || std::holds_alternative<GoalUnblocked>(data);
+}
+
 }  // namespace aimi::events

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "domain/events/goal_events.hpp"
 #include "domain/time.hpp"
 
 namespace aimi::events {
@@ -100,8 +101,13 @@ struct UserErased {
     std::optional<std::string> admin_id;
 };
 
-using EventData = std::variant<UserRegistered, UserProfileUpdated, DeviceRegistered, ChatCreated, ChatArchived,
-                               MessagePosted, SessionEnded, UserErased>;
+using EventData =
+    std::variant<UserRegistered, UserProfileUpdated, DeviceRegistered, ChatCreated, ChatArchived, MessagePosted,
+                 SessionEnded, UserErased, GoalCreated, GoalUpdated, GoalCompleted, GoalCancelled, GoalArchived,
+                 GoalReopened, DependencyAdded, DependencyUpdated, DependencyRemoved, GoalBlocked, GoalUnblocked>;
+
+//! Events the decider derives (published in facts); an intake record proposing one is refused.
+bool is_derived(const EventData& data);
 
 struct Event {
     std::string event_id;

@@ -58,13 +58,14 @@ bool is_locale_tag(std::string_view text) {
 }
 
 bool is_known_format(std::string_view format) {
-    return format == "uuid" || format == "date-time" || format == "email" || format == "time-zone" ||
+    return format == "uuid" || format == "date-time" || format == "date" || format == "email" || format == "time-zone" ||
            format == "locale";
 }
 
 bool matches_format(std::string_view format, std::string_view text) {
     if (format == "uuid") return is_uuid(text);
     if (format == "date-time") return parse_timestamp(text).has_value();
+    if (format == "date") return parse_date(text).has_value();
     if (format == "email") return is_email(text);
     if (format == "time-zone") return is_time_zone_name(text);
     if (format == "locale") return is_locale_tag(text);

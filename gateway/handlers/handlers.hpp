@@ -34,4 +34,22 @@ Reply get_batch(const Call& call);
 
 Reply search_messages(const Call& call);
 
+// The goals graph: commands in goal_commands.cpp, reads in goal_queries.cpp.
+Reply create_goal(const Call& call);
+Reply update_goal(const Call& call);
+Reply complete_goal(const Call& call);
+Reply cancel_goal(const Call& call);
+Reply archive_goal(const Call& call);
+Reply reopen_goal(const Call& call);
+Reply add_dependency(const Call& call);
+Reply update_dependency(const Call& call);
+Reply remove_dependency(const Call& call);
+Reply get_goal(const Call& call);
+Reply list_goals(const Call& call);
+Reply goal_history(const Call& call);
+Reply critical_path(const Call& call);
+Reply goal_plan(const Call& call);
+Reply goal_bottlenecks(const Call& call);
+Reply goal_graph(const Call& call);
+
 }  // namespace aimi::gateway::handlers

@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/json/serialize.hpp"
+#include "projections/entity_store/goal_rows.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -32,7 +33,9 @@ WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::json
      s AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM erased)),
      d AS (DELETE FROM devices WHERE user_id IN (SELECT id FROM erased)),
      o AS (UPDATE batch_outcomes SET request_hash = '' WHERE user_id IN (SELECT id FROM erased)),
-     l AS (DELETE FROM dead_letters WHERE record_key IN (SELECT id::text FROM erased))
+     l AS (DELETE FROM dead_letters WHERE record_key IN (SELECT id::text FROM erased)),
+     e AS (DELETE FROM goal_edges WHERE user_id IN (SELECT id FROM erased)),
+     g AS (DELETE FROM goal_nodes WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM chats WHERE user_id IN (SELECT id FROM erased))sql"};
 
 const pg::Statement kUpsertStreams{"entity_store.upsert_streams", R"sql(
@@ -80,13 +83,13 @@ FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, user_id uuid, chat_id uuid, ses
                                         request_id text, batch_id uuid, created_at timestamptz))sql"};
 
 const pg::Statement kInsertOutcomes{"entity_store.insert_outcomes", R"sql(
-INSERT INTO batch_outcomes (batch_id, user_id, outcome, code, message, duplicate_of, idempotency_key, request_hash,
-                            resource_type, resource_id, expected_version, stream_version, topic, partition,
-                            "offset", occurred_at)
-SELECT batch_id, user_id, outcome, code, message, duplicate_of, idempotency_key, request_hash, resource_type,
+INSERT INTO batch_outcomes (batch_id, user_id, outcome, code, message, details, duplicate_of, idempotency_key,
+                            request_hash, resource_type, resource_id, expected_version, stream_version, topic,
+                            partition, "offset", occurred_at)
+SELECT batch_id, user_id, outcome, code, message, details, duplicate_of, idempotency_key, request_hash, resource_type,
        resource_id, expected_version, stream_version, topic, partition, "offset", occurred_at
 FROM jsonb_to_recordset($1::jsonb) AS r(batch_id uuid, user_id uuid, outcome text, code text, message text,
-                                        duplicate_of uuid, idempotency_key text, request_hash text,
+                                        details jsonb, duplicate_of uuid, idempotency_key text, request_hash text,
                                         resource_type text, resource_id uuid, expected_version bigint,
                                         stream_version bigint, topic text, partition integer, "offset" bigint,
                                         occurred_at timestamptz)
@@ -206,6 +209,7 @@ void write_changes(pqxx::dbtransaction& tx, const EntityStoreState& state,
                                       {"outcome", to_string(o.kind)},
                                       {"code", o.code},
                                       {"message", o.message},
+                                      {"details", o.details},
                                       {"duplicate_of", opt(o.duplicate_of)},
                                       {"idempotency_key", o.idempotency_key},
                                       {"request_hash", o.request_hash},
@@ -219,6 +223,7 @@ void write_changes(pqxx::dbtransaction& tx, const EntityStoreState& state,
                                       {"occurred_at", format_timestamp(o.occurred_at)}});
     }
     exec_rows(tx, kInsertOutcomes, outcomes);
+    write_goal_changes(tx, state);
 
     // Last: rows this batch wrote for a user it erases go too; the key goes with the erasure.
     if (!state.erased_users.empty()) {

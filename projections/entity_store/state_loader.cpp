@@ -1,10 +1,12 @@
 #include "projections/entity_store/state_loader.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
 #include "domain/json/serialize.hpp"
 #include "projections/entity_store/entity_rows.hpp"
+#include "projections/entity_store/goal_rows.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::entity_store {
@@ -41,7 +43,7 @@ WHERE (user_id, token) IN (SELECT k.u, k.t FROM jsonb_to_recordset($1::jsonb) AS
 
 const pg::Statement kLoadTakenKeys{"entity_store.load_taken_keys", R"sql(
 SELECT b.user_id::text, b.idempotency_key, b.batch_id::text, b.request_hash, b.outcome, b.code, b.message,
-       b.resource_type, coalesce(b.resource_id::text, '')
+       b.resource_type, coalesce(b.resource_id::text, ''), b.details::text
 FROM batch_outcomes b
 JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, k text) ON b.user_id = k.u AND b.idempotency_key = k.k
 WHERE b.outcome IN ('applied', 'rejected'))sql"};
@@ -99,7 +101,8 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
                      row[5].as<std::string>(),
                      row[6].as<std::string>(),
                      row[7].as<std::string>(),
-                     row[8].as<std::string>()};
+                     row[8].as<std::string>(),
+                     boost::json::parse(row[9].as<std::string>()).as_object()};
     }
 
     if (!plan.inbox_keys.empty()) {
@@ -121,6 +124,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
             state.devices.emplace(device.id, std::move(device));
         }
     }
+    if (!plan.goal_users.empty()) load_goal_graphs(tx, plan.goal_users, state.goal_graphs);
     return state;
 }
 

@@ -79,6 +79,12 @@ bool same(const UserErased& a, const UserErased& b) {
     return a.requested_by == b.requested_by && a.admin_id == b.admin_id;
 }
 
+//! The goals graph's events compare by their JSON (their codec is what is under test).
+template <class T>
+bool same(const T& a, const T& b) {
+    return data_json(EventData{a}) == data_json(EventData{b});
+}
+
 void expect_same_batch(const EventBatch& expected, const EventBatch& actual) {
     EXPECT_EQ(actual.batch_id, expected.batch_id);
     EXPECT_EQ(actual.user_id, expected.user_id);

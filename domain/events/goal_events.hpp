@@ -1,0 +1,114 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+// The goals graph's events (schemas/events/goal.*.json, dependency.*.json). Ids are UUIDs chosen
+// by the decider; every rule is checked again by the fold (docs/goals.md).
+namespace aimi::events {
+
+//! `deadline` is a calendar date (YYYY-MM-DD); `allow_duplicate` skips the exact-title check.
+struct GoalCreated {
+    static constexpr std::string_view kType = "goal.created";
+    static constexpr int kVersion = 1;
+    std::string goal_id;
+    std::string title;
+    std::optional<std::string> description;
+    std::string category;
+    int priority = 3;
+    std::optional<std::string> deadline;
+    std::optional<std::int64_t> estimated_days;
+    boost::json::object metadata;
+    bool allow_duplicate = false;
+};
+
+//! Only the fields present changed; an engaged-but-empty optional clears the field.
+struct GoalUpdated {
+    static constexpr std::string_view kType = "goal.updated";
+    static constexpr int kVersion = 1;
+    std::string goal_id;
+    std::optional<std::string> title;
+    std::optional<std::optional<std::string>> description;
+    std::optional<std::string> category;
+    std::optional<int> priority;
+    std::optional<std::optional<std::string>> deadline;
+    std::optional<std::optional<std::int64_t>> estimated_days;
+    std::optional<boost::json::object> metadata_patch;  //!< RFC 7386 merge patch
+};
+
+//! A status command: complete, cancel, archive, reopen (one event type each).
+template <class Tag>
+struct GoalTransition {
+    static constexpr std::string_view kType = Tag::kType;
+    static constexpr int kVersion = 1;
+    std::string goal_id;
+};
+struct CompletedTag {
+    static constexpr std::string_view kType = "goal.completed";
+};
+struct CancelledTag {
+    static constexpr std::string_view kType = "goal.cancelled";
+};
+struct ArchivedTag {
+    static constexpr std::string_view kType = "goal.archived";
+};
+struct ReopenedTag {
+    static constexpr std::string_view kType = "goal.reopened";
+};
+using GoalCompleted = GoalTransition<CompletedTag>;
+using GoalCancelled = GoalTransition<CancelledTag>;
+using GoalArchived = GoalTransition<ArchivedTag>;
+using GoalReopened = GoalTransition<ReopenedTag>;
+
+struct DependencyAdded {
+    static constexpr std::string_view kType = "dependency.added";
+    static constexpr int kVersion = 1;
+    std::string dependency_id;
+    std::string parent_goal_id;
+    std::string dependent_goal_id;
+    std::string type;
+    int strength = 1;
+    std::optional<std::string> notes;
+};
+
+struct DependencyUpdated {
+    static constexpr std::string_view kType = "dependency.updated";
+    static constexpr int kVersion = 1;
+    std::string dependency_id;
+    std::optional<std::string> type;
+    std::optional<int> strength;
+    std::optional<std::optional<std::string>> notes;
+};
+
+struct DependencyRemoved {
+    static constexpr std::string_view kType = "dependency.removed";
+    static constexpr int kVersion = 1;
+    std::string dependency_id;
+};
+
+// Derived: the fold decides them (never proposed; refused on intake) and publishes them in the
+// fact of the batch that caused them, right after the causing event.
+
+struct GoalBlocked {
+    static constexpr std::string_view kType = "goal.blocked";
+    static constexpr int kVersion = 1;
+    std::string goal_id;
+    std::string caused_by_goal_id;
+    std::optional<std::string> caused_by_dependency_id;
+    std::vector<std::string> blocking_goal_ids;
+};
+
+struct GoalUnblocked {
+    static constexpr std::string_view kType = "goal.unblocked";
+    static constexpr int kVersion = 1;
+    std::string goal_id;
+    std::string caused_by_goal_id;
+    std::optional<std::string> caused_by_dependency_id;
+};
+
+}  // namespace aimi::events

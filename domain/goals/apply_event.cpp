@@ -1,0 +1,113 @@
+#include "domain/goals/apply_event.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "domain/goals/commands.hpp"
+
+namespace aimi::goals {
+
+namespace {
+
+using namespace events;
+using Outcome = std::variant<Applied, Refusal>;
+
+std::optional<Refusal> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
+    if (!deadline) return std::nullopt;
+    const auto day = parse_date(*deadline);
+    if (day && *day >= earliest_deadline(created_at)) return std::nullopt;
+    return Refusal{"deadline_before_creation", "the deadline is before the day the goal was created", "/deadline", {}};
+}
+
+void add_derived(Applied& applied, const Changes& changes) {
+    for (const auto& c : changes) {
+        if (c.blocked)
+            applied.derived.push_back(GoalBlocked{c.goal_id, c.caused_by_goal_id, c.caused_by_dependency_id,
+                                                  c.blocking_goal_ids});
+        else
+            applied.derived.push_back(GoalUnblocked{c.goal_id, c.caused_by_goal_id, c.caused_by_dependency_id});
+    }
+}
+
+class Applier {
+  public:
+    Applier(GoalGraph& graph, Timestamp at) : graph_(graph), at_(at) {}
+
+    Outcome operator()(const GoalCreated& e) {
+        if (auto r = check_deadline(e.deadline, at_)) return *r;
+        if (auto r = create_goal(graph_, GoalNode{e.goal_id, GoalStatus::active, normalize_title(e.title), at_},
+                                 e.allow_duplicate))
+            return *r;
+        return Applied{"goal", e.goal_id, {{"status", "active"}}, {e.goal_id}, {}, {}, {}};
+    }
+
+    Outcome operator()(const GoalUpdated& e) {
+        if (auto r = check_updatable(graph_, e.goal_id)) return *r;
+        GoalNode goal = *graph_.goal(e.goal_id);
+        if (e.deadline && *e.deadline)
+            if (auto r = check_deadline(*e.deadline, goal.created_at)) return *r;
+        if (e.title) {
+            goal.title_norm = normalize_title(*e.title);
+            graph_.put_goal(std::move(goal));
+        }
+        return Applied{"goal", e.goal_id, {}, {e.goal_id}, {}, {}, {}};
+    }
+
+    Outcome operator()(const GoalCompleted& e) { return transition(e.goal_id, GoalStatus::done); }
+    Outcome operator()(const GoalCancelled& e) { return transition(e.goal_id, GoalStatus::cancelled); }
+    Outcome operator()(const GoalArchived& e) { return transition(e.goal_id, GoalStatus::archived); }
+    Outcome operator()(const GoalReopened& e) { return transition(e.goal_id, GoalStatus::active); }
+
+    Outcome operator()(const DependencyAdded& e) {
+        Changes changes;
+        const Dependency d{e.dependency_id, e.parent_goal_id, e.dependent_goal_id,
+                           dependency_type(e.type).value_or(DependencyType::requires_), e.strength};
+        if (auto r = add_dependency(graph_, d, changes)) return *r;
+        Applied applied{"dependency", e.dependency_id, {}, {}, e.dependency_id, {}, {}};
+        add_derived(applied, changes);
+        return applied;
+    }
+
+    Outcome operator()(const DependencyUpdated& e) {
+        Changes changes;
+        std::optional<DependencyType> type;
+        if (e.type) type = dependency_type(*e.type);
+        if (auto r = update_dependency(graph_, e.dependency_id, type, e.strength, changes)) return *r;
+        Applied applied{"dependency", e.dependency_id, {}, {}, e.dependency_id, {}, {}};
+        add_derived(applied, changes);
+        return applied;
+    }
+
+    Outcome operator()(const DependencyRemoved& e) {
+        Changes changes;
+        if (auto r = remove_dependency(graph_, e.dependency_id, changes)) return *r;
+        Applied applied{"dependency", e.dependency_id, {}, {}, {}, e.dependency_id, {}};
+        add_derived(applied, changes);
+        return applied;
+    }
+
+    template <class Other>
+    Outcome operator()(const Other&) {
+        return Refusal{"not_a_goals_event", "the goals graph does not apply this event", "", {}};
+    }
+
+  private:
+    Outcome transition(const std::string& goal_id, GoalStatus to) {
+        Changes changes;
+        bool changed = false;
+        if (auto r = change_status(graph_, goal_id, to, changed, changes)) return *r;
+        Applied applied{"goal", goal_id, {{"status", to_string(to)}, {"changed", changed}}, {goal_id}, {}, {}, {}};
+        add_derived(applied, changes);
+        return applied;
+    }
+
+    GoalGraph& graph_;
+    Timestamp at_;
+};
+
+}  // namespace
+
+std::variant<Applied, Refusal> apply_event(GoalGraph& graph, const EventData& event, Timestamp at) {
+    return std::visit(Applier{graph, at}, event);
+}
+
+}  // namespace aimi::goals

@@ -1,0 +1,74 @@
+#include "domain/events/element_fields.hpp"
+#include "domain/goals/commands.hpp"
+#include "domain/schema/command_body.hpp"
+#include "domain/uuid.hpp"
+
+namespace aimi::goals {
+
+namespace {
+
+using namespace events::fields;
+
+std::optional<int> opt_small(const element& d, std::string_view key) {
+    const auto v = opt_int(d, key);
+    return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
+}
+
+std::optional<Problem> require_some_field(const element& d) {
+    if (d.get_object().value_unsafe().size() == 0)
+        return Problem::invalid("empty_update", "name at least one field to change", "/");
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<CreateGoal> decode_create_goal(std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/goal.create.v1.json");
+    if (!doc) return doc.problem();
+    const element& d = doc.value();
+    return CreateGoal{str(d, "title"),
+                      opt_str(d, "description"),
+                      opt_str(d, "category").value_or("other"),
+                      opt_small(d, "priority").value_or(3),
+                      opt_str(d, "deadline"),
+                      opt_int(d, "estimated_days"),
+                      obj(d, "metadata"),
+                      boolean(d, "allow_duplicate")};
+}
+
+Result<UpdateGoal> decode_update_goal(std::string_view goal_id, std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/goal.update.v1.json");
+    if (!doc) return doc.problem();
+    const element& d = doc.value();
+    if (auto p = require_some_field(d)) return *p;
+    UpdateGoal command{std::string(goal_id),      opt_str(d, "title"), patch_str(d, "description"),
+                       opt_str(d, "category"),    opt_small(d, "priority"), patch_str(d, "deadline"),
+                       std::nullopt,              std::nullopt};
+    if (has(d, "estimated_days")) command.estimated_days = opt_int(d, "estimated_days");
+    if (has(d, "metadata")) command.metadata_patch = obj(d, "metadata");
+    return command;
+}
+
+Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/dependency.add.v1.json");
+    if (!doc) return doc.problem();
+    const element& d = doc.value();
+    AddDependency command{std::string(goal_id), normalize_uuid(str(d, "parent_goal_id")),
+                          opt_str(d, "type").value_or("requires"), opt_small(d, "strength").value_or(1),
+                          opt_str(d, "notes")};
+    if (command.parent_goal_id == command.dependent_goal_id)
+        return Problem{ProblemKind::unprocessable, "self_dependency", "a goal cannot depend on itself",
+                       "/parent_goal_id"};
+    return command;
+}
+
+Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/dependency.update.v1.json");
+    if (!doc) return doc.problem();
+    const element& d = doc.value();
+    if (auto p = require_some_field(d)) return *p;
+    return UpdateDependency{std::string(dependency_id), opt_str(d, "type"), opt_small(d, "strength"),
+                            patch_str(d, "notes")};
+}
+
+}  // namespace aimi::goals

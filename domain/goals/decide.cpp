@@ -1,0 +1,66 @@
+#include "domain/goals/commands.hpp"
+
+namespace aimi::goals {
+
+using conversation::Decision;
+using conversation::DecisionContext;
+
+namespace {
+
+std::optional<Problem> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
+    if (!deadline) return std::nullopt;
+    const auto day = parse_date(*deadline);
+    if (day && *day >= earliest_deadline(created_at)) return std::nullopt;
+    return Problem{ProblemKind::unprocessable, "deadline_before_creation",
+                   "the deadline is before the day the goal was created", "/deadline"};
+}
+
+}  // namespace
+
+std::chrono::sys_days earliest_deadline(Timestamp created_at) {
+    return std::chrono::floor<std::chrono::days>(created_at - std::chrono::hours{12});
+}
+
+Result<Decision> decide(const DecisionContext& context, const CreateGoal& c, Timestamp now) {
+    if (auto p = check_deadline(c.deadline, now)) return *p;
+    return Decision{{events::GoalCreated{context.new_id(), c.title, c.description, c.category, c.priority, c.deadline,
+                                         c.estimated_days, c.metadata, c.allow_duplicate}},
+                    false};
+}
+
+Result<Decision> decide(const DecisionContext&, const UpdateGoal& c) {
+    // A new deadline is checked against the goal's creation by the fold, which knows it.
+    return Decision{{events::GoalUpdated{c.goal_id, c.title, c.description, c.category, c.priority, c.deadline,
+                                         c.estimated_days, c.metadata_patch}},
+                    false};
+}
+
+Result<Decision> decide(const DecisionContext&, const ChangeGoalStatus& c) {
+    switch (c.to) {
+        case GoalStatus::done:
+            return Decision{{events::GoalCompleted{c.goal_id}}, false};
+        case GoalStatus::cancelled:
+            return Decision{{events::GoalCancelled{c.goal_id}}, false};
+        case GoalStatus::archived:
+            return Decision{{events::GoalArchived{c.goal_id}}, false};
+        case GoalStatus::active:
+            return Decision{{events::GoalReopened{c.goal_id}}, false};
+    }
+    return Problem::invalid("invalid_status", "unknown status");
+}
+
+Result<Decision> decide(const DecisionContext& context, const AddDependency& c) {
+    return Decision{{events::DependencyAdded{context.new_id(), c.parent_goal_id, c.dependent_goal_id, c.type,
+                                             c.strength, c.notes}},
+                    false};
+}
+
+Result<Decision> decide(const DecisionContext&, const UpdateDependency& c) {
+    return Decision{{events::DependencyUpdated{c.dependency_id, c.type, c.strength, c.notes}}, false};
+}
+
+Result<Decision> decide(const DecisionContext&, const RemoveDependency& c) {
+    return Decision{{events::DependencyRemoved{c.dependency_id}}, false};
+}
+
+}  // namespace aimi::goals

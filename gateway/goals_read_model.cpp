@@ -1,0 +1,127 @@
+#include "gateway/goals_read_model.hpp"
+
+#include <boost/json/parse.hpp>
+#include <pqxx/pqxx>
+
+#include "domain/goals/model.hpp"
+#include "projections/pg/statement.hpp"
+
+namespace aimi::gateway::goals_read_model {
+
+namespace {
+
+namespace bj = boost::json;
+
+constexpr const char* kGoalJson = R"sql(jsonb_build_object(
+    'id', goal_id, 'user_id', user_id, 'title', title, 'description', description, 'category', category,
+    'priority', priority, 'status', status, 'blocked', blocked, 'deadline', deadline,
+    'estimated_days', estimated_days, 'metadata', metadata,
+    'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'completed_at', to_char(completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'archived_at', to_char(archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text)sql";
+
+const pg::Statement kFindGoal{"goals_read.find_goal", std::string("SELECT ") + kGoalJson +
+                                                          " FROM goals_graph_goals WHERE user_id = $1::uuid AND "
+                                                          "goal_id = $2::uuid"};
+
+const pg::Statement kFindDependency{"goals_read.find_dependency", R"sql(
+SELECT jsonb_build_object('id', dependency_id, 'user_id', user_id, 'parent_goal_id', parent_goal_id,
+    'dependent_goal_id', dependent_goal_id, 'type', type, 'strength', strength, 'notes', notes,
+    'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
+FROM goals_graph_dependencies WHERE user_id = $1::uuid AND dependency_id = $2::uuid)sql"};
+
+const pg::Statement kDependenciesOf{"goals_read.dependencies_of", R"sql(
+SELECT jsonb_build_object('id', dependency_id, 'parent_goal_id', parent_goal_id,
+    'dependent_goal_id', dependent_goal_id, 'type', type, 'strength', strength, 'notes', notes)::text
+FROM goals_graph_dependencies WHERE user_id = $1::uuid AND (parent_goal_id = $2::uuid OR dependent_goal_id = $2::uuid)
+ORDER BY created_at, dependency_id)sql"};
+
+const pg::Statement kListGoals{"goals_read.list_goals", std::string("SELECT ") + kGoalJson + R"sql(
+FROM goals_graph_goals
+WHERE user_id = $1::uuid
+  AND ($2::text IS NULL OR ($2 = 'blocked' AND status = 'active' AND blocked) OR status = $2)
+  AND ($3::text IS NULL OR category = $3)
+  AND ($4::date IS NULL OR deadline >= $4::date)
+  AND ($5::date IS NULL OR deadline <= $5::date)
+  AND ($6::timestamptz IS NULL OR (created_at, goal_id) > ($6::timestamptz, $7::uuid))
+ORDER BY created_at, goal_id
+LIMIT $8)sql"};
+
+const pg::Statement kHistory{"goals_read.history", R"sql(
+SELECT jsonb_build_object('event_id', event_id, 'change', change, 'status', status, 'blocked', blocked,
+    'caused_by_goal_id', caused_by_goal_id, 'stream_version', stream_version,
+    'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
+FROM goals_graph_history WHERE user_id = $1::uuid AND goal_id = $2::uuid
+ORDER BY stream_version, at, event_id)sql"};
+
+const pg::Statement kGraphGoals{"goals_read.graph_goals", R"sql(
+SELECT goal_id::text, title, status, category, blocked, priority, estimated_days, deadline::text
+FROM goals_graph_goals WHERE user_id = $1::uuid)sql"};
+
+const pg::Statement kGraphEdges{"goals_read.graph_edges", R"sql(
+SELECT dependency_id::text, parent_goal_id::text, dependent_goal_id::text, type, strength
+FROM goals_graph_dependencies WHERE user_id = $1::uuid ORDER BY dependency_id)sql"};
+
+std::optional<bj::object> one(const pqxx::result& r) {
+    if (r.empty()) return std::nullopt;
+    return bj::parse(r[0][0].as<std::string>()).as_object();
+}
+
+bj::array all(const pqxx::result& r) {
+    bj::array out;
+    for (const auto& row : r) out.push_back(bj::parse(row[0].as<std::string>()));
+    return out;
+}
+
+template <class T>
+std::optional<T> opt(const pqxx::field& f) {
+    return f.is_null() ? std::nullopt : std::optional<T>(f.as<T>());
+}
+
+}  // namespace
+
+std::optional<bj::object> find_goal(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
+    return one(pg::exec(tx, kFindGoal, user_id, goal_id));
+}
+
+std::optional<bj::object> resource(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& type,
+                                   const std::string& id) {
+    if (type == "goal") return find_goal(tx, user_id, id);
+    if (type == "dependency") return one(pg::exec(tx, kFindDependency, user_id, id));
+    return std::nullopt;
+}
+
+bj::array list_goals(pqxx::dbtransaction& tx, const std::string& user_id, const GoalFilter& f) {
+    return all(pg::exec(tx, kListGoals, user_id, f.status, f.category, f.due_after, f.due_before,
+                        f.after ? std::optional<std::string>(f.after->first) : std::nullopt,
+                        f.after ? std::optional<std::string>(f.after->second) : std::nullopt, f.limit));
+}
+
+bj::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
+    return all(pg::exec(tx, kHistory, user_id, goal_id));
+}
+
+bj::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
+    return all(pg::exec(tx, kDependenciesOf, user_id, goal_id));
+}
+
+Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {
+    Graph graph;
+    for (const auto& row : pg::exec(tx, kGraphGoals, user_id))
+        graph.goals[row[0].as<std::string>()] =
+            Graph::Goal{row[1].as<std::string>(), row[2].as<std::string>(),        row[3].as<std::string>(),
+                        row[4].as<bool>(),        row[5].as<int>(),                opt<std::int64_t>(row[6]),
+                        opt<std::string>(row[7])};
+    for (const auto& row : pg::exec(tx, kGraphEdges, user_id)) {
+        Graph::Edge edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                         row[3].as<std::string>(), row[4].as<int>()};
+        if (const auto type = goals::dependency_type(edge.type); type && goals::orders(*type))
+            graph.dag.add(edge.parent, edge.dependent);
+        graph.edges.push_back(std::move(edge));
+    }
+    return graph;
+}
+
+}  // namespace aimi::gateway::goals_read_model

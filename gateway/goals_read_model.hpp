@@ -1,0 +1,60 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "domain/goals/graph.hpp"
+
+namespace pqxx {
+class dbtransaction;
+}
+
+// Queries over the goals-graph read model (migrations/0008_goals_graph.sql). Callers point the
+// transaction at the projection's serving schema first. Every query takes the owner.
+namespace aimi::gateway::goals_read_model {
+
+//! A goal or dependency as the API shows it (docs/goals.md), by resource type.
+std::optional<boost::json::object> resource(pqxx::dbtransaction& tx, const std::string& user_id,
+                                            const std::string& type, const std::string& id);
+std::optional<boost::json::object> find_goal(pqxx::dbtransaction& tx, const std::string& user_id,
+                                             const std::string& goal_id);
+
+struct GoalFilter {
+    std::optional<std::string> status;  //!< active | blocked | done | cancelled | archived
+    std::optional<std::string> category;
+    std::optional<std::string> due_after, due_before;  //!< deadline range, inclusive (dates)
+    std::optional<std::pair<std::string, std::string>> after;  //!< cursor: (created_at, goal_id)
+    int limit = 50;
+};
+//! Oldest first; at most limit goals.
+boost::json::array list_goals(pqxx::dbtransaction& tx, const std::string& user_id, const GoalFilter& filter);
+
+boost::json::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
+boost::json::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
+
+//! One user's graph for the graph queries: the goals' summaries and every dependency.
+struct Graph {
+    struct Goal {
+        std::string title, status, category;
+        bool blocked = false;
+        int priority = 3;
+        std::optional<std::int64_t> estimated_days;
+        std::optional<std::string> deadline;
+    };
+    struct Edge {
+        std::string id, parent, dependent, type;
+        int strength = 1;
+    };
+    std::map<std::string, Goal> goals;
+    std::vector<Edge> edges;
+    goals::Dag dag;  //!< the ordering edges
+};
+Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id);
+
+}  // namespace aimi::gateway::goals_read_model

@@ -1,0 +1,297 @@
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "domain/goals/graph.hpp"
+#include "domain/goals/model.hpp"
+#include "domain/time.hpp"
+#include "domain/uuid.hpp"
+#include "gateway/goals_read_model.hpp"
+#include "gateway/handlers/handlers.hpp"
+#include "gateway/handlers/support.hpp"
+#include "projections/goals_graph/goals_graph_projection.hpp"
+#include "projections/pg/connection.hpp"
+
+// Reads of the goals-graph read model: goals, lists, history, and the graph queries.
+namespace aimi::gateway::handlers {
+
+namespace {
+
+namespace bj = boost::json;
+using goals_read_model::Graph;
+
+template <class F>
+auto with_goals_tx(const Call& call, F f) {
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    use_serving_schema(tx, call, goals_graph::GoalsGraphProjection::kName);
+    return f(static_cast<pqxx::dbtransaction&>(tx));
+}
+
+Problem no_goal() {
+    return Problem::not_found("goal_not_found", "no such goal", "goal_id");
+}
+
+bj::array reached_json(const std::vector<goals::Reached>& reached, const Graph& graph) {
+    bj::array out;
+    for (const auto& r : reached) {
+        const auto& g = graph.goals.at(r.id);
+        out.push_back(bj::object{{"goal_id", r.id},
+                                 {"depth", r.depth},
+                                 {"title", g.title},
+                                 {"status", g.status},
+                                 {"blocked", g.blocked}});
+    }
+    return out;
+}
+
+bool is_open(const Graph::Goal& g) {
+    return g.status == "active";
+}
+
+}  // namespace
+
+//! GET /v1/goals/{goal_id}: the goal, its prerequisites (transitive, with depth) and its
+//! dependents (what it holds up), and its direct dependencies.
+Reply get_goal(const Call& call) {
+    auto goal_id = path_uuid(call, "goal_id");
+    if (!goal_id) return fail(call, goal_id.problem());
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        auto goal = goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value());
+        if (!goal) return fail(call, no_goal());
+        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        (*goal)["prerequisites"] = reached_json(graph.dag.ancestors(goal_id.value()), graph);
+        (*goal)["dependents"] = reached_json(graph.dag.descendants(goal_id.value()), graph);
+        (*goal)["dependencies"] = goals_read_model::dependencies_of(tx, call.principal.user_id, goal_id.value());
+        return json_response(200, *goal);
+    });
+}
+
+//! GET /v1/goals?status=&category=&due_after=&due_before=&limit=&after=<cursor>
+Reply list_goals(const Call& call) {
+    const auto& query = call.request.query;
+    goals_read_model::GoalFilter filter;
+    if (const auto it = query.find("status"); it != query.end()) {
+        if (it->second != "blocked" && !goals::goal_status(it->second))
+            return fail(call, Problem::invalid("invalid_query",
+                                               "status must be active, blocked, done, cancelled or archived", "status"));
+        filter.status = it->second;
+    }
+    if (const auto it = query.find("category"); it != query.end()) {
+        if (std::find(goals::kCategories.begin(), goals::kCategories.end(), it->second) == goals::kCategories.end())
+            return fail(call, Problem::invalid("invalid_query", "unknown category", "category"));
+        filter.category = it->second;
+    }
+    for (const auto* name : {"due_after", "due_before"}) {
+        if (const auto it = query.find(name); it != query.end()) {
+            if (!parse_date(it->second))
+                return fail(call, Problem::invalid("invalid_query", "must be a date (YYYY-MM-DD)", name));
+            (std::string_view(name) == "due_after" ? filter.due_after : filter.due_before) = it->second;
+        }
+    }
+    auto limit = query_int(call, "limit", 50, 1, 200);
+    if (!limit) return fail(call, limit.problem());
+    filter.limit = static_cast<int>(limit.value());
+    if (const auto it = query.find("after"); it != query.end()) {
+        const auto separator = it->second.rfind('_');
+        const auto at = it->second.substr(0, separator == std::string::npos ? 0 : separator);
+        const auto id = separator == std::string::npos ? std::string() : it->second.substr(separator + 1);
+        if (!parse_timestamp(at) || !is_uuid(id))
+            return fail(call, Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after"));
+        filter.after = std::pair{at, normalize_uuid(id)};
+    }
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        auto items = goals_read_model::list_goals(tx, call.principal.user_id, filter);
+        bj::value next = nullptr;
+        if (static_cast<int>(items.size()) == filter.limit) {
+            const auto& last = items.back().as_object();
+            next = fmt::format("{}_{}", last.at("created_at").as_string().c_str(), last.at("id").as_string().c_str());
+        }
+        return json_response(200, bj::object{{"items", std::move(items)}, {"next_cursor", next}});
+    });
+}
+
+//! GET /v1/goals/{goal_id}/history: every status change and blocked/unblocked fact, in order.
+Reply goal_history(const Call& call) {
+    auto goal_id = path_uuid(call, "goal_id");
+    if (!goal_id) return fail(call, goal_id.problem());
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        if (!goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value())) return fail(call, no_goal());
+        return json_response(200, bj::object{{"goal_id", goal_id.value()},
+                                             {"items", goals_read_model::history(tx, call.principal.user_id,
+                                                                                 goal_id.value())}});
+    });
+}
+
+//! GET /v1/goals/{goal_id}/critical-path?include_finished=false: the longest chain of
+//! prerequisites by estimated duration ending at the goal (unfinished ones only by default).
+Reply critical_path(const Call& call) {
+    auto goal_id = path_uuid(call, "goal_id");
+    if (!goal_id) return fail(call, goal_id.problem());
+    bool include_finished = false;
+    if (const auto it = call.request.query.find("include_finished"); it != call.request.query.end()) {
+        if (it->second != "true" && it->second != "false")
+            return fail(call, Problem::invalid("invalid_query", "include_finished must be true or false",
+                                               "include_finished"));
+        include_finished = it->second == "true";
+    }
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        if (!graph.goals.contains(goal_id.value())) return fail(call, no_goal());
+        std::unordered_map<std::string, std::int64_t> days;
+        for (const auto& [id, g] : graph.goals)
+            if (g.estimated_days) days[id] = *g.estimated_days;
+        const auto path = goals::critical_path(graph.dag, goal_id.value(), days, [&](const std::string& id) {
+            return include_finished || is_open(graph.goals.at(id));
+        });
+        bj::array items;
+        for (const auto& id : path.goals) {
+            const auto& g = graph.goals.at(id);
+            items.push_back(bj::object{{"goal_id", id},
+                                       {"title", g.title},
+                                       {"status", g.status},
+                                       {"estimated_days", g.estimated_days ? bj::value(*g.estimated_days) : nullptr}});
+        }
+        return json_response(200, bj::object{{"goal_id", goal_id.value()},
+                                             {"total_days", path.total_days},
+                                             {"goals", std::move(items)}});
+    });
+}
+
+//! GET /v1/goals/plan: the active goals in an order that respects every ordering dependency;
+//! among goals ready together, higher priority (1 first), then earlier deadline.
+Reply goal_plan(const Call& call) {
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        std::vector<std::string> open;
+        std::unordered_map<std::string, std::int64_t> rank;
+        for (const auto& [id, g] : graph.goals) {
+            if (!is_open(g)) continue;
+            open.push_back(id);
+            const auto deadline = g.deadline ? parse_date(*g.deadline) : std::nullopt;
+            rank[id] = g.priority * 10'000'000LL + (deadline ? deadline->time_since_epoch().count() : 9'999'999LL);
+        }
+        std::unordered_map<std::string, int> level;
+        bj::array items;
+        for (const auto& id : graph.dag.topological(open, rank)) {
+            int l = 0;
+            for (const auto& p : graph.dag.parents(id))
+                if (auto it = level.find(p); it != level.end()) l = std::max(l, it->second + 1);
+            level[id] = l;
+            const auto& g = graph.goals.at(id);
+            items.push_back(bj::object{{"goal_id", id},
+                                       {"title", g.title},
+                                       {"priority", g.priority},
+                                       {"deadline", g.deadline ? bj::value(*g.deadline) : nullptr},
+                                       {"blocked", g.blocked},
+                                       {"level", l}});
+        }
+        return json_response(200, bj::object{{"items", std::move(items)}});
+    });
+}
+
+//! GET /v1/goals/bottlenecks?limit=10: active goals whose completion would unblock the most
+//! goals at once, then those holding up the most goals downstream.
+Reply goal_bottlenecks(const Call& call) {
+    auto limit = query_int(call, "limit", 10, 1, 200);
+    if (!limit) return fail(call, limit.problem());
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        // Per blocked goal, its active blocking parents: a goal that is the only one unblocks it.
+        std::unordered_map<std::string, std::vector<std::string>> blockers;
+        for (const auto& e : graph.edges) {
+            const auto type = goals::dependency_type(e.type);
+            if (!type || !goals::blocks_until_finished(*type)) continue;
+            if (is_open(graph.goals.at(e.parent)) && is_open(graph.goals.at(e.dependent)))
+                blockers[e.dependent].push_back(e.parent);
+        }
+        std::unordered_map<std::string, int> unblocks;
+        for (const auto& [goal, parents] : blockers)
+            if (parents.size() == 1) ++unblocks[parents.front()];
+        struct Row {
+            std::string id;
+            int unblocks = 0;
+            int downstream = 0;
+        };
+        std::vector<Row> rows;
+        for (const auto& [id, g] : graph.goals) {
+            if (!is_open(g)) continue;
+            int downstream = 0;
+            for (const auto& r : graph.dag.descendants(id)) downstream += is_open(graph.goals.at(r.id));
+            const auto it = unblocks.find(id);
+            if (downstream == 0) continue;
+            rows.push_back(Row{id, it == unblocks.end() ? 0 : it->second, downstream});
+        }
+        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+            return std::tie(b.unblocks, b.downstream, a.id) < std::tie(a.unblocks, a.downstream, b.id);
+        });
+        if (rows.size() > static_cast<std::size_t>(limit.value())) rows.resize(limit.value());
+        bj::array items;
+        for (const auto& r : rows)
+            items.push_back(bj::object{{"goal_id", r.id},
+                                       {"title", graph.goals.at(r.id).title},
+                                       {"would_unblock", r.unblocks},
+                                       {"open_dependents", r.downstream}});
+        return json_response(200, bj::object{{"items", std::move(items)}});
+    });
+}
+
+//! GET /v1/goals/graph?format=json|dot: every goal and dependency, for clients that draw it.
+Reply goal_graph(const Call& call) {
+    std::string format = "json";
+    if (const auto it = call.request.query.find("format"); it != call.request.query.end()) {
+        if (it->second != "json" && it->second != "dot")
+            return fail(call, Problem::invalid("invalid_query", "format must be json or dot", "format"));
+        format = it->second;
+    }
+    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        if (format == "dot") {
+            // DOT strings: quotes and backslashes escaped, newlines as \n.
+            const auto quoted = [](std::string_view text) {
+                std::string out = "\"";
+                for (char c : text) {
+                    if (c == '"' || c == '\\') out += '\\';
+                    if (c == '\n') {
+                        out += "\\n";
+                        continue;
+                    }
+                    if (c == '\r') continue;
+                    out += c;
+                }
+                return out + "\"";
+            };
+            std::string dot = "digraph goals {\n  rankdir=LR;\n";
+            for (const auto& [id, g] : graph.goals)
+                dot += fmt::format("  {} [label={}, status={}{}];\n", quoted(id), quoted(g.title), quoted(g.status),
+                                   g.blocked ? ", color=red" : "");
+            for (const auto& e : graph.edges)
+                dot += fmt::format("  {} -> {} [label={}{}];\n", quoted(e.parent), quoted(e.dependent), quoted(e.type),
+                                   goals::orders(*goals::dependency_type(e.type)) ? "" : ", style=dashed");
+            dot += "}\n";
+            http::Response response;
+            response.content_type = "text/vnd.graphviz; charset=utf-8";
+            response.body = std::move(dot);
+            return response;
+        }
+        bj::array nodes, edges;
+        for (const auto& [id, g] : graph.goals)
+            nodes.push_back(bj::object{{"id", id},
+                                       {"title", g.title},
+                                       {"status", g.status},
+                                       {"blocked", g.blocked},
+                                       {"category", g.category},
+                                       {"priority", g.priority}});
+        for (const auto& e : graph.edges)
+            edges.push_back(bj::object{{"id", e.id},
+                                       {"parent_goal_id", e.parent},
+                                       {"dependent_goal_id", e.dependent},
+                                       {"type", e.type},
+                                       {"strength", e.strength}});
+        return json_response(200, bj::object{{"nodes", std::move(nodes)}, {"edges", std::move(edges)}});
+    });
+}
+
+}  // namespace aimi::gateway::handlers

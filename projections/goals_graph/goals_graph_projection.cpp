@@ -1,0 +1,284 @@
+#include "projections/goals_graph/goals_graph_projection.hpp"
+
+#include <map>
+#include <set>
+
+#include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
+#include <pqxx/pqxx>
+
+#include "domain/conversation/model.hpp"
+#include "domain/goals/model.hpp"
+#include "domain/json/serialize.hpp"
+#include "projections/pg/statement.hpp"
+
+namespace aimi::goals_graph {
+
+namespace {
+
+namespace bj = boost::json;
+using Key = std::pair<std::string, std::string>;  // (user_id, goal or dependency id)
+
+const pg::Statement kLoadGoals{"goals_graph.load_goals", R"sql(
+SELECT user_id::text, goal_id::text,
+       jsonb_build_object('title', title, 'title_norm', title_norm, 'description', description,
+                          'category', category, 'priority', priority, 'status', status, 'blocked', blocked,
+                          'deadline', deadline, 'estimated_days', estimated_days, 'metadata', metadata,
+                          'created_at', created_at, 'updated_at', updated_at, 'completed_at', completed_at,
+                          'archived_at', archived_at)::text
+FROM goals_graph_goals g
+JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, i uuid) ON g.user_id = k.u AND g.goal_id = k.i)sql"};
+
+const pg::Statement kLoadDependencies{"goals_graph.load_dependencies", R"sql(
+SELECT user_id::text, dependency_id::text,
+       jsonb_build_object('parent_goal_id', parent_goal_id, 'dependent_goal_id', dependent_goal_id, 'type', type,
+                          'strength', strength, 'notes', notes, 'created_at', created_at,
+                          'updated_at', updated_at)::text
+FROM goals_graph_dependencies d
+JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, i uuid) ON d.user_id = k.u AND d.dependency_id = k.i)sql"};
+
+const pg::Statement kUpsertGoals{"goals_graph.upsert_goals", R"sql(
+INSERT INTO goals_graph_goals (user_id, goal_id, title, title_norm, description, category, priority, status, blocked,
+                               deadline, estimated_days, metadata, created_at, updated_at, completed_at, archived_at)
+SELECT user_id, goal_id, title, title_norm, description, category, priority, status, blocked, deadline,
+       estimated_days, coalesce(metadata, '{}'), created_at, updated_at, completed_at, archived_at
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, goal_id uuid, title text, title_norm text, description text,
+     category text, priority smallint, status text, blocked boolean, deadline date, estimated_days integer,
+     metadata jsonb, created_at timestamptz, updated_at timestamptz, completed_at timestamptz,
+     archived_at timestamptz)
+ON CONFLICT (user_id, goal_id) DO UPDATE SET title = excluded.title, title_norm = excluded.title_norm,
+    description = excluded.description, category = excluded.category, priority = excluded.priority,
+    status = excluded.status, blocked = excluded.blocked, deadline = excluded.deadline,
+    estimated_days = excluded.estimated_days, metadata = excluded.metadata, updated_at = excluded.updated_at,
+    completed_at = excluded.completed_at, archived_at = excluded.archived_at)sql"};
+
+const pg::Statement kUpsertDependencies{"goals_graph.upsert_dependencies", R"sql(
+INSERT INTO goals_graph_dependencies (user_id, dependency_id, parent_goal_id, dependent_goal_id, type, strength, notes,
+                                      created_at, updated_at)
+SELECT user_id, dependency_id, parent_goal_id, dependent_goal_id, type, strength, notes, created_at, updated_at
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, dependency_id uuid, parent_goal_id uuid,
+     dependent_goal_id uuid, type text, strength smallint, notes text, created_at timestamptz,
+     updated_at timestamptz)
+ON CONFLICT (user_id, dependency_id) DO UPDATE SET type = excluded.type, strength = excluded.strength,
+    notes = excluded.notes, updated_at = excluded.updated_at)sql"};
+
+const pg::Statement kDeleteDependencies{"goals_graph.delete_dependencies", R"sql(
+DELETE FROM goals_graph_dependencies WHERE (user_id, dependency_id) IN
+    (SELECT u, i FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, i uuid)))sql"};
+
+const pg::Statement kInsertHistory{"goals_graph.insert_history", R"sql(
+INSERT INTO goals_graph_history (user_id, event_id, goal_id, stream_version, change, status, blocked,
+                                 caused_by_goal_id, at)
+SELECT user_id, event_id, goal_id, stream_version, change, status, blocked, caused_by_goal_id, at
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, event_id uuid, goal_id uuid, stream_version bigint,
+     change text, status text, blocked boolean, caused_by_goal_id uuid, at timestamptz)
+ON CONFLICT (user_id, event_id) DO NOTHING)sql"};
+
+const pg::Statement kEraseUsers{"goals_graph.erase_users", R"sql(
+WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
+     d AS (DELETE FROM goals_graph_dependencies WHERE user_id IN (SELECT id FROM erased)),
+     h AS (DELETE FROM goals_graph_history WHERE user_id IN (SELECT id FROM erased))
+DELETE FROM goals_graph_goals WHERE user_id IN (SELECT id FROM erased))sql"};
+
+std::string text_of(const bj::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+bool is_goals_event(std::string_view type) {
+    return type.starts_with("goal.") || type.starts_with("dependency.");
+}
+
+//! Goal and dependency ids the facts name, per user: the rows to load.
+void collect_keys(std::span<const facts::Fact> facts, std::set<Key>& goal_keys, std::set<Key>& dependency_keys) {
+    for (const auto& fact : facts) {
+        if (!fact.applied()) continue;
+        for (const auto& event : fact.events) {
+            if (!is_goals_event(event.type)) continue;
+            if (auto id = text_of(event.data, "goal_id"); !id.empty()) goal_keys.emplace(fact.user_id, id);
+            if (auto id = text_of(event.data, "dependency_id"); !id.empty())
+                dependency_keys.emplace(fact.user_id, id);
+        }
+    }
+}
+
+bj::array keys_json(const std::set<Key>& keys) {
+    bj::array out;
+    for (const auto& [u, i] : keys) out.push_back(bj::object{{"u", u}, {"i", i}});
+    return out;
+}
+
+//! The folding of one batch of facts over the rows they touch.
+class Batch {
+  public:
+    std::map<Key, bj::object> goals, dependencies;
+    std::set<Key> dirty_goals, dirty_dependencies, removed_dependencies;
+    std::set<std::string> erased;
+    bj::array history;
+
+    void apply(const facts::Fact& fact, const facts::AppliedEvent& event) {
+        const auto& d = event.data;
+        const auto at = format_timestamp(*fact.occurred_at);
+        const std::string& user = fact.user_id;
+        if (event.type == "user.erased") {
+            erased.insert(user);
+            return;
+        }
+        if (event.type == "goal.created") {
+            const Key key{user, text_of(d, "goal_id")};
+            goals[key] = bj::object{{"title", d.at("title").is_string() ? d.at("title") : bj::value("")},
+                                    {"title_norm", goals::normalize_title(text_of(d, "title"))},
+                                    {"description", value_or_null(d, "description")},
+                                    {"category", d.at("category")},
+                                    {"priority", d.at("priority")},
+                                    {"status", "active"},
+                                    {"blocked", false},
+                                    {"deadline", value_or_null(d, "deadline")},
+                                    {"estimated_days", value_or_null(d, "estimated_days")},
+                                    {"metadata", d.contains("metadata") && d.at("metadata").is_object()
+                                                     ? d.at("metadata")
+                                                     : bj::value(bj::object{})},
+                                    {"created_at", at},
+                                    {"updated_at", at},
+                                    {"completed_at", nullptr},
+                                    {"archived_at", nullptr}};
+            dirty_goals.insert(key);
+            record(fact, event, key.second, "created");
+        } else if (event.type == "goal.updated") {
+            auto* goal = find_goal(user, text_of(d, "goal_id"));
+            if (!goal) return;
+            for (const auto* field : {"title", "description", "category", "priority", "deadline", "estimated_days"})
+                if (d.contains(field)) (*goal)[field] = d.at(field);
+            if (d.contains("title")) (*goal)["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            if (const auto* patch = d.if_contains("metadata_patch"); patch && patch->is_object()) {
+                auto metadata = (*goal)["metadata"].is_object() ? (*goal)["metadata"].as_object() : bj::object{};
+                conversation::merge_patch(metadata, patch->as_object());
+                (*goal)["metadata"] = std::move(metadata);
+            }
+            (*goal)["updated_at"] = at;
+            dirty_goals.emplace(user, text_of(d, "goal_id"));
+        } else if (event.type == "goal.completed" || event.type == "goal.cancelled" ||
+                   event.type == "goal.archived" || event.type == "goal.reopened") {
+            const auto id = text_of(d, "goal_id");
+            auto* goal = find_goal(user, id);
+            if (!goal || !event.applied.contains("changed") || !event.applied.at("changed").as_bool()) return;
+            const auto status = text_of(event.applied, "status");
+            (*goal)["status"] = status;
+            (*goal)["updated_at"] = at;
+            if (status == "done") (*goal)["completed_at"] = at;
+            if (status == "active") (*goal)["completed_at"] = nullptr;
+            (*goal)["archived_at"] = status == "archived" ? bj::value(at) : bj::value(nullptr);
+            if (status != "active") (*goal)["blocked"] = false;
+            dirty_goals.emplace(user, id);
+            record(fact, event, id, event.type.substr(5));
+        } else if (event.type == "goal.blocked" || event.type == "goal.unblocked") {
+            const auto id = text_of(d, "goal_id");
+            auto* goal = find_goal(user, id);
+            if (!goal) return;
+            (*goal)["blocked"] = event.type == "goal.blocked";
+            dirty_goals.emplace(user, id);
+            record(fact, event, id, event.type.substr(5));
+        } else if (event.type == "dependency.added") {
+            const Key key{user, text_of(d, "dependency_id")};
+            dependencies[key] = bj::object{{"parent_goal_id", d.at("parent_goal_id")},
+                                           {"dependent_goal_id", d.at("dependent_goal_id")},
+                                           {"type", d.at("type")},
+                                           {"strength", d.at("strength")},
+                                           {"notes", value_or_null(d, "notes")},
+                                           {"created_at", at},
+                                           {"updated_at", at}};
+            dirty_dependencies.insert(key);
+            removed_dependencies.erase(key);
+        } else if (event.type == "dependency.updated") {
+            const Key key{user, text_of(d, "dependency_id")};
+            const auto it = dependencies.find(key);
+            if (it == dependencies.end()) return;
+            for (const auto* field : {"type", "strength", "notes"})
+                if (d.contains(field)) it->second[field] = d.at(field);
+            it->second["updated_at"] = at;
+            dirty_dependencies.insert(key);
+        } else if (event.type == "dependency.removed") {
+            const Key key{user, text_of(d, "dependency_id")};
+            dependencies.erase(key);
+            dirty_dependencies.erase(key);
+            removed_dependencies.insert(key);
+        }
+    }
+
+  private:
+    static bj::value value_or_null(const bj::object& o, std::string_view key) {
+        const auto* v = o.if_contains(key);
+        return v ? *v : bj::value(nullptr);
+    }
+    bj::object* find_goal(const std::string& user, const std::string& id) {
+        const auto it = goals.find({user, id});
+        return it == goals.end() ? nullptr : &it->second;
+    }
+    void record(const facts::Fact& fact, const facts::AppliedEvent& event, const std::string& goal_id,
+                std::string_view change) {
+        const auto& goal = goals.at({fact.user_id, goal_id});
+        const auto* cause = event.data.if_contains("caused_by_goal_id");
+        history.push_back(bj::object{{"user_id", fact.user_id},
+                                     {"event_id", event.event_id},
+                                     {"goal_id", goal_id},
+                                     {"stream_version", event.stream_version},
+                                     {"change", change},
+                                     {"status", goal.at("status")},
+                                     {"blocked", goal.at("blocked")},
+                                     {"caused_by_goal_id", cause ? *cause : bj::value(nullptr)},
+                                     {"at", format_timestamp(*fact.occurred_at)}});
+    }
+};
+
+}  // namespace
+
+void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
+    std::set<Key> goal_keys, dependency_keys;
+    collect_keys(facts, goal_keys, dependency_keys);
+    Batch batch;
+    if (!goal_keys.empty())
+        for (const auto& row : pg::exec(tx, kLoadGoals, json::serialize(keys_json(goal_keys))))
+            batch.goals[{row[0].as<std::string>(), row[1].as<std::string>()}] =
+                bj::parse(row[2].as<std::string>()).as_object();
+    if (!dependency_keys.empty())
+        for (const auto& row : pg::exec(tx, kLoadDependencies, json::serialize(keys_json(dependency_keys))))
+            batch.dependencies[{row[0].as<std::string>(), row[1].as<std::string>()}] =
+                bj::parse(row[2].as<std::string>()).as_object();
+
+    for (const auto& fact : facts) {
+        if (!fact.applied()) continue;
+        for (const auto& event : fact.events) batch.apply(fact, event);
+    }
+
+    bj::array goal_rows, dependency_rows, removed;
+    for (const auto& key : batch.dirty_goals) {
+        if (batch.erased.contains(key.first)) continue;
+        auto row = batch.goals.at(key);
+        row["user_id"] = key.first;
+        row["goal_id"] = key.second;
+        goal_rows.push_back(std::move(row));
+    }
+    for (const auto& key : batch.dirty_dependencies) {
+        if (batch.erased.contains(key.first)) continue;
+        auto row = batch.dependencies.at(key);
+        row["user_id"] = key.first;
+        row["dependency_id"] = key.second;
+        dependency_rows.push_back(std::move(row));
+    }
+    for (const auto& [u, i] : batch.removed_dependencies) removed.push_back(bj::object{{"u", u}, {"i", i}});
+    if (!goal_rows.empty()) pg::exec(tx, kUpsertGoals, json::serialize(goal_rows));
+    if (!removed.empty()) pg::exec(tx, kDeleteDependencies, json::serialize(removed));
+    if (!dependency_rows.empty()) pg::exec(tx, kUpsertDependencies, json::serialize(dependency_rows));
+    bj::array history;
+    for (auto& h : batch.history)
+        if (!batch.erased.contains(std::string(h.as_object().at("user_id").as_string()))) history.push_back(h);
+    if (!history.empty()) pg::exec(tx, kInsertHistory, json::serialize(history));
+    // Last, so that what this batch wrote for them before the erasure goes too.
+    if (!batch.erased.empty()) {
+        bj::array ids;
+        for (const auto& id : batch.erased) ids.push_back(bj::value(id));
+        pg::exec(tx, kEraseUsers, json::serialize(ids));
+    }
+}
+
+}  // namespace aimi::goals_graph
