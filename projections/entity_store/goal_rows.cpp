@@ -13,7 +13,8 @@ namespace {
 namespace bj = boost::json;
 
 const pg::Statement kLoadGoals{"entity_store.load_goals", R"sql(
-SELECT user_id::text, goal_id::text, status, title_norm, created_at::text FROM goal_nodes
+SELECT user_id::text, goal_id::text, status, title_norm, (extract(epoch FROM created_at) * 1000000)::bigint
+FROM goal_nodes
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
 const pg::Statement kLoadEdges{"entity_store.load_goal_edges", R"sql(
@@ -51,7 +52,7 @@ void load_goal_graphs(pqxx::dbtransaction& tx, const std::set<std::string>& user
     for (const auto& row : pg::exec(tx, kLoadGoals, users)) {
         graphs[row[0].as<std::string>()].put_goal(
             goals::GoalNode{row[1].as<std::string>(), *goals::goal_status(row[2].as<std::string>()),
-                            row[3].as<std::string>(), *parse_timestamp(row[4].as<std::string>())});
+                            row[3].as<std::string>(), from_micros(row[4].as<std::int64_t>())});
     }
     for (const auto& row : pg::exec(tx, kLoadEdges, users)) {
         graphs[row[0].as<std::string>()].put_dependency(

@@ -297,3 +297,29 @@ TEST(GoalRulesProperty, RandomOperationsKeepTheDagReducedAndBlockedStatusExact) 
 
 }  // namespace
 }  // namespace aimi::goals
+
+namespace aimi::goals {
+namespace {
+
+TEST(GoalRulesScale, ATenThousandGoalChainRefusesTheClosingEdgeWithTheWholePath) {
+    constexpr int kGoals = 10'000;
+    GoalGraph graph;
+    Changes changes;
+    for (int i = 0; i < kGoals; ++i) {
+        ASSERT_FALSE(create_goal(graph, node("g" + std::to_string(i)), false));
+        if (i > 0)
+            ASSERT_FALSE(add_dependency(graph,
+                                        dep("d" + std::to_string(i), "g" + std::to_string(i - 1), "g" + std::to_string(i)),
+                                        changes));
+    }
+    graph.forget_undo();
+    const auto refusal = add_dependency(graph, dep("close", "g9999", "g0"), changes);
+    ASSERT_TRUE(refusal);
+    EXPECT_EQ(refusal->code, "dependency_cycle");
+    EXPECT_EQ(refusal->details.at("path").as_array().size(), static_cast<std::size_t>(kGoals + 1));
+    EXPECT_EQ(graph.dag().ancestors("g9999").size(), static_cast<std::size_t>(kGoals - 1));
+    EXPECT_EQ(add_dependency(graph, dep("skip", "g0", "g2"), changes)->code, "redundant_dependency");
+}
+
+}  // namespace
+}  // namespace aimi::goals

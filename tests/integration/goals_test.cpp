@@ -1,0 +1,289 @@
+// The goals graph through HTTP: every command and rejection, blocked/unblocked as facts seen in
+// the read model's history, the graph queries, and concurrent commands that race for a cycle.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <thread>
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include "tests/support/test_stack.hpp"
+
+namespace aimi::testing {
+namespace {
+
+namespace bj = boost::json;
+
+class Goals : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        entities_ = env_.start_projector();
+        goals_ = env_.start_projector({{"AIMI_PROJECTION", "goals_graph"}});
+        gateway_ = env_.start_gateway();
+        ann_ = person();
+    }
+
+    HttpClient http() const { return gateway_.client(); }
+
+    struct Person {
+        std::string id, token;
+    };
+    Person person() {
+        Person p{random_id()};
+        p.token = env_.token(p.id);
+        EXPECT_EQ(http().post("/v1/users", p.token, R"({"display_name":"P"})").status, 201);
+        return p;
+    }
+    std::string goal(const Person& p, const std::string& title, const std::string& extra = "") {
+        auto r = http().post("/v1/goals", p.token,
+                             fmt::format(R"({{"title":{}{}}})", bj::serialize(bj::value(title)), extra));
+        EXPECT_EQ(r.status, 201) << r.body;
+        return r.status == 201 ? std::string(r.json().at("id").as_string()) : std::string();
+    }
+    HttpResult depend(const Person& p, const std::string& goal, const std::string& parent,
+                      const std::string& type = "requires") {
+        return http().post("/v1/goals/" + goal + "/dependencies", p.token,
+                           fmt::format(R"({{"parent_goal_id":"{}","type":"{}"}})", parent, type));
+    }
+    bj::object get_goal(const Person& p, const std::string& id) {
+        auto r = http().get("/v1/goals/" + id, p.token);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return r.json().as_object();
+    }
+    static std::string code(const HttpResult& r) {
+        return std::string(r.json().at("error").at("code").as_string());
+    }
+    std::size_t goal_count(const Person& p) {
+        return http().get("/v1/goals?limit=200", p.token).json().at("items").as_array().size();
+    }
+
+    TestEnv env_;
+    std::unique_ptr<ChildProcess> entities_, goals_;
+    Gateway gateway_;
+    Person ann_;
+};
+
+TEST_F(Goals, AGoalUnblocksWhenItsLastPrerequisiteIsDoneAndTheHistoryRecordsWhy) {
+    const auto learn = goal(ann_, "Learn to swim", R"(,"estimated_days":10,"category":"health")");
+    const auto gear = goal(ann_, "Buy gear", R"(,"estimated_days":2)");
+    const auto race = goal(ann_, "Swim a triathlon", R"(,"estimated_days":30,"priority":1)");
+    auto r = depend(ann_, race, learn);
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json().at("type").as_string(), "requires");
+    ASSERT_EQ(depend(ann_, race, gear).status, 201);
+    EXPECT_TRUE(get_goal(ann_, race).at("blocked").as_bool());
+
+    r = http().post("/v1/goals/" + race + "/complete", ann_.token, "");
+    ASSERT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(code(r), "goal_blocked");
+    EXPECT_EQ(r.json().at("error").at("details").at("blocking_goal_ids").as_array().size(), 2u);
+
+    ASSERT_EQ(http().post("/v1/goals/" + learn + "/complete", ann_.token, "").status, 200);
+    EXPECT_TRUE(get_goal(ann_, race).at("blocked").as_bool()) << "gear still missing";
+    r = http().post("/v1/goals/" + gear + "/complete", ann_.token, "");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("status").as_string(), "done");
+    EXPECT_FALSE(r.json().at("completed_at").is_null());
+    const auto unblocked = get_goal(ann_, race);
+    EXPECT_FALSE(unblocked.at("blocked").as_bool());
+    EXPECT_EQ(unblocked.at("prerequisites").as_array().size(), 2u);
+
+    // Reopening a prerequisite blocks the goal again.
+    ASSERT_EQ(http().post("/v1/goals/" + gear + "/reopen", ann_.token, "").status, 200);
+    EXPECT_TRUE(get_goal(ann_, race).at("blocked").as_bool());
+    EXPECT_TRUE(get_goal(ann_, gear).at("completed_at").is_null());
+
+    const auto history = http().get("/v1/goals/" + race + "/history", ann_.token).json();
+    std::vector<std::string> changes;
+    for (const auto& h : history.at("items").as_array()) {
+        changes.emplace_back(h.at("change").as_string());
+        if (h.at("change") == "unblocked") EXPECT_EQ(h.at("caused_by_goal_id").as_string(), gear);
+    }
+    EXPECT_EQ(changes, (std::vector<std::string>{"created", "blocked", "unblocked", "blocked"}));
+}
+
+TEST_F(Goals, EveryRuleRefusesWithACodeNamingTheGoalsAndChangesNothing) {
+    const auto a = goal(ann_, "A"), b = goal(ann_, "B"), c = goal(ann_, "C"), d = goal(ann_, "D");
+    ASSERT_EQ(depend(ann_, b, a).status, 201);
+    ASSERT_EQ(depend(ann_, c, b).status, 201);
+
+    auto r = depend(ann_, a, a);
+    EXPECT_EQ(r.status, 422) << r.body;
+    EXPECT_EQ(code(r), "self_dependency");
+    EXPECT_EQ(r.json().at("error").at("field").as_string(), "/parent_goal_id");
+
+    r = depend(ann_, a, c);  // c -> a closes a -> b -> c -> a
+    ASSERT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(code(r), "dependency_cycle");
+    EXPECT_EQ(bj::serialize(r.json().at("error").at("details").at("path")),
+              bj::serialize(bj::array{bj::value(a), bj::value(b), bj::value(c), bj::value(a)}));
+
+    r = depend(ann_, c, a);
+    EXPECT_EQ(code(r), "redundant_dependency");
+    r = depend(ann_, a, d);  // d -> a makes nothing redundant: fine
+    EXPECT_EQ(r.status, 201) << r.body;
+    const auto e = goal(ann_, "E");
+    ASSERT_EQ(depend(ann_, b, e).status, 201);
+    r = depend(ann_, d, e);  // e -> d -> a -> b makes e -> b redundant
+    ASSERT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(code(r), "makes_redundant");
+    EXPECT_EQ(r.json().at("error").at("details").at("redundant_dependencies").as_array().size(), 1u);
+
+    r = depend(ann_, a, b, "related");
+    EXPECT_EQ(code(r), "dependency_exists");
+    r = depend(ann_, a, random_id());
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(code(r), "goal_not_found");
+    EXPECT_EQ(r.json().at("error").at("field").as_string(), "/parent_goal_id");
+
+    // Another user's goals are unknown here, both ways.
+    const auto bob = person();
+    const auto bobs = goal(bob, "Bob's goal");
+    EXPECT_EQ(depend(ann_, a, bobs).status, 404);
+    EXPECT_EQ(http().get("/v1/goals/" + bobs, ann_.token).status, 404);
+    EXPECT_EQ(http().post("/v1/goals/" + bobs + "/complete", ann_.token, "").status, 404);
+
+    ASSERT_EQ(http().post("/v1/goals/" + d + "/archive", ann_.token, "").status, 200);
+    r = depend(ann_, c, d, "related");
+    EXPECT_EQ(code(r), "goal_archived");
+    r = http().patch("/v1/goals/" + d, ann_.token, R"({"title":"x"})");
+    EXPECT_EQ(code(r), "goal_archived");
+    r = http().post("/v1/goals/" + d + "/complete", ann_.token, "");
+    EXPECT_EQ(code(r), "invalid_transition");
+
+    r = http().post("/v1/goals", ann_.token, R"({"title":"  a "})");
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(code(r), "duplicate_goal");
+    EXPECT_EQ(http().post("/v1/goals", ann_.token, R"({"title":"  a ","allow_duplicate":true})").status, 201);
+
+    r = http().post("/v1/goals", ann_.token, R"({"title":"late","deadline":"2001-01-01"})");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(code(r), "deadline_before_creation");
+    r = http().patch("/v1/goals/" + a, ann_.token, R"({"deadline":"2001-01-01"})");
+    EXPECT_EQ(r.status, 422) << r.body;
+
+    r = http().request("DELETE", "/v1/dependencies/" + random_id(), "", {{"Authorization", "Bearer " + ann_.token}});
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(goal_count(ann_), 6u);
+    const auto graph = http().get("/v1/goals/graph", ann_.token).json();
+    EXPECT_EQ(graph.at("edges").as_array().size(), 4u) << "only the accepted dependencies";
+}
+
+TEST_F(Goals, BadBodiesAre400NamingTheFieldAndAppendNothing) {
+    const auto a = goal(ann_, "A");
+    std::mt19937 rng(7);
+    const std::vector<std::pair<std::string, std::vector<std::string>>> fields = {
+        {"title", {"\"\"", "1", "null", "[]", "{}", "true"}},
+        {"priority", {"0", "6", "-1", "2.5", "\"3\"", "null", "1e3"}},
+        {"category", {"\"sport\"", "1", "null", "\"\""}},
+        {"deadline", {"\"2026-02-30\"", "\"tomorrow\"", "1", "\"2026-1-1\"", "{}"}},
+        {"estimated_days", {"-1", "1.5", "\"3\"", "40000"}},
+        {"metadata", {"[]", "1", "\"x\""}},
+        {"allow_duplicate", {"1", "\"yes\""}},
+        {"unknown", {"1"}},
+    };
+    int cases = 0;
+    for (int i = 0; i < 120; ++i) {
+        const auto& [field, bad] = fields[rng() % fields.size()];
+        const auto& value = bad[rng() % bad.size()];
+        const std::string body = field == "title" ? fmt::format(R"({{"title":{}}})", value)
+                                                  : fmt::format(R"({{"title":"T{}","{}":{}}})", i, field, value);
+        const auto r = http().post("/v1/goals", ann_.token, body);
+        ASSERT_EQ(r.status, 400) << body << " -> " << r.body;
+        EXPECT_EQ(r.json().at("error").at("field").as_string(), "/" + field) << body;
+        ++cases;
+        const auto dep = http().post("/v1/goals/" + a + "/dependencies", ann_.token,
+                                     fmt::format(R"({{"parent_goal_id":{},"strength":{}}})",
+                                                 rng() % 2 ? value : "\"" + random_id() + "\"",
+                                                 rng() % 2 ? value : "3"));
+        ASSERT_TRUE(dep.status == 400 || dep.status == 404) << dep.body;
+    }
+    EXPECT_EQ(http().post("/v1/goals/not-a-uuid/complete", ann_.token, "").status, 400);
+    EXPECT_EQ(http().patch("/v1/goals/" + a, ann_.token, "{}").status, 400);
+    EXPECT_EQ(goal_count(ann_), 1u) << "nothing was appended for " << cases << " bad bodies";
+}
+
+TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
+    // a(5) -> b(3) -> d(1); a -> c(10) -> d; e unrelated.
+    const auto a = goal(ann_, "a", R"(,"estimated_days":5)");
+    const auto b = goal(ann_, "b", R"(,"estimated_days":3)");
+    const auto c = goal(ann_, "c", R"(,"estimated_days":10)");
+    const auto d = goal(ann_, "d \"quoted\"", R"(,"estimated_days":1)");
+    goal(ann_, "e", R"(,"priority":1)");
+    ASSERT_EQ(depend(ann_, b, a).status, 201);
+    ASSERT_EQ(depend(ann_, c, a, "enables").status, 201);
+    ASSERT_EQ(depend(ann_, d, b).status, 201);
+    ASSERT_EQ(depend(ann_, d, c).status, 201);
+
+    const auto path = http().get("/v1/goals/" + d + "/critical-path", ann_.token).json();
+    EXPECT_EQ(path.at("total_days").as_int64(), 16);
+    EXPECT_EQ(path.at("goals").as_array().size(), 3u);
+    EXPECT_EQ(path.at("goals").as_array()[1].at("goal_id").as_string(), c);
+
+    const auto plan = http().get("/v1/goals/plan", ann_.token).json().at("items").as_array();
+    ASSERT_EQ(plan.size(), 5u);
+    std::map<std::string, std::size_t> at;
+    for (std::size_t i = 0; i < plan.size(); ++i) at[std::string(plan[i].at("goal_id").as_string())] = i;
+    EXPECT_LT(at[a], at[b]);
+    EXPECT_LT(at[b], at[d]);
+    EXPECT_LT(at[c], at[d]);
+    EXPECT_EQ(plan[at[d]].at("level").as_int64(), 2);
+
+    const auto top = http().get("/v1/goals/bottlenecks", ann_.token).json().at("items").as_array();
+    ASSERT_FALSE(top.empty());
+    EXPECT_EQ(top[0].at("goal_id").as_string(), a) << "completing a unblocks b (requires), and 3 goals wait on it";
+    EXPECT_EQ(top[0].at("would_unblock").as_int64(), 1);
+    EXPECT_EQ(top[0].at("open_dependents").as_int64(), 3);
+
+    const auto prerequisites = get_goal(ann_, d).at("prerequisites").as_array();
+    ASSERT_EQ(prerequisites.size(), 3u);
+    EXPECT_EQ(prerequisites[2].at("goal_id").as_string(), a);
+    EXPECT_EQ(prerequisites[2].at("depth").as_int64(), 2);
+
+    const auto dot = http().get("/v1/goals/graph?format=dot", ann_.token);
+    EXPECT_EQ(dot.status, 200);
+    EXPECT_NE(dot.body.find("digraph goals"), std::string::npos);
+    EXPECT_NE(dot.body.find(R"(label="d \"quoted\"")"), std::string::npos) << dot.body;
+    EXPECT_EQ(http().get("/v1/goals/graph?format=svg", ann_.token).status, 400);
+
+    // Lists: filters and pages.
+    EXPECT_EQ(http().get("/v1/goals?status=blocked", ann_.token).json().at("items").as_array().size(), 2u)
+        << "b and d wait for required goals; c is only enabled by a";
+    const auto first = http().get("/v1/goals?limit=2", ann_.token).json();
+    const auto cursor = std::string(first.at("next_cursor").as_string());
+    const auto second = http().get("/v1/goals?limit=10&after=" + cursor, ann_.token).json();
+    EXPECT_EQ(second.at("items").as_array().size(), 3u);
+    EXPECT_EQ(http().get("/v1/goals?status=sleeping", ann_.token).status, 400);
+}
+
+TEST_F(Goals, LongChainsRefuseTheClosingEdgeNamingTheWholePath) {
+    constexpr int kLength = 150;
+    std::vector<std::string> chain;
+    for (int i = 0; i < kLength; ++i) {
+        chain.push_back(goal(ann_, fmt::format("step {}", i)));
+        if (i > 0) ASSERT_EQ(depend(ann_, chain[i], chain[i - 1]).status, 201);
+    }
+    const auto r = depend(ann_, chain.front(), chain.back());
+    ASSERT_EQ(r.status, 409);
+    EXPECT_EQ(r.json().at("error").at("details").at("path").as_array().size(), kLength + 1u);
+    EXPECT_EQ(get_goal(ann_, chain.back()).at("prerequisites").as_array().size(), kLength - 1u);
+}
+
+TEST_F(Goals, ConcurrentOppositeDependenciesNeverBothApply) {
+    // Two clients race x -> y against y -> x on fresh pairs: the fold orders them, one wins.
+    for (int round = 0; round < 8; ++round) {
+        const auto x = goal(ann_, fmt::format("x{}", round)), y = goal(ann_, fmt::format("y{}", round));
+        int first = 0, second = 0;
+        std::thread t1([&] { first = depend(ann_, y, x).status; });
+        std::thread t2([&] { second = depend(ann_, x, y).status; });
+        t1.join();
+        t2.join();
+        EXPECT_EQ((first == 201) + (second == 201), 1) << first << " " << second;
+        EXPECT_TRUE(first == 409 || second == 409);
+    }
+    EXPECT_EQ(http().get("/v1/goals/graph", ann_.token).json().at("edges").as_array().size(), 8u);
+}
+
+}  // namespace
+}  // namespace aimi::testing
