@@ -110,10 +110,9 @@ bj::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, c
 Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {
     Graph graph;
     for (const auto& row : pg::exec(tx, kGraphGoals, user_id))
-        graph.goals[row[0].as<std::string>()] =
-            Graph::Goal{row[1].as<std::string>(), row[2].as<std::string>(),        row[3].as<std::string>(),
-                        row[4].as<bool>(),        row[5].as<int>(),                opt<std::int64_t>(row[6]),
-                        opt<std::string>(row[7])};
+        graph.goals[row[0].as<std::string>()] = Graph::Goal{
+            row[1].as<std::string>(), row[2].as<std::string>(),  row[3].as<std::string>(), row[4].as<bool>(),
+            row[5].as<int>(),         opt<std::int64_t>(row[6]), opt<std::string>(row[7])};
     for (const auto& row : pg::exec(tx, kGraphEdges, user_id)) {
         Graph::Edge edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                          row[3].as<std::string>(), row[4].as<int>()};

@@ -28,7 +28,7 @@ std::optional<boost::json::object> find_goal(pqxx::dbtransaction& tx, const std:
 struct GoalFilter {
     std::optional<std::string> status;  //!< active | blocked | done | cancelled | archived
     std::optional<std::string> category;
-    std::optional<std::string> due_after, due_before;  //!< deadline range, inclusive (dates)
+    std::optional<std::string> due_after, due_before;          //!< deadline range, inclusive (dates)
     std::optional<std::pair<std::string, std::string>> after;  //!< cursor: (created_at, goal_id)
     int limit = 50;
 };

@@ -90,13 +90,19 @@ bj::object data_to_json(const GoalUnblocked& e) {
 
 std::optional<EventData> goal_event_from_json(std::string_view type, const element& d) {
     if (type == GoalCreated::kType)
-        return GoalCreated{str(d, "goal_id"),      personal(d, "title"),       opt_str(d, "description"),
-                           str(d, "category"),     *opt_small(d, "priority"), opt_str(d, "deadline"),
-                           opt_int(d, "estimated_days"), obj(d, "metadata"), boolean(d, "allow_duplicate")};
+        return GoalCreated{str(d, "goal_id"),
+                           personal(d, "title"),
+                           opt_str(d, "description"),
+                           str(d, "category"),
+                           *opt_small(d, "priority"),
+                           opt_str(d, "deadline"),
+                           opt_int(d, "estimated_days"),
+                           obj(d, "metadata"),
+                           boolean(d, "allow_duplicate")};
     if (type == GoalUpdated::kType) {
-        GoalUpdated e{str(d, "goal_id"), opt_str(d, "title"),        patch_str(d, "description"),
-                      opt_str(d, "category"), opt_small(d, "priority"), patch_str(d, "deadline"),
-                      patch_int(d, "estimated_days"), std::nullopt};
+        GoalUpdated e{
+            str(d, "goal_id"),        opt_str(d, "title"),      patch_str(d, "description"),    opt_str(d, "category"),
+            opt_small(d, "priority"), patch_str(d, "deadline"), patch_int(d, "estimated_days"), std::nullopt};
         if (has(d, "metadata_patch")) e.metadata_patch = obj(d, "metadata_patch");
         return e;
     }
@@ -105,8 +111,8 @@ std::optional<EventData> goal_event_from_json(std::string_view type, const eleme
     if (type == GoalArchived::kType) return GoalArchived{str(d, "goal_id")};
     if (type == GoalReopened::kType) return GoalReopened{str(d, "goal_id")};
     if (type == DependencyAdded::kType)
-        return DependencyAdded{str(d, "dependency_id"), str(d, "parent_goal_id"), str(d, "dependent_goal_id"),
-                               str(d, "type"), *opt_small(d, "strength"), opt_str(d, "notes")};
+        return DependencyAdded{str(d, "dependency_id"), str(d, "parent_goal_id"),  str(d, "dependent_goal_id"),
+                               str(d, "type"),          *opt_small(d, "strength"), opt_str(d, "notes")};
     if (type == DependencyUpdated::kType)
         return DependencyUpdated{str(d, "dependency_id"), opt_str(d, "type"), opt_small(d, "strength"),
                                  patch_str(d, "notes")};

@@ -21,8 +21,8 @@ std::optional<Refusal> check_deadline(const std::optional<std::string>& deadline
 void add_derived(Applied& applied, const Changes& changes) {
     for (const auto& c : changes) {
         if (c.blocked)
-            applied.derived.push_back(GoalBlocked{c.goal_id, c.caused_by_goal_id, c.caused_by_dependency_id,
-                                                  c.blocking_goal_ids});
+            applied.derived.push_back(
+                GoalBlocked{c.goal_id, c.caused_by_goal_id, c.caused_by_dependency_id, c.blocking_goal_ids});
         else
             applied.derived.push_back(GoalUnblocked{c.goal_id, c.caused_by_goal_id, c.caused_by_dependency_id});
     }

@@ -41,9 +41,14 @@ Result<UpdateGoal> decode_update_goal(std::string_view goal_id, std::string_view
     if (!doc) return doc.problem();
     const element& d = doc.value();
     if (auto p = require_some_field(d)) return *p;
-    UpdateGoal command{std::string(goal_id),      opt_str(d, "title"), patch_str(d, "description"),
-                       opt_str(d, "category"),    opt_small(d, "priority"), patch_str(d, "deadline"),
-                       std::nullopt,              std::nullopt};
+    UpdateGoal command{std::string(goal_id),
+                       opt_str(d, "title"),
+                       patch_str(d, "description"),
+                       opt_str(d, "category"),
+                       opt_small(d, "priority"),
+                       patch_str(d, "deadline"),
+                       std::nullopt,
+                       std::nullopt};
     if (has(d, "estimated_days")) command.estimated_days = opt_int(d, "estimated_days");
     if (has(d, "metadata")) command.metadata_patch = obj(d, "metadata");
     return command;

@@ -50,9 +50,9 @@ Result<Decision> decide(const DecisionContext&, const ChangeGoalStatus& c) {
 }
 
 Result<Decision> decide(const DecisionContext& context, const AddDependency& c) {
-    return Decision{{events::DependencyAdded{context.new_id(), c.parent_goal_id, c.dependent_goal_id, c.type,
-                                             c.strength, c.notes}},
-                    false};
+    return Decision{
+        {events::DependencyAdded{context.new_id(), c.parent_goal_id, c.dependent_goal_id, c.type, c.strength, c.notes}},
+        false};
 }
 
 Result<Decision> decide(const DecisionContext&, const UpdateDependency& c) {

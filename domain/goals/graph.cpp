@@ -113,8 +113,8 @@ std::optional<EdgeRefusal> Dag::check_add(const std::string& parent, const std::
     }
     // The parent already comes before the dependent along a longer path: redundant.
     if (auto implied = path(p, d, true); !implied.empty())
-        return EdgeRefusal{"redundant_dependency", "the dependency is already implied by a longer path",
-                           names(implied), {}};
+        return EdgeRefusal{
+            "redundant_dependency", "the dependency is already implied by a longer path", names(implied), {}};
     // Existing X -> Y with X ->* parent and dependent ->* Y would become implied.
     new_epoch();
     std::vector<int> upstream;

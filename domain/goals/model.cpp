@@ -78,8 +78,8 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 char32_t fold_case(char32_t c) {
     if (c >= 'A' && c <= 'Z') return c + 0x20;
     if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20;  // Latin-1 capitals
-    if (c >= 0x410 && c <= 0x42F) return c + 0x20;              // Cyrillic А-Я
-    if (c >= 0x400 && c <= 0x40F) return c + 0x50;              // Cyrillic Ѐ-Џ (Ё)
+    if (c >= 0x410 && c <= 0x42F) return c + 0x20;             // Cyrillic А-Я
+    if (c >= 0x400 && c <= 0x40F) return c + 0x50;             // Cyrillic Ѐ-Џ (Ё)
     return c;
 }
 

@@ -20,7 +20,7 @@ std::string_view to_string(GoalStatus status);
 std::optional<GoalStatus> goal_status(std::string_view text);
 
 //! Seed 001's categories, plus `other` for what fits none of them.
-inline constexpr std::array<std::string_view, 8> kCategories{"career", "health",   "learning", "finance",
+inline constexpr std::array<std::string_view, 8> kCategories{"career",   "health", "learning", "finance",
                                                              "personal", "social", "creative", "other"};
 
 //! requires, enables and blocks order the dependent goal after its parent (the DAG); requires and

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 
 namespace aimi::goals {
 
@@ -24,7 +24,9 @@ Refusal no_goal(const std::string& id, std::string field) {
 }
 
 Refusal archived(const std::vector<std::string>& ids) {
-    return {"goal_archived", "archived goals take no changes and no dependencies; reopen them first", "",
+    return {"goal_archived",
+            "archived goals take no changes and no dependencies; reopen them first",
+            "",
             {{"goal_ids", ids_json(ids)}}};
 }
 
@@ -125,7 +127,9 @@ std::optional<Refusal> change_status(GoalGraph& graph, const std::string& goal_i
                        {{"goal_ids", ids_json({goal_id})}, {"status", to_string(from)}}};
     if (to == GoalStatus::done) {
         if (const auto parents = graph.blocking_parents(goal_id); !parents.empty())
-            return Refusal{"goal_blocked", "the goal waits for prerequisites that are not finished", "",
+            return Refusal{"goal_blocked",
+                           "the goal waits for prerequisites that are not finished",
+                           "",
                            {{"goal_ids", ids_json({goal_id})}, {"blocking_goal_ids", ids_json(parents)}}};
     }
     const auto held = graph.held_back(goal_id);
@@ -166,8 +170,7 @@ std::optional<Refusal> update_dependency(GoalGraph& graph, const std::string& de
                                          std::optional<DependencyType> type, std::optional<int> strength,
                                          Changes& changes) {
     const auto* existing = graph.dependency(dependency_id);
-    if (!existing)
-        return Refusal{"dependency_not_found", "no such dependency", "", {{"dependency_id", dependency_id}}};
+    if (!existing) return Refusal{"dependency_not_found", "no such dependency", "", {{"dependency_id", dependency_id}}};
     Dependency next = *existing;
     if (type) next.type = *type;
     if (strength) next.strength = *strength;
@@ -184,8 +187,7 @@ std::optional<Refusal> update_dependency(GoalGraph& graph, const std::string& de
 
 std::optional<Refusal> remove_dependency(GoalGraph& graph, const std::string& dependency_id, Changes& changes) {
     const auto* existing = graph.dependency(dependency_id);
-    if (!existing)
-        return Refusal{"dependency_not_found", "no such dependency", "", {{"dependency_id", dependency_id}}};
+    if (!existing) return Refusal{"dependency_not_found", "no such dependency", "", {{"dependency_id", dependency_id}}};
     BlockedDiff diff(graph, {existing->dependent_goal_id});
     const auto cause = existing->parent_goal_id;
     graph.remove_dependency(dependency_id);

@@ -16,7 +16,7 @@ namespace aimi::goals {
 struct Refusal {
     std::string code;
     std::string message;
-    std::string field;           //!< JSON pointer into the command body, when one field is at fault
+    std::string field;            //!< JSON pointer into the command body, when one field is at fault
     boost::json::object details;  //!< the goals, path or dependencies to name
 };
 

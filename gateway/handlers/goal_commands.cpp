@@ -12,11 +12,11 @@ namespace {
 
 template <class Command>
 Reply run(const Call& call, Command command, int status) {
-    return execute_command(call, {.success_status = status,
-                                  .decide = [command = std::move(command)](const auto& context) {
-                                      return goals::decide(context, command);
-                                  },
-                                  .wait_for = std::string(goals_graph::GoalsGraphProjection::kName)});
+    return execute_command(
+        call,
+        {.success_status = status,
+         .decide = [command = std::move(command)](const auto& context) { return goals::decide(context, command); },
+         .wait_for = std::string(goals_graph::GoalsGraphProjection::kName)});
 }
 
 Reply change_status(const Call& call, goals::GoalStatus to) {
@@ -35,11 +35,11 @@ Reply create_goal(const Call& call) {
     auto command = goals::decode_create_goal(call.request.body);
     if (!command) return fail(call, command.problem());
     // The deadline is checked against the time of deciding here, and of applying in the fold.
-    return execute_command(call, {.success_status = 201,
-                                  .decide = [command = std::move(command.value())](const auto& context) {
-                                      return goals::decide(context, command, now_utc());
-                                  },
-                                  .wait_for = std::string(goals_graph::GoalsGraphProjection::kName)});
+    return execute_command(call,
+                           {.success_status = 201,
+                            .decide = [command = std::move(command.value())](
+                                          const auto& context) { return goals::decide(context, command, now_utc()); },
+                            .wait_for = std::string(goals_graph::GoalsGraphProjection::kName)});
 }
 
 //! PATCH /v1/goals/{goal_id}

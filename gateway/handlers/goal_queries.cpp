@@ -38,11 +38,8 @@ bj::array reached_json(const std::vector<goals::Reached>& reached, const Graph& 
     bj::array out;
     for (const auto& r : reached) {
         const auto& g = graph.goals.at(r.id);
-        out.push_back(bj::object{{"goal_id", r.id},
-                                 {"depth", r.depth},
-                                 {"title", g.title},
-                                 {"status", g.status},
-                                 {"blocked", g.blocked}});
+        out.push_back(bj::object{
+            {"goal_id", r.id}, {"depth", r.depth}, {"title", g.title}, {"status", g.status}, {"blocked", g.blocked}});
     }
     return out;
 }
@@ -75,8 +72,9 @@ Reply list_goals(const Call& call) {
     goals_read_model::GoalFilter filter;
     if (const auto it = query.find("status"); it != query.end()) {
         if (it->second != "blocked" && !goals::goal_status(it->second))
-            return fail(call, Problem::invalid("invalid_query",
-                                               "status must be active, blocked, done, cancelled or archived", "status"));
+            return fail(call,
+                        Problem::invalid("invalid_query", "status must be active, blocked, done, cancelled or archived",
+                                         "status"));
         filter.status = it->second;
     }
     if (const auto it = query.find("category"); it != query.end()) {
@@ -119,9 +117,9 @@ Reply goal_history(const Call& call) {
     if (!goal_id) return fail(call, goal_id.problem());
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
         if (!goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value())) return fail(call, no_goal());
-        return json_response(200, bj::object{{"goal_id", goal_id.value()},
-                                             {"items", goals_read_model::history(tx, call.principal.user_id,
-                                                                                 goal_id.value())}});
+        return json_response(
+            200, bj::object{{"goal_id", goal_id.value()},
+                            {"items", goals_read_model::history(tx, call.principal.user_id, goal_id.value())}});
     });
 }
 
@@ -133,8 +131,8 @@ Reply critical_path(const Call& call) {
     bool include_finished = false;
     if (const auto it = call.request.query.find("include_finished"); it != call.request.query.end()) {
         if (it->second != "true" && it->second != "false")
-            return fail(call, Problem::invalid("invalid_query", "include_finished must be true or false",
-                                               "include_finished"));
+            return fail(
+                call, Problem::invalid("invalid_query", "include_finished must be true or false", "include_finished"));
         include_finished = it->second == "true";
     }
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
@@ -154,9 +152,9 @@ Reply critical_path(const Call& call) {
                                        {"status", g.status},
                                        {"estimated_days", g.estimated_days ? bj::value(*g.estimated_days) : nullptr}});
         }
-        return json_response(200, bj::object{{"goal_id", goal_id.value()},
-                                             {"total_days", path.total_days},
-                                             {"goals", std::move(items)}});
+        return json_response(
+            200,
+            bj::object{{"goal_id", goal_id.value()}, {"total_days", path.total_days}, {"goals", std::move(items)}});
     });
 }
 

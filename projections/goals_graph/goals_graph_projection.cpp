@@ -96,8 +96,7 @@ void collect_keys(std::span<const facts::Fact> facts, std::set<Key>& goal_keys, 
         for (const auto& event : fact.events) {
             if (!is_goals_event(event.type)) continue;
             if (auto id = text_of(event.data, "goal_id"); !id.empty()) goal_keys.emplace(fact.user_id, id);
-            if (auto id = text_of(event.data, "dependency_id"); !id.empty())
-                dependency_keys.emplace(fact.user_id, id);
+            if (auto id = text_of(event.data, "dependency_id"); !id.empty()) dependency_keys.emplace(fact.user_id, id);
         }
     }
 }
@@ -126,22 +125,22 @@ class Batch {
         }
         if (event.type == "goal.created") {
             const Key key{user, text_of(d, "goal_id")};
-            goals[key] = bj::object{{"title", d.at("title").is_string() ? d.at("title") : bj::value("")},
-                                    {"title_norm", goals::normalize_title(text_of(d, "title"))},
-                                    {"description", value_or_null(d, "description")},
-                                    {"category", d.at("category")},
-                                    {"priority", d.at("priority")},
-                                    {"status", "active"},
-                                    {"blocked", false},
-                                    {"deadline", value_or_null(d, "deadline")},
-                                    {"estimated_days", value_or_null(d, "estimated_days")},
-                                    {"metadata", d.contains("metadata") && d.at("metadata").is_object()
-                                                     ? d.at("metadata")
-                                                     : bj::value(bj::object{})},
-                                    {"created_at", at},
-                                    {"updated_at", at},
-                                    {"completed_at", nullptr},
-                                    {"archived_at", nullptr}};
+            goals[key] = bj::object{
+                {"title", d.at("title").is_string() ? d.at("title") : bj::value("")},
+                {"title_norm", goals::normalize_title(text_of(d, "title"))},
+                {"description", value_or_null(d, "description")},
+                {"category", d.at("category")},
+                {"priority", d.at("priority")},
+                {"status", "active"},
+                {"blocked", false},
+                {"deadline", value_or_null(d, "deadline")},
+                {"estimated_days", value_or_null(d, "estimated_days")},
+                {"metadata",
+                 d.contains("metadata") && d.at("metadata").is_object() ? d.at("metadata") : bj::value(bj::object{})},
+                {"created_at", at},
+                {"updated_at", at},
+                {"completed_at", nullptr},
+                {"archived_at", nullptr}};
             dirty_goals.insert(key);
             record(fact, event, key.second, "created");
         } else if (event.type == "goal.updated") {
@@ -157,8 +156,8 @@ class Batch {
             }
             (*goal)["updated_at"] = at;
             dirty_goals.emplace(user, text_of(d, "goal_id"));
-        } else if (event.type == "goal.completed" || event.type == "goal.cancelled" ||
-                   event.type == "goal.archived" || event.type == "goal.reopened") {
+        } else if (event.type == "goal.completed" || event.type == "goal.cancelled" || event.type == "goal.archived" ||
+                   event.type == "goal.reopened") {
             const auto id = text_of(d, "goal_id");
             auto* goal = find_goal(user, id);
             if (!goal || !event.applied.contains("changed") || !event.applied.at("changed").as_bool()) return;

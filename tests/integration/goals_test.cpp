@@ -51,9 +51,7 @@ class Goals : public ::testing::Test {
         EXPECT_EQ(r.status, 200) << r.body;
         return r.json().as_object();
     }
-    static std::string code(const HttpResult& r) {
-        return std::string(r.json().at("error").at("code").as_string());
-    }
+    static std::string code(const HttpResult& r) { return std::string(r.json().at("error").at("code").as_string()); }
     std::size_t goal_count(const Person& p) {
         return http().get("/v1/goals?limit=200", p.token).json().at("items").as_array().size();
     }
@@ -193,10 +191,10 @@ TEST_F(Goals, BadBodiesAre400NamingTheFieldAndAppendNothing) {
         ASSERT_EQ(r.status, 400) << body << " -> " << r.body;
         EXPECT_EQ(r.json().at("error").at("field").as_string(), "/" + field) << body;
         ++cases;
-        const auto dep = http().post("/v1/goals/" + a + "/dependencies", ann_.token,
-                                     fmt::format(R"({{"parent_goal_id":{},"strength":{}}})",
-                                                 rng() % 2 ? value : "\"" + random_id() + "\"",
-                                                 rng() % 2 ? value : "3"));
+        const auto dep =
+            http().post("/v1/goals/" + a + "/dependencies", ann_.token,
+                        fmt::format(R"({{"parent_goal_id":{},"strength":{}}})",
+                                    rng() % 2 ? value : "\"" + random_id() + "\"", rng() % 2 ? value : "3"));
         ASSERT_TRUE(dep.status == 400 || dep.status == 404) << dep.body;
     }
     EXPECT_EQ(http().post("/v1/goals/not-a-uuid/complete", ann_.token, "").status, 400);

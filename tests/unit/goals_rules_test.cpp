@@ -251,8 +251,8 @@ TEST(GoalRulesProperty, RandomOperationsKeepTheDagReducedAndBlockedStatusExact) 
                 bool changed = false;
                 const auto refusal = change_status(graph, "g" + std::to_string(g), to, changed, changes);
                 const auto from = ref.status[g];
-                const bool allowed = from == to || to == GoalStatus::active || to == GoalStatus::archived ||
-                                     from == GoalStatus::active;
+                const bool allowed =
+                    from == to || to == GoalStatus::active || to == GoalStatus::archived || from == GoalStatus::active;
                 const bool blocked = to == GoalStatus::done && from == GoalStatus::active && ref.blocked(g);
                 ASSERT_EQ(refusal.has_value(), !allowed || blocked) << "step " << step;
                 if (!refusal) ref.status[g] = to;
@@ -308,9 +308,8 @@ TEST(GoalRulesScale, ATenThousandGoalChainRefusesTheClosingEdgeWithTheWholePath)
     for (int i = 0; i < kGoals; ++i) {
         ASSERT_FALSE(create_goal(graph, node("g" + std::to_string(i)), false));
         if (i > 0)
-            ASSERT_FALSE(add_dependency(graph,
-                                        dep("d" + std::to_string(i), "g" + std::to_string(i - 1), "g" + std::to_string(i)),
-                                        changes));
+            ASSERT_FALSE(add_dependency(
+                graph, dep("d" + std::to_string(i), "g" + std::to_string(i - 1), "g" + std::to_string(i)), changes));
     }
     graph.forget_undo();
     const auto refusal = add_dependency(graph, dep("close", "g9999", "g0"), changes);
