@@ -101,9 +101,16 @@ void store_offset(pqxx::dbtransaction& tx, const std::string& projection, const 
 
 AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& projection,
                                 std::span<const LogRecord> records) {
-    return apply_in_one_transaction(
-        connection, projection.name(), records,
-        [&](pqxx::dbtransaction& tx, std::span<const LogRecord> fresh) { projection.apply(tx, fresh); });
+    try {
+        auto result = apply_in_one_transaction(
+            connection, projection.name(), records,
+            [&](pqxx::dbtransaction& tx, std::span<const LogRecord> fresh) { projection.apply(tx, fresh); });
+        projection.committed();
+        return result;
+    } catch (...) {
+        projection.abandoned();
+        throw;
+    }
 }
 
 AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projection& projection,

@@ -24,6 +24,10 @@ class Projection {
     //! holds (the batch applier's poison isolation), so the projection can record that too.
     virtual void on_dead_letter(pqxx::dbtransaction& /*tx*/, const LogRecord& /*record*/,
                                 const std::string& /*error*/) {}
+    //! After apply()'s transaction committed, or after it failed (or its commit's fate is
+    //! unknown): for state a projection keeps in memory between batches.
+    virtual void committed() {}
+    virtual void abandoned() {}
 };
 
 }  // namespace aimi

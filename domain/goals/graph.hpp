@@ -54,6 +54,13 @@ class Dag {
     std::vector<std::string> topological(const std::vector<std::string>& nodes,
                                          const std::unordered_map<std::string, std::int64_t>& rank = {}) const;
 
+    // Index-level access for algorithms over the whole graph (indices are dense, 0..node_count()).
+    int index_of(const std::string& id) const { return find(id); }
+    std::size_t node_count() const { return ids_.size(); }
+    const std::string& id_at(int index) const { return ids_[index]; }
+    const std::vector<int>& parents_at(int index) const { return in_[index]; }
+    const std::vector<int>& children_at(int index) const { return out_[index]; }
+
   private:
     int find(const std::string& id) const;
     int intern(const std::string& id);

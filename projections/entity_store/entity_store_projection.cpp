@@ -47,7 +47,10 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
     }
 
     if (!batches.empty()) {
-        auto state = load_state(tx, conversation::plan_prefetch(batches));
+        auto state = load_state(tx, conversation::plan_prefetch(batches),
+                                [this](const std::string& user, std::int64_t version) {
+                                    return graphs_.take(user, version);
+                                });
         for (std::size_t i = 0; i < batches.size(); ++i) {
             conversation::fold(state, batches[i]);
             if (!stage_facts_) continue;
@@ -56,6 +59,11 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
             decided_at.push_back(positions[i]->timestamp_ms);
         }
         write_changes(tx, state, positions);
+        for (auto& [user, graph] : state.goal_graphs) {
+            if (state.erased_users.contains(user)) continue;
+            const auto it = state.stream_versions.find(user);
+            graphs_.stage(user, it == state.stream_versions.end() ? 0 : it->second, std::move(graph));
+        }
     }
     if (stage_facts_) stage(tx, decided, decided_at);
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "domain/facts/fact.hpp"
+#include "projections/entity_store/goal_graph_cache.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/projection.hpp"
 
@@ -22,6 +23,8 @@ class EntityStoreProjection final : public Projection {
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
     void on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) override;
+    void committed() override { graphs_.commit(); }
+    void abandoned() override { graphs_.abandon(); }
 
   private:
     void stage(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts, std::span<const std::int64_t> timestamps);
@@ -29,6 +32,7 @@ class EntityStoreProjection final : public Projection {
     std::string name_ = kName;
     keys::KeyStore& keys_;
     bool stage_facts_;
+    GoalGraphCache graphs_{256};  //!< users' goals graphs between batches (most recently used)
 };
 
 }  // namespace aimi::entity_store

@@ -63,7 +63,7 @@ std::string ids_json(const Set& ids) {
 
 }  // namespace
 
-EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
+EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan, const CachedGraph& cached) {
     EntityStoreState state;
     const std::string user_ids = ids_json(plan.user_ids);
     for (const auto& row : pg::exec(tx, kLoadStreams, user_ids))
@@ -124,7 +124,15 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan) {
             state.devices.emplace(device.id, std::move(device));
         }
     }
-    if (!plan.goal_users.empty()) load_goal_graphs(tx, plan.goal_users, state.goal_graphs);
+    std::set<std::string> to_load;
+    for (const auto& user : plan.goal_users) {
+        const auto version = state.stream_versions.contains(user) ? state.stream_versions.at(user) : 0;
+        if (auto graph = cached ? cached(user, version) : std::nullopt)
+            state.goal_graphs.emplace(user, std::move(*graph));
+        else
+            to_load.insert(user);
+    }
+    if (!to_load.empty()) load_goal_graphs(tx, to_load, state.goal_graphs);
     return state;
 }
 
