@@ -64,6 +64,33 @@ const pg::Statement kGraphEdges{"goals_read.graph_edges", R"sql(
 SELECT dependency_id::text, parent_goal_id::text, dependent_goal_id::text, type, strength
 FROM goals_graph_dependencies WHERE user_id = $1::uuid ORDER BY dependency_id)sql"};
 
+const pg::Statement kPlan{"goals_read.plan", R"sql(
+SELECT jsonb_build_object('goal_id', goal_id, 'title', title, 'priority', priority, 'deadline', deadline,
+    'blocked', blocked, 'level', level)::text
+FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active'
+ORDER BY level, priority, deadline NULLS LAST, goal_id)sql"};
+
+const pg::Statement kBottlenecks{"goals_read.bottlenecks", R"sql(
+SELECT jsonb_build_object('goal_id', goal_id, 'title', title, 'would_unblock', would_unblock,
+    'open_dependents', open_dependents)::text
+FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active' AND open_dependents > 0
+ORDER BY would_unblock DESC, open_dependents DESC, goal_id LIMIT $2)sql"};
+
+// Follows the precomputed critical_via pointers from the goal back to the chain's start.
+const pg::Statement kCriticalPath{"goals_read.critical_path", R"sql(
+WITH RECURSIVE chain (goal_id, n) AS (
+    SELECT $2::uuid, 0
+    UNION ALL
+    SELECT g.critical_via, c.n + 1 FROM chain c
+    JOIN goals_graph_goals g ON g.user_id = $1::uuid AND g.goal_id = c.goal_id
+    WHERE g.critical_via IS NOT NULL AND c.n < 100000)
+SELECT jsonb_build_object('goal_id', g.goal_id, 'title', g.title, 'status', g.status,
+    'estimated_days', g.estimated_days)::text, g.critical_days
+FROM chain c JOIN goals_graph_goals g ON g.user_id = $1::uuid AND g.goal_id = c.goal_id
+ORDER BY c.n DESC)sql"};
+
+const pg::Statement kSnapshot{"goals_read.snapshot", "SELECT snapshot FROM goals_graph_users WHERE user_id = $1::uuid"};
+
 std::optional<bj::object> one(const pqxx::result& r) {
     if (r.empty()) return std::nullopt;
     return bj::parse(r[0][0].as<std::string>()).as_object();
@@ -105,6 +132,32 @@ bj::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std
 
 bj::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
     return all(pg::exec(tx, kDependenciesOf, user_id, goal_id));
+}
+
+bj::array plan(pqxx::dbtransaction& tx, const std::string& user_id) {
+    return all(pg::exec(tx, kPlan, user_id));
+}
+
+bj::array bottlenecks(pqxx::dbtransaction& tx, const std::string& user_id, int limit) {
+    return all(pg::exec(tx, kBottlenecks, user_id, limit));
+}
+
+std::optional<bj::object> critical_path(pqxx::dbtransaction& tx, const std::string& user_id,
+                                        const std::string& goal_id) {
+    const auto rows = pg::exec(tx, kCriticalPath, user_id, goal_id);
+    if (rows.empty()) return std::nullopt;
+    bj::array chain;
+    for (const auto& row : rows) chain.push_back(bj::parse(row[0].as<std::string>()));
+    // The last row is the goal itself; its critical_days is the chain's total.
+    return bj::object{{"goal_id", goal_id},
+                      {"total_days", rows[rows.size() - 1][1].as<std::int64_t>()},
+                      {"goals", std::move(chain)}};
+}
+
+std::optional<std::string> snapshot(pqxx::dbtransaction& tx, const std::string& user_id) {
+    const auto rows = pg::exec(tx, kSnapshot, user_id);
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::string>();
 }
 
 Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {

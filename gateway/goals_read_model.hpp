@@ -38,7 +38,17 @@ boost::json::array list_goals(pqxx::dbtransaction& tx, const std::string& user_i
 boost::json::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
 boost::json::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
 
-//! One user's graph for the graph queries: the goals' summaries and every dependency.
+//! The active goals in plan order (level, priority, deadline, id) with their level.
+boost::json::array plan(pqxx::dbtransaction& tx, const std::string& user_id);
+//! Active goals holding others up, most unblocking first.
+boost::json::array bottlenecks(pqxx::dbtransaction& tx, const std::string& user_id, int limit);
+//! The precomputed critical chain ending at the goal: {total_days, goals: [...]} (nullopt: no goal).
+std::optional<boost::json::object> critical_path(pqxx::dbtransaction& tx, const std::string& user_id,
+                                                 const std::string& goal_id);
+//! The projection's snapshot of the user's ordering edges (goals_graph_users), if any.
+std::optional<std::string> snapshot(pqxx::dbtransaction& tx, const std::string& user_id);
+
+//! One user's graph for the graph export: the goals' summaries and every dependency.
 struct Graph {
     struct Goal {
         std::string title, status, category;

@@ -18,8 +18,18 @@ CREATE TABLE IF NOT EXISTS goals_graph_goals (
     updated_at     timestamptz NOT NULL,
     completed_at   timestamptz,
     archived_at    timestamptz,
+    -- Precomputed by the projection from the whole graph (domain/goals/graph_metrics.hpp):
+    level           integer NOT NULL DEFAULT 0,  -- longest chain of open prerequisites
+    critical_days   bigint  NOT NULL DEFAULT 0,  -- longest chain of open goals ending here, in days
+    critical_via    uuid,                        -- the prerequisite on that chain
+    would_unblock   integer NOT NULL DEFAULT 0,  -- open goals it alone still blocks
+    open_dependents integer NOT NULL DEFAULT 0,  -- open goals after it, transitively
     PRIMARY KEY (user_id, goal_id)
 );
+CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_plan ON goals_graph_goals (user_id, level, priority, deadline, goal_id)
+    WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_bottlenecks
+    ON goals_graph_goals (user_id, would_unblock DESC, open_dependents DESC, goal_id) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_status ON goals_graph_goals (user_id, status, deadline);
 CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_title ON goals_graph_goals (user_id, title_norm);
 
@@ -53,3 +63,12 @@ CREATE TABLE IF NOT EXISTS goals_graph_history (
     PRIMARY KEY (user_id, event_id)
 );
 CREATE INDEX IF NOT EXISTS ix_goals_graph_history_goal ON goals_graph_history (user_id, goal_id, stream_version);
+
+-- Per user: a version (facts applied to the graph) and a compact snapshot of the ordering edges
+-- with each goal's status, for the transitive queries (prerequisites, dependents):
+-- {"ids":[goal ids], "status":"a|d|c|x per goal", "blocked":"0|1 per goal", "edges":[[parent, dependent] as indices]}.
+CREATE TABLE IF NOT EXISTS goals_graph_users (
+    user_id  uuid   PRIMARY KEY,
+    version  bigint NOT NULL,
+    snapshot text   NOT NULL
+);

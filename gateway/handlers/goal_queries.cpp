@@ -12,6 +12,7 @@
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
+#include "projections/goals_graph/user_model.hpp"
 #include "projections/pg/connection.hpp"
 
 // Reads of the goals-graph read model: goals, lists, history, and the graph queries.
@@ -34,33 +35,34 @@ Problem no_goal() {
     return Problem::not_found("goal_not_found", "no such goal", "goal_id");
 }
 
-bj::array reached_json(const std::vector<goals::Reached>& reached, const Graph& graph) {
+bj::array reached_json(const std::vector<goals::Reached>& reached, const goals_graph::Snapshot& snapshot) {
     bj::array out;
+    out.reserve(reached.size());
     for (const auto& r : reached) {
-        const auto& g = graph.goals.at(r.id);
-        out.push_back(bj::object{
-            {"goal_id", r.id}, {"depth", r.depth}, {"title", g.title}, {"status", g.status}, {"blocked", g.blocked}});
+        const auto& [status, blocked] = snapshot.goals.at(r.id);
+        out.push_back(bj::object{{"goal_id", r.id}, {"depth", r.depth}, {"status", status}, {"blocked", blocked}});
     }
     return out;
-}
-
-bool is_open(const Graph::Goal& g) {
-    return g.status == "active";
 }
 
 }  // namespace
 
 //! GET /v1/goals/{goal_id}: the goal, its prerequisites (transitive, with depth) and its
-//! dependents (what it holds up), and its direct dependencies.
+//! dependents (what it holds up), from the projection's snapshot, and its direct dependencies.
 Reply get_goal(const Call& call) {
     auto goal_id = path_uuid(call, "goal_id");
     if (!goal_id) return fail(call, goal_id.problem());
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
         auto goal = goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value());
         if (!goal) return fail(call, no_goal());
-        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
-        (*goal)["prerequisites"] = reached_json(graph.dag.ancestors(goal_id.value()), graph);
-        (*goal)["dependents"] = reached_json(graph.dag.descendants(goal_id.value()), graph);
+        bj::array prerequisites, dependents;
+        if (const auto text = goals_read_model::snapshot(tx, call.principal.user_id)) {
+            const auto snapshot = goals_graph::parse_snapshot(*text);
+            prerequisites = reached_json(snapshot.dag.ancestors(goal_id.value()), snapshot);
+            dependents = reached_json(snapshot.dag.descendants(goal_id.value()), snapshot);
+        }
+        (*goal)["prerequisites"] = std::move(prerequisites);
+        (*goal)["dependents"] = std::move(dependents);
         (*goal)["dependencies"] = goals_read_model::dependencies_of(tx, call.principal.user_id, goal_id.value());
         return json_response(200, *goal);
     });
@@ -123,116 +125,34 @@ Reply goal_history(const Call& call) {
     });
 }
 
-//! GET /v1/goals/{goal_id}/critical-path?include_finished=false: the longest chain of
-//! prerequisites by estimated duration ending at the goal (unfinished ones only by default).
+//! GET /v1/goals/{goal_id}/critical-path: the longest chain of open prerequisites ending at the
+//! goal by estimated duration, as the projection precomputed it (a finished goal: just itself).
 Reply critical_path(const Call& call) {
     auto goal_id = path_uuid(call, "goal_id");
     if (!goal_id) return fail(call, goal_id.problem());
-    bool include_finished = false;
-    if (const auto it = call.request.query.find("include_finished"); it != call.request.query.end()) {
-        if (it->second != "true" && it->second != "false")
-            return fail(
-                call, Problem::invalid("invalid_query", "include_finished must be true or false", "include_finished"));
-        include_finished = it->second == "true";
-    }
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
-        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
-        if (!graph.goals.contains(goal_id.value())) return fail(call, no_goal());
-        std::unordered_map<std::string, std::int64_t> days;
-        for (const auto& [id, g] : graph.goals)
-            if (g.estimated_days) days[id] = *g.estimated_days;
-        const auto path = goals::critical_path(graph.dag, goal_id.value(), days, [&](const std::string& id) {
-            return include_finished || is_open(graph.goals.at(id));
-        });
-        bj::array items;
-        for (const auto& id : path.goals) {
-            const auto& g = graph.goals.at(id);
-            items.push_back(bj::object{{"goal_id", id},
-                                       {"title", g.title},
-                                       {"status", g.status},
-                                       {"estimated_days", g.estimated_days ? bj::value(*g.estimated_days) : nullptr}});
-        }
-        return json_response(
-            200,
-            bj::object{{"goal_id", goal_id.value()}, {"total_days", path.total_days}, {"goals", std::move(items)}});
+        auto path = goals_read_model::critical_path(tx, call.principal.user_id, goal_id.value());
+        if (!path) return fail(call, no_goal());
+        return json_response(200, *path);
     });
 }
 
-//! GET /v1/goals/plan: the active goals in an order that respects every ordering dependency;
-//! among goals ready together, higher priority (1 first), then earlier deadline.
+//! GET /v1/goals/plan: the active goals in an order that respects every ordering dependency
+//! (by level: the longest chain of open prerequisites); then priority 1 first, earlier deadline.
 Reply goal_plan(const Call& call) {
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
-        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
-        std::vector<std::string> open;
-        std::unordered_map<std::string, std::int64_t> rank;
-        for (const auto& [id, g] : graph.goals) {
-            if (!is_open(g)) continue;
-            open.push_back(id);
-            const auto deadline = g.deadline ? parse_date(*g.deadline) : std::nullopt;
-            rank[id] = g.priority * 10'000'000LL + (deadline ? deadline->time_since_epoch().count() : 9'999'999LL);
-        }
-        std::unordered_map<std::string, int> level;
-        bj::array items;
-        for (const auto& id : graph.dag.topological(open, rank)) {
-            int l = 0;
-            for (const auto& p : graph.dag.parents(id))
-                if (auto it = level.find(p); it != level.end()) l = std::max(l, it->second + 1);
-            level[id] = l;
-            const auto& g = graph.goals.at(id);
-            items.push_back(bj::object{{"goal_id", id},
-                                       {"title", g.title},
-                                       {"priority", g.priority},
-                                       {"deadline", g.deadline ? bj::value(*g.deadline) : nullptr},
-                                       {"blocked", g.blocked},
-                                       {"level", l}});
-        }
-        return json_response(200, bj::object{{"items", std::move(items)}});
+        return json_response(200, bj::object{{"items", goals_read_model::plan(tx, call.principal.user_id)}});
     });
 }
 
 //! GET /v1/goals/bottlenecks?limit=10: active goals whose completion would unblock the most
-//! goals at once, then those holding up the most goals downstream.
+//! goals at once, then those holding up the most open goals downstream.
 Reply goal_bottlenecks(const Call& call) {
     auto limit = query_int(call, "limit", 10, 1, 200);
     if (!limit) return fail(call, limit.problem());
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
-        const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
-        // Per blocked goal, its active blocking parents: a goal that is the only one unblocks it.
-        std::unordered_map<std::string, std::vector<std::string>> blockers;
-        for (const auto& e : graph.edges) {
-            const auto type = goals::dependency_type(e.type);
-            if (!type || !goals::blocks_until_finished(*type)) continue;
-            if (is_open(graph.goals.at(e.parent)) && is_open(graph.goals.at(e.dependent)))
-                blockers[e.dependent].push_back(e.parent);
-        }
-        std::unordered_map<std::string, int> unblocks;
-        for (const auto& [goal, parents] : blockers)
-            if (parents.size() == 1) ++unblocks[parents.front()];
-        struct Row {
-            std::string id;
-            int unblocks = 0;
-            int downstream = 0;
-        };
-        std::vector<Row> rows;
-        for (const auto& [id, g] : graph.goals) {
-            if (!is_open(g)) continue;
-            int downstream = 0;
-            for (const auto& r : graph.dag.descendants(id)) downstream += is_open(graph.goals.at(r.id));
-            const auto it = unblocks.find(id);
-            if (downstream == 0) continue;
-            rows.push_back(Row{id, it == unblocks.end() ? 0 : it->second, downstream});
-        }
-        std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-            return std::tie(b.unblocks, b.downstream, a.id) < std::tie(a.unblocks, a.downstream, b.id);
-        });
-        if (rows.size() > static_cast<std::size_t>(limit.value())) rows.resize(limit.value());
-        bj::array items;
-        for (const auto& r : rows)
-            items.push_back(bj::object{{"goal_id", r.id},
-                                       {"title", graph.goals.at(r.id).title},
-                                       {"would_unblock", r.unblocks},
-                                       {"open_dependents", r.downstream}});
-        return json_response(200, bj::object{{"items", std::move(items)}});
+        return json_response(200, bj::object{{"items", goals_read_model::bottlenecks(
+                                                           tx, call.principal.user_id, static_cast<int>(limit.value()))}});
     });
 }
 

@@ -26,6 +26,9 @@ class FactProjection {
     virtual ~FactProjection() = default;
     virtual const std::string& name() const = 0;
     virtual void apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) = 0;
+    //! See Projection::committed / abandoned: for state kept in memory between batches.
+    virtual void committed() {}
+    virtual void abandoned() {}
 };
 
 //! Runs a FactProjection as a Projection of the facts topic: decodes facts (a record that does
@@ -39,6 +42,8 @@ class FactsConsumer final : public Projection {
     FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic, const privacy::KeyLookup& keys);
     const std::string& name() const override { return inner_->name(); }
     void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
+    void committed() override { inner_->committed(); }
+    void abandoned() override { inner_->abandoned(); }
 
   private:
     std::unique_ptr<FactProjection> inner_;

@@ -62,6 +62,7 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
         for (auto& [user, graph] : state.goal_graphs) {
             if (state.erased_users.contains(user)) continue;
             const auto it = state.stream_versions.find(user);
+            graph.forget_undo();
             graphs_.stage(user, it == state.stream_versions.end() ? 0 : it->second, std::move(graph));
         }
     }

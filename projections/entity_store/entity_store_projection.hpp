@@ -3,9 +3,10 @@
 #include <string>
 
 #include "domain/facts/fact.hpp"
-#include "projections/entity_store/goal_graph_cache.hpp"
+#include "domain/goals/goal_graph.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/projection.hpp"
+#include "projections/versioned_cache.hpp"
 
 namespace aimi::entity_store {
 
@@ -32,7 +33,9 @@ class EntityStoreProjection final : public Projection {
     std::string name_ = kName;
     keys::KeyStore& keys_;
     bool stage_facts_;
-    GoalGraphCache graphs_{256};  //!< users' goals graphs between batches (most recently used)
+    //! Users' goals graphs between batches, valid for the stream version they were folded to (the
+    //! graph is a function of the stream's applied prefix, which the version names).
+    VersionedCache<goals::GoalGraph> graphs_{256};
 };
 
 }  // namespace aimi::entity_store

@@ -10,6 +10,7 @@
 #include "domain/conversation/model.hpp"
 #include "domain/goals/model.hpp"
 #include "domain/json/serialize.hpp"
+#include "projections/goals_graph/user_model.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::goals_graph {
@@ -74,8 +75,34 @@ FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, event_id uuid, goal_id uui
      change text, status text, blocked boolean, caused_by_goal_id uuid, at timestamptz)
 ON CONFLICT (user_id, event_id) DO NOTHING)sql"};
 
+const pg::Statement kLoadVersions{"goals_graph.load_versions", R"sql(
+SELECT user_id::text, version FROM goals_graph_users
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+const pg::Statement kModelGoals{"goals_graph.model_goals", R"sql(
+SELECT goal_id::text, status, coalesce(estimated_days, 0), blocked, level, critical_days, critical_via::text,
+       would_unblock, open_dependents
+FROM goals_graph_goals WHERE user_id = $1::uuid)sql"};
+
+const pg::Statement kModelEdges{"goals_graph.model_edges", R"sql(
+SELECT dependency_id::text, parent_goal_id::text, dependent_goal_id::text, type
+FROM goals_graph_dependencies WHERE user_id = $1::uuid)sql"};
+
+const pg::Statement kUpdateMetrics{"goals_graph.update_metrics", R"sql(
+UPDATE goals_graph_goals g SET level = r.level, critical_days = r.critical_days, critical_via = r.critical_via,
+    would_unblock = r.would_unblock, open_dependents = r.open_dependents
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, goal_id uuid, level integer, critical_days bigint,
+                                        critical_via uuid, would_unblock integer, open_dependents integer)
+WHERE g.user_id = r.user_id AND g.goal_id = r.goal_id)sql"};
+
+const pg::Statement kUpsertUsers{"goals_graph.upsert_users", R"sql(
+INSERT INTO goals_graph_users (user_id, version, snapshot)
+SELECT user_id, version, snapshot FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, version bigint, snapshot text)
+ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot)sql"};
+
 const pg::Statement kEraseUsers{"goals_graph.erase_users", R"sql(
 WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
+     u AS (DELETE FROM goals_graph_users WHERE user_id IN (SELECT id FROM erased)),
      d AS (DELETE FROM goals_graph_dependencies WHERE user_id IN (SELECT id FROM erased)),
      h AS (DELETE FROM goals_graph_history WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM goals_graph_goals WHERE user_id IN (SELECT id FROM erased))sql"};
@@ -110,6 +137,7 @@ bj::array keys_json(const std::set<Key>& keys) {
 //! The folding of one batch of facts over the rows they touch.
 class Batch {
   public:
+    std::map<std::string, UserModel>* models = nullptr;  //!< the touched users' whole graphs
     std::map<Key, bj::object> goals, dependencies;
     std::set<Key> dirty_goals, dirty_dependencies, removed_dependencies;
     std::set<std::string> erased;
@@ -143,6 +171,9 @@ class Batch {
                 {"archived_at", nullptr}};
             dirty_goals.insert(key);
             record(fact, event, key.second, "created");
+            if (auto* m = model(user))
+                m->put_goal(key.second, UserModel::Goal{goals::GoalStatus::active,
+                                                         estimate(value_or_null(d, "estimated_days")), false, {}});
         } else if (event.type == "goal.updated") {
             auto* goal = find_goal(user, text_of(d, "goal_id"));
             if (!goal) return;
@@ -156,6 +187,8 @@ class Batch {
             }
             (*goal)["updated_at"] = at;
             dirty_goals.emplace(user, text_of(d, "goal_id"));
+            if (auto* m = model(user); m && d.contains("estimated_days"))
+                if (auto* g = m->goal(text_of(d, "goal_id"))) g->estimated_days = estimate(d.at("estimated_days"));
         } else if (event.type == "goal.completed" || event.type == "goal.cancelled" || event.type == "goal.archived" ||
                    event.type == "goal.reopened") {
             const auto id = text_of(d, "goal_id");
@@ -169,6 +202,11 @@ class Batch {
             (*goal)["archived_at"] = status == "archived" ? bj::value(at) : bj::value(nullptr);
             if (status != "active") (*goal)["blocked"] = false;
             dirty_goals.emplace(user, id);
+            if (auto* m = model(user))
+                if (auto* g = m->goal(id)) {
+                    g->status = *goals::goal_status(status);
+                    g->blocked = (*goal)["blocked"].as_bool();
+                }
             record(fact, event, id, event.type.substr(5));
         } else if (event.type == "goal.blocked" || event.type == "goal.unblocked") {
             const auto id = text_of(d, "goal_id");
@@ -176,6 +214,8 @@ class Batch {
             if (!goal) return;
             (*goal)["blocked"] = event.type == "goal.blocked";
             dirty_goals.emplace(user, id);
+            if (auto* m = model(user))
+                if (auto* g = m->goal(id)) g->blocked = event.type == "goal.blocked";
             record(fact, event, id, event.type.substr(5));
         } else if (event.type == "dependency.added") {
             const Key key{user, text_of(d, "dependency_id")};
@@ -188,6 +228,9 @@ class Batch {
                                            {"updated_at", at}};
             dirty_dependencies.insert(key);
             removed_dependencies.erase(key);
+            if (auto* m = model(user))
+                m->put_edge(key.second, UserModel::Edge{text_of(d, "parent_goal_id"), text_of(d, "dependent_goal_id"),
+                                                        *goals::dependency_type(text_of(d, "type"))});
         } else if (event.type == "dependency.updated") {
             const Key key{user, text_of(d, "dependency_id")};
             const auto it = dependencies.find(key);
@@ -196,15 +239,26 @@ class Batch {
                 if (d.contains(field)) it->second[field] = d.at(field);
             it->second["updated_at"] = at;
             dirty_dependencies.insert(key);
+            if (auto* m = model(user))
+                m->put_edge(key.second,
+                            UserModel::Edge{std::string(it->second.at("parent_goal_id").as_string()),
+                                            std::string(it->second.at("dependent_goal_id").as_string()),
+                                            *goals::dependency_type(it->second.at("type").as_string())});
         } else if (event.type == "dependency.removed") {
             const Key key{user, text_of(d, "dependency_id")};
             dependencies.erase(key);
             dirty_dependencies.erase(key);
             removed_dependencies.insert(key);
+            if (auto* m = model(user)) m->remove_edge(key.second);
         }
     }
 
   private:
+    UserModel* model(const std::string& user) {
+        const auto it = models->find(user);
+        return it == models->end() ? nullptr : &it->second;
+    }
+    static std::int64_t estimate(const bj::value& v) { return v.is_int64() ? v.as_int64() : 0; }
     static bj::value value_or_null(const bj::object& o, std::string_view key) {
         const auto* v = o.if_contains(key);
         return v ? *v : bj::value(nullptr);
@@ -231,10 +285,74 @@ class Batch {
 
 }  // namespace
 
+void GoalsGraphProjection::load_models(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts,
+                                       std::map<std::string, UserModel>& models,
+                                       std::map<std::string, std::int64_t>& versions) {
+    std::set<std::string> users;
+    for (const auto& fact : facts)
+        if (fact.applied())
+            for (const auto& event : fact.events)
+                if (is_goals_event(event.type)) users.insert(fact.user_id);
+    if (users.empty()) return;
+    bj::array ids;
+    for (const auto& u : users) ids.push_back(bj::value(u));
+    for (const auto& row : pg::exec(tx, kLoadVersions, json::serialize(ids)))
+        versions[row[0].as<std::string>()] = row[1].as<std::int64_t>();
+    for (const auto& user : users) {
+        const auto version = versions.contains(user) ? versions.at(user) : 0;
+        if (auto cached = models_.take(user, version)) {
+            models.emplace(user, std::move(*cached));
+            continue;
+        }
+        UserModel& model = models[user];
+        for (const auto& row : pg::exec(tx, kModelGoals, user)) {
+            goals::GoalMetrics metrics{row[4].as<int>(), row[5].as<std::int64_t>(),
+                                       row[6].is_null() ? std::nullopt : std::optional(row[6].as<std::string>()),
+                                       row[7].as<int>(), row[8].as<int>()};
+            model.put_goal(row[0].as<std::string>(),
+                           UserModel::Goal{*goals::goal_status(row[1].as<std::string>()), row[2].as<std::int64_t>(),
+                                           row[3].as<bool>(), std::move(metrics)});
+        }
+        for (const auto& row : pg::exec(tx, kModelEdges, user))
+            model.put_edge(row[0].as<std::string>(),
+                           UserModel::Edge{row[1].as<std::string>(), row[2].as<std::string>(),
+                                           *goals::dependency_type(row[3].as<std::string>())});
+    }
+}
+
+void GoalsGraphProjection::write_metrics(pqxx::dbtransaction& tx, const std::set<std::string>& erased,
+                                         std::map<std::string, UserModel>& models,
+                                         const std::map<std::string, std::int64_t>& versions) {
+    bj::array metric_rows, user_rows;
+    for (auto& [user, model] : models) {
+        if (erased.contains(user)) continue;
+        for (const auto& id : model.refresh_metrics()) {
+            const auto& m = model.goals().at(id).metrics;
+            metric_rows.push_back(bj::object{{"user_id", user},
+                                             {"goal_id", id},
+                                             {"level", m.level},
+                                             {"critical_days", m.critical_days},
+                                             {"critical_via", m.critical_via ? bj::value(*m.critical_via) : nullptr},
+                                             {"would_unblock", m.would_unblock},
+                                             {"open_dependents", m.open_dependents}});
+        }
+        const auto it = versions.find(user);
+        const auto version = (it == versions.end() ? 0 : it->second) + 1;
+        user_rows.push_back(bj::object{{"user_id", user}, {"version", version}, {"snapshot", model.snapshot_json()}});
+        models_.stage(user, version, std::move(model));
+    }
+    if (!metric_rows.empty()) pg::exec(tx, kUpdateMetrics, json::serialize(metric_rows));
+    if (!user_rows.empty()) pg::exec(tx, kUpsertUsers, json::serialize(user_rows));
+}
+
 void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
     std::set<Key> goal_keys, dependency_keys;
     collect_keys(facts, goal_keys, dependency_keys);
     Batch batch;
+    std::map<std::string, UserModel> models;
+    std::map<std::string, std::int64_t> versions;
+    load_models(tx, facts, models, versions);
+    batch.models = &models;
     if (!goal_keys.empty())
         for (const auto& row : pg::exec(tx, kLoadGoals, json::serialize(keys_json(goal_keys))))
             batch.goals[{row[0].as<std::string>(), row[1].as<std::string>()}] =
@@ -272,6 +390,8 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
     for (auto& h : batch.history)
         if (!batch.erased.contains(std::string(h.as_object().at("user_id").as_string()))) history.push_back(h);
     if (!history.empty()) pg::exec(tx, kInsertHistory, json::serialize(history));
+    write_metrics(tx, batch.erased, models, versions);
+
     // Last, so that what this batch wrote for them before the erasure goes too.
     if (!batch.erased.empty()) {
         bj::array ids;

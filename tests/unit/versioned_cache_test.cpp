@@ -1,8 +1,9 @@
 #include <gtest/gtest.h>
 
-#include "projections/entity_store/goal_graph_cache.hpp"
+#include "domain/goals/goal_graph.hpp"
+#include "projections/versioned_cache.hpp"
 
-namespace aimi::entity_store {
+namespace aimi {
 namespace {
 
 goals::GoalGraph graph_with(const std::string& goal_id) {
@@ -11,8 +12,8 @@ goals::GoalGraph graph_with(const std::string& goal_id) {
     return g;
 }
 
-TEST(GoalGraphCache, OnlyCommittedGraphsAreServedAndOnlyForTheirStreamVersion) {
-    GoalGraphCache cache(2);
+TEST(VersionedCache, OnlyCommittedGraphsAreServedAndOnlyForTheirStreamVersion) {
+    VersionedCache<goals::GoalGraph> cache(2);
     cache.stage("u1", 5, graph_with("g1"));
     EXPECT_FALSE(cache.take("u1", 5)) << "not committed yet";
     cache.abandon();
@@ -32,8 +33,8 @@ TEST(GoalGraphCache, OnlyCommittedGraphsAreServedAndOnlyForTheirStreamVersion) {
     EXPECT_FALSE(cache.take("u1", 7)) << "taken out until staged again";
 }
 
-TEST(GoalGraphCache, KeepsTheMostRecentlyCommittedUsersUpToItsCapacity) {
-    GoalGraphCache cache(2);
+TEST(VersionedCache, KeepsTheMostRecentlyCommittedUsersUpToItsCapacity) {
+    VersionedCache<goals::GoalGraph> cache(2);
     for (const auto* user : {"a", "b", "c"}) {
         cache.stage(user, 1, graph_with("g"));
         cache.commit();
@@ -44,4 +45,4 @@ TEST(GoalGraphCache, KeepsTheMostRecentlyCommittedUsersUpToItsCapacity) {
 }
 
 }  // namespace
-}  // namespace aimi::entity_store
+}  // namespace aimi

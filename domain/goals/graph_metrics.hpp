@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/goals/graph.hpp"
+
+namespace aimi::goals {
+
+//! What the goals-graph read model precomputes per goal, so the plan, bottleneck and critical-path
+//! queries are index look-ups instead of graph walks in the request path.
+struct GoalMetrics {
+    int level = 0;                    //!< longest chain of open prerequisites before it (open goals)
+    std::int64_t critical_days = 0;   //!< longest chain of open goals ending here, by estimated days
+    std::optional<std::string> critical_via;  //!< the prerequisite on that chain
+    int would_unblock = 0;            //!< open goals for which it is the last open blocking prerequisite
+    int open_dependents = 0;          //!< open goals after it, transitively
+    bool operator==(const GoalMetrics&) const = default;
+};
+
+struct GoalFacts {
+    bool open = false;  //!< active
+    std::int64_t estimated_days = 0;
+};
+
+//! Metrics of every goal in `goals`, from the ordering edges (`dag`) and the blocking edges
+//! (requires/blocks: parent, dependent). O(V + E) but for open_dependents (bitsets, O(V·E/64)).
+std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::map<std::string, GoalFacts>& goals,
+                                                   const std::vector<std::pair<std::string, std::string>>& blocking);
+
+}  // namespace aimi::goals
