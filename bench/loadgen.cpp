@@ -8,6 +8,11 @@
 // With --words N each message is N words drawn (seeded, Zipf s=1.1) from a vocabulary of 50 000
 // pronounceable pseudo-words, word(rank) = aimi-loadgen's `word` below: rank 1 is the most common;
 // bench/search_latency.py queries words of chosen ranks. Without it, content is 'x' * bytes.
+// With --goal-graph LxW (and --messages-per-user 0) the first user also gets a goals graph: L layers
+// of W goals (goal.created, estimated_days 1..10), each goal below the first layer with
+// --goal-parents P `requires` dependencies on goals of the layer above (dependency.added): adjacent
+// layers only, so the graph is acyclic and transitively reduced by construction and every record
+// is one the decider applies. --goals-out FILE gets the goal ids, layer by layer.
 // Extra librdkafka properties: AIMI_KAFKA_PROP_<name with dots as __>=value (e.g. linger.ms).
 // Prints a summary and a last line "RESULT records=N seconds=S records_per_s=R" for scripts (N counts
 // every record; S and R leave out the first one, appended alone as a warm-up before the clock starts).
@@ -46,6 +51,8 @@ struct Options {
     int words = 0;
     std::string users_out;  //!< file to write the user ids to, one per line
     int timeout_s = 300;
+    int goal_layers = 0, goal_width = 0, goal_parents = 5;
+    std::string goals_out;
 };
 
 [[noreturn]] void usage(const std::string& error) {
@@ -72,6 +79,14 @@ Options parse(int argc, char** argv) {
             else if (arg == "--words") o.words = std::stoi(value);
             else if (arg == "--users-out") o.users_out = value;
             else if (arg == "--bootstrap") o.bootstrap = value;
+            else if (arg == "--goal-graph") {
+                const auto x = value.find('x');
+                if (x == std::string::npos) usage("--goal-graph takes LAYERSxWIDTH");
+                o.goal_layers = std::stoi(value.substr(0, x));
+                o.goal_width = std::stoi(value.substr(x + 1));
+            }
+            else if (arg == "--goal-parents") o.goal_parents = std::stoi(value);
+            else if (arg == "--goals-out") o.goals_out = value;
             else usage("unknown option " + arg);
         } catch (const std::logic_error&) {
             usage("bad value for " + arg + ": " + value);
@@ -172,6 +187,38 @@ int main(int argc, char** argv) {
     if (!o.users_out.empty()) {
         std::ofstream out(o.users_out);
         for (const auto& u : users) out << u << "\n";
+    }
+    if (o.goal_layers > 0) {
+        std::mt19937 rng(42);
+        std::vector<std::vector<std::string>> layers(o.goal_layers);
+        for (int l = 0; l < o.goal_layers; ++l)
+            for (int i = 0; i < o.goal_width; ++i) {
+                layers[l].push_back(new_uuid());
+                records.push_back({users[0], events::encode(make_batch(
+                                                 users[0], events::GoalCreated{layers[l].back(),
+                                                                               fmt::format("goal {}.{}", l, i),
+                                                                               std::nullopt,
+                                                                               "other",
+                                                                               3,
+                                                                               std::nullopt,
+                                                                               1 + static_cast<std::int64_t>(rng() % 10),
+                                                                               {},
+                                                                               true}))});
+            }
+        for (int l = 1; l < o.goal_layers; ++l)
+            for (const auto& goal : layers[l]) {
+                std::vector<std::string> parents = layers[l - 1];
+                std::shuffle(parents.begin(), parents.end(), rng);
+                for (int k = 0; k < o.goal_parents && k < static_cast<int>(parents.size()); ++k)
+                    records.push_back({users[0], events::encode(make_batch(
+                                                     users[0], events::DependencyAdded{new_uuid(), parents[k], goal,
+                                                                                       "requires", 1, std::nullopt}))});
+            }
+        if (!o.goals_out.empty()) {
+            std::ofstream out(o.goals_out);
+            for (const auto& layer : layers)
+                for (const auto& g : layer) out << g << "\n";
+        }
     }
     const std::string filler(o.content_bytes, 'x');
     Zipf zipf(50000, 42);

@@ -15,6 +15,10 @@
 #   f. message search            p50/p99 over BENCH_SEARCH_MESSAGES messages of one user and the same
 #                                over 100 users, by word frequency  vs  an ILIKE scan of messages;
 #                                entity store + search projection catch-up; export of every fact
+#   g. goals graph               aimi_goals_bench (rules and walks in memory at 10k goals / 49.5k
+#                                edges); then one user's layered graph through Kafka: decide and
+#                                project it, and query/command latency through the gateway  vs
+#                                recursive CTEs in PostgreSQL over the same rows
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -23,7 +27,8 @@
 # BENCH_MIN_TIME (0.5 s per fold benchmark repetition, 5 repetitions), BENCH_WRK_THREADS (2),
 # BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
 # BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_SEARCH_MESSAGES (1000000),
-# BENCH_SEARCH_ITERATIONS (100), BENCH_PHASES ("a b c d e f"), AIMI_BENCH_BUILD_DIR.
+# BENCH_SEARCH_ITERATIONS (100), BENCH_GOAL_LAYERS/WIDTH/PARENTS/ITERATIONS (100/100/5/100),
+# BENCH_PHASES ("a b c d e f g"), AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
 
@@ -44,7 +49,11 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f}"
+PHASES="${BENCH_PHASES:-a b c d e f g}"
+GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
+GOAL_WIDTH="${BENCH_GOAL_WIDTH:-100}"
+GOAL_PARENTS="${BENCH_GOAL_PARENTS:-5}"
+GOAL_ITERATIONS="${BENCH_GOAL_ITERATIONS:-100}"
 JWT_SECRET="bench-secret-0123456789abcdef"
 export AIMI_MASTER_KEY="${AIMI_MASTER_KEY:-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef}"
 CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
@@ -66,7 +75,7 @@ build_start=$(now)
 if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
-ninja -C "${BUILD_DIR}" aimi_fold_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
+ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -262,7 +271,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f; then
+if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -535,6 +544,62 @@ if has_phase f; then
   result f "aimi-admin export (facts, JSON lines)" "$(printf "%'d" "${export_lines}") in ${export_s}s" \
     "-" "$(python3 -c 'import sys; print("%.0f records/s, %.0f MB" % (float(sys.argv[1]) / float(sys.argv[2]), float(sys.argv[3]) / 1e6))' "${export_lines}" "${export_s}" "$(stat -c %s "${TMP}/facts.jsonl")")"
   rm -f "${TMP}/facts.jsonl"
+fi
+
+# ---- g. goals graph at 10k goals ---------------------------------------------------------------
+if has_phase g; then
+  SCHEMA=bench_goals
+  TOPIC="bench.goals.$$"
+  G_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_FACTS_TOPIC="${TOPIC}.facts" AIMI_JWT_SECRET="${JWT_SECRET}")
+  log "g. aimi_goals_bench: the fold's add-dependency validation and the graph walks, in memory"
+  "${BIN}/aimi_goals_bench" --benchmark_min_time=1 --benchmark_format=json >"${TMP}/goals-bench.json"
+  while read -r name p50 p99; do
+    result g "in memory: ${name} p50/p99" "${p50}/${p99} us" "-" "10k goals, 49.5k edges (aimi_goals_bench)"
+  done < <(python3 -c '
+import json, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    print(b["name"].replace("BM_", ""), "%.0f" % b["p50_us"], "%.0f" % b["p99_us"])' "${TMP}/goals-bench.json")
+  log "g. goals graph: ${GOAL_LAYERS}x${GOAL_WIDTH} goals, ${GOAL_PARENTS} requires-parents each, one user"
+  env "${G_ENV[@]}" "${BIN}/aimi-admin" migrate
+  env "${G_ENV[@]}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users 1 --messages-per-user 0 --goal-graph "${GOAL_LAYERS}x${GOAL_WIDTH}" \
+    --goal-parents "${GOAL_PARENTS}" --users-out "${TMP}/goals-user.txt" --goals-out "${TMP}/goals.txt" \
+    --timeout-s 300 | tee "${TMP}/loadgen-g.out"
+  g_total="$(sed -n 's/^RESULT records=\([0-9]*\) .*/\1/p' "${TMP}/loadgen-g.out")"
+  g_user="$(head -n 1 "${TMP}/goals-user.txt")"
+  g_edges=$(( (GOAL_LAYERS - 1) * GOAL_WIDTH * GOAL_PARENTS ))
+  t0=$(now)
+  start_child GOALS_ES_PID projector-g "${BIN}/aimi-projector" "${G_ENV[@]}"
+  start_child GOALS_GG_PID projector-g-goals "${BIN}/aimi-projector" "${G_ENV[@]}" AIMI_PROJECTION=goals_graph
+  wait_caught_up "${SCHEMA}" "${TOPIC}" "${g_total}" "${GOALS_ES_PID}"
+  es_s="$(elapsed "${t0}" "${CAUGHT_UP_AT}")"
+  deadline=$((SECONDS + CATCH_UP_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    [[ "$(poll "SELECT count(*) FROM ${SCHEMA}.goals_graph_dependencies")" == "${g_edges}" ]] && break
+    sleep 0.2
+  done
+  gg_s="$(elapsed "${t0}" "$(now)")"
+  [[ "$(poll "SELECT count(*) FROM ${SCHEMA}.goals_graph_dependencies")" == "${g_edges}" ]] || die "goals_graph did not catch up"
+  [[ "$(poll "SELECT count(*) FROM ${SCHEMA}.batch_outcomes WHERE outcome <> 'applied'")" == 0 ]] || die "some goal records were not applied"
+  printf 'goals: %s records decided in %ss, goals-graph read model complete after %ss (from process start)\n' "${g_total}" "${es_s}" "${gg_s}"
+  sql "VACUUM ANALYZE ${SCHEMA}.goals_graph_goals"
+  sql "VACUUM ANALYZE ${SCHEMA}.goals_graph_dependencies"
+  start_child GOALS_GW_PID gateway-g "${BIN}/aimi-gateway" "${G_ENV[@]}" AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0 \
+    AIMI_HTTP_PORT_FILE="${TMP}/gateway-g.port"
+  for _ in $(seq 1 100); do [[ -s "${TMP}/gateway-g.port" ]] && break; sleep 0.1; done
+  python3 "${ROOT}/bench/goals_latency.py" --port "$(cat "${TMP}/gateway-g.port")" \
+    --token "$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${g_user}")" \
+    --goals-file "${TMP}/goals.txt" --layers "${GOAL_LAYERS}" --width "${GOAL_WIDTH}" --pg-url "${AIMI_PG_URL}" \
+    --schema "${SCHEMA}" --user "${g_user}" --iterations "${GOAL_ITERATIONS}" | tee "${TMP}/goals-latency.txt"
+  gfield() { sed -n "s/^RESULT name=$1 .*$2=\([^ ]*\).*/\1/p" "${TMP}/goals-latency.txt"; }
+  gpair() { printf '%s/%s ms' "$(gfield "$1" p50_ms)" "$(gfield "$1" p99_ms)"; }
+  result g "goals: decide ${g_total} records" "$(python3 -c "print('%.0f records/s' % (${g_total} / ${es_s}))")" "-" "graph read model complete after ${gg_s}s"
+  result g "GET goal + prerequisites p50/p99" "$(gpair prerequisites)" "recursive CTE $(gpair cte_prerequisites)" "$(gfield prerequisites bytes) bytes; last-layer goal"
+  result g "GET critical path p50/p99" "$(gpair critical_path)" "-" "precomputed chain, pointer walk"
+  result g "GET bottlenecks p50/p99" "$(gpair bottlenecks)" "-" "precomputed counts, index"
+  result g "GET plan p50/p99" "$(gpair plan)" "-" "$(gfield plan bytes) bytes, every active goal"
+  result g "POST dependency, refused cycle p50/p99" "$(gpair add_refused)" "cycle-check CTE $(gpair cte_cycle_check)" "decided in the fold, end to end"
+  result g "POST dependency, applied p50/p99" "$(gpair add_applied)" "-" "answered once the read model recomputed"
 fi
 
 # ---- results ----------------------------------------------------------------------------------
