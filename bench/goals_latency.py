@@ -6,7 +6,7 @@ psql; bench/run.sh runs it as phase g on aimi-loadgen's layered --goal-graph).
                  (depth), for a goal of the last layer (~all goals above it)
   critical_path  GET /v1/goals/{g}/critical-path for a goal of the last layer
   bottlenecks    GET /v1/goals/bottlenecks?limit=10
-  plan           GET /v1/goals/plan (every active goal in dependency order)
+  plan           GET /v1/goals/plan?limit=200 (the first page of active goals in dependency order)
   add_refused    POST /v1/goals/{first-layer goal}/dependencies with a last-layer parent: a cycle,
                  refused by the fold (409) — the validation end to end
   add_applied    POST a dependency from a random goal to a fresh goal (201, synchronous: answered
@@ -72,7 +72,7 @@ def main():
         record("critical_path", *call("GET", "/v1/goals/%s/critical-path" % g))
         record("bottlenecks", *call("GET", "/v1/goals/bottlenecks?limit=10"))
     for _ in range(max(5, args.iterations // 10)):
-        record("plan", *call("GET", "/v1/goals/plan"))
+        record("plan", *call("GET", "/v1/goals/plan?limit=200"))
     for _ in range(args.iterations):
         body = json.dumps({"parent_goal_id": rng.choice(last)})
         record("add_refused", *call("POST", "/v1/goals/%s/dependencies" % rng.choice(first), body, (409,)))
@@ -83,14 +83,20 @@ def main():
         record("add_applied", *call("POST", "/v1/goals/%s/dependencies" % fresh, body, (201,)))
 
     psql = Psql(args.pg_url, args.schema)
+    # The baseline must find what the gateway finds.
+    probe = last[0]
+    _, body = call("GET", "/v1/goals/" + probe)
+    expected = len(json.loads(body)["prerequisites"])
     for _ in range(args.iterations):
-        g = rng.choice(last)
-        ms, _ = psql.timed(
+        g = probe if _ == 0 else rng.choice(last)
+        ms, found = psql.timed(
             "WITH RECURSIVE up (goal_id, depth) AS (SELECT '%s'::uuid, 0 UNION "
             "SELECT d.parent_goal_id, u.depth + 1 FROM up u JOIN goals_graph_dependencies d "
             "ON d.user_id = '%s' AND d.dependent_goal_id = u.goal_id AND d.type IN ('requires','enables','blocks')) "
             "SELECT count(*) FROM (SELECT goal_id, min(depth) FROM up WHERE depth > 0 GROUP BY goal_id) a"
             % (g, args.user))
+        if g == probe and int(found) != expected:
+            raise SystemExit("the CTE found %s prerequisites, the gateway %d" % (found, expected))
         record("cte_prerequisites", ms)
         ms, _ = psql.timed(
             "WITH RECURSIVE down (goal_id) AS (SELECT '%s'::uuid UNION "
@@ -98,6 +104,8 @@ def main():
             "ON d.user_id = '%s' AND d.parent_goal_id = x.goal_id) "
             "SELECT EXISTS (SELECT 1 FROM down WHERE goal_id = '%s')"
             % (rng.choice(first), args.user, rng.choice(last)))
+        if found != "t":
+            raise SystemExit("the cycle-check CTE did not find the path (%s)" % found)
         record("cte_cycle_check", ms)
 
     for name, values in times.items():

@@ -4,6 +4,8 @@
 #include <pqxx/pqxx>
 
 #include "domain/goals/model.hpp"
+#include "domain/time.hpp"
+#include "domain/uuid.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::gateway::goals_read_model {
@@ -66,15 +68,19 @@ FROM goals_graph_dependencies WHERE user_id = $1::uuid ORDER BY dependency_id)sq
 
 const pg::Statement kPlan{"goals_read.plan", R"sql(
 SELECT jsonb_build_object('goal_id', goal_id, 'title', title, 'priority', priority, 'deadline', deadline,
-    'blocked', blocked, 'level', level)::text
+    'blocked', blocked, 'level', level)::text,
+    format('%s_%s_%s_%s', level, priority, coalesce(deadline, 'infinity'::date), goal_id)
 FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active'
-ORDER BY level, priority, deadline NULLS LAST, goal_id)sql"};
+  AND ($2::integer IS NULL OR (level, priority, coalesce(deadline, 'infinity'::date), goal_id) >
+                              ($2::integer, $3::smallint, $4::date, $5::uuid))
+ORDER BY level, priority, coalesce(deadline, 'infinity'::date), goal_id
+LIMIT $6)sql"};
 
 const pg::Statement kBottlenecks{"goals_read.bottlenecks", R"sql(
 SELECT jsonb_build_object('goal_id', goal_id, 'title', title, 'would_unblock', would_unblock,
-    'open_dependents', open_dependents)::text
-FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active' AND open_dependents > 0
-ORDER BY would_unblock DESC, open_dependents DESC, goal_id LIMIT $2)sql"};
+    'open_children', open_children)::text
+FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active' AND open_children > 0
+ORDER BY would_unblock DESC, open_children DESC, goal_id LIMIT $2)sql"};
 
 // Follows the precomputed critical_via pointers from the goal back to the chain's start.
 const pg::Statement kCriticalPath{"goals_read.critical_path", R"sql(
@@ -134,8 +140,40 @@ bj::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, c
     return all(pg::exec(tx, kDependenciesOf, user_id, goal_id));
 }
 
-bj::array plan(pqxx::dbtransaction& tx, const std::string& user_id) {
-    return all(pg::exec(tx, kPlan, user_id));
+PlanPage plan(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<PlanCursor>& after, int limit) {
+    const auto rows = pg::exec(tx, kPlan, user_id, after ? std::optional(after->level) : std::nullopt,
+                               after ? std::optional(after->priority) : std::nullopt,
+                               after ? std::optional(after->deadline) : std::nullopt,
+                               after ? std::optional(after->goal_id) : std::nullopt, limit);
+    PlanPage page;
+    for (const auto& row : rows) page.items.push_back(bj::parse(row[0].as<std::string>()));
+    if (static_cast<int>(rows.size()) == limit) page.next_cursor = rows[rows.size() - 1][1].as<std::string>();
+    return page;
+}
+
+std::optional<PlanCursor> parse_plan_cursor(const std::string& text) {
+    // level_priority_deadline_goalid; deadline is a date or "infinity"
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t at; (at = text.find('_', start)) != std::string::npos; start = at + 1)
+        parts.push_back(text.substr(start, at - start));
+    parts.push_back(text.substr(start));
+    if (parts.size() != 4) return std::nullopt;
+    PlanCursor cursor;
+    try {
+        std::size_t used = 0;
+        cursor.level = std::stoi(parts[0], &used);
+        if (used != parts[0].size() || cursor.level < 0) return std::nullopt;
+        cursor.priority = std::stoi(parts[1], &used);
+        if (used != parts[1].size() || cursor.priority < 1 || cursor.priority > 5) return std::nullopt;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+    if (parts[2] != "infinity" && !parse_date(parts[2])) return std::nullopt;
+    if (!is_uuid(parts[3])) return std::nullopt;
+    cursor.deadline = parts[2];
+    cursor.goal_id = normalize_uuid(parts[3]);
+    return cursor;
 }
 
 bj::array bottlenecks(pqxx::dbtransaction& tx, const std::string& user_id, int limit) {

@@ -38,8 +38,20 @@ boost::json::array list_goals(pqxx::dbtransaction& tx, const std::string& user_i
 boost::json::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
 boost::json::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
 
-//! The active goals in plan order (level, priority, deadline, id) with their level.
-boost::json::array plan(pqxx::dbtransaction& tx, const std::string& user_id);
+//! Where a plan page ends: the last goal's sort key.
+struct PlanCursor {
+    int level = 0;
+    int priority = 3;
+    std::string deadline;  //!< a date, or "infinity" for none
+    std::string goal_id;
+};
+struct PlanPage {
+    boost::json::array items;
+    std::optional<std::string> next_cursor;
+};
+//! The active goals in plan order (level, priority, deadline, id) with their level, a page at a time.
+PlanPage plan(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<PlanCursor>& after, int limit);
+std::optional<PlanCursor> parse_plan_cursor(const std::string& text);
 //! Active goals holding others up, most unblocking first.
 boost::json::array bottlenecks(pqxx::dbtransaction& tx, const std::string& user_id, int limit);
 //! The precomputed critical chain ending at the goal: {total_days, goals: [...]} (nullopt: no goal).

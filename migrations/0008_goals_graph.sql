@@ -23,13 +23,13 @@ CREATE TABLE IF NOT EXISTS goals_graph_goals (
     critical_days   bigint  NOT NULL DEFAULT 0,  -- longest chain of open goals ending here, in days
     critical_via    uuid,                        -- the prerequisite on that chain
     would_unblock   integer NOT NULL DEFAULT 0,  -- open goals it alone still blocks
-    open_dependents integer NOT NULL DEFAULT 0,  -- open goals after it, transitively
+    open_children   integer NOT NULL DEFAULT 0,  -- open goals directly after it
     PRIMARY KEY (user_id, goal_id)
 );
-CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_plan ON goals_graph_goals (user_id, level, priority, deadline, goal_id)
-    WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_plan
+    ON goals_graph_goals (user_id, level, priority, coalesce(deadline, 'infinity'::date), goal_id) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_bottlenecks
-    ON goals_graph_goals (user_id, would_unblock DESC, open_dependents DESC, goal_id) WHERE status = 'active';
+    ON goals_graph_goals (user_id, would_unblock DESC, open_children DESC, goal_id) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_status ON goals_graph_goals (user_id, status, deadline);
 CREATE INDEX IF NOT EXISTS ix_goals_graph_goals_title ON goals_graph_goals (user_id, title_norm);
 

@@ -1,7 +1,6 @@
 #include "domain/goals/graph_metrics.hpp"
 
 #include <algorithm>
-#include <bit>
 
 namespace aimi::goals {
 
@@ -43,27 +42,15 @@ std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::ma
         via[i] = from;
     }
 
-    // Open descendants: bitsets folded in reverse topological order.
-    const std::size_t words = (n + 63) / 64;
-    std::vector<std::uint64_t> below(n * words, 0);
-    for (auto it = order.rbegin(); it != order.rend(); ++it) {
-        std::uint64_t* mine = &below[static_cast<std::size_t>(*it) * words];
-        for (const int c : dag.children_at(*it)) {
-            const std::uint64_t* theirs = &below[static_cast<std::size_t>(c) * words];
-            for (std::size_t w = 0; w < words; ++w) mine[w] |= theirs[w];
-            if (open(c)) mine[static_cast<std::size_t>(c) / 64] |= std::uint64_t{1} << (c % 64);
-        }
-    }
-
     for (std::size_t i = 0; i < n; ++i) {
         if (!facts[i]) continue;
         auto& m = out[dag.id_at(static_cast<int>(i))];
         m.level = level[i];
         m.critical_days = critical[i];
         if (via[i] >= 0) m.critical_via = dag.id_at(via[i]);
-        int count = 0;
-        for (std::size_t w = 0; w < words; ++w) count += std::popcount(below[i * words + w]);
-        m.open_dependents = count;
+        int children = 0;
+        for (const int c : dag.children_at(static_cast<int>(i))) children += open(c);
+        m.open_children = children;
     }
 
     std::map<std::string, std::vector<std::string>> open_blockers;

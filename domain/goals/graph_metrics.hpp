@@ -18,7 +18,7 @@ struct GoalMetrics {
     std::int64_t critical_days = 0;   //!< longest chain of open goals ending here, by estimated days
     std::optional<std::string> critical_via;  //!< the prerequisite on that chain
     int would_unblock = 0;            //!< open goals for which it is the last open blocking prerequisite
-    int open_dependents = 0;          //!< open goals after it, transitively
+    int open_children = 0;            //!< open goals directly after it (ordering dependencies)
     bool operator==(const GoalMetrics&) const = default;
 };
 
@@ -28,7 +28,9 @@ struct GoalFacts {
 };
 
 //! Metrics of every goal in `goals`, from the ordering edges (`dag`) and the blocking edges
-//! (requires/blocks: parent, dependent). O(V + E) but for open_dependents (bitsets, O(V·E/64)).
+//! (requires/blocks: parent, dependent), in O(V + E). Every metric depends on a goal's own
+//! prerequisites or direct neighbours only, so a change (a new leaf, a status) rewrites few rows;
+//! transitive impact (all dependents) is a walk of the snapshot, not a stored count.
 std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::map<std::string, GoalFacts>& goals,
                                                    const std::vector<std::pair<std::string, std::string>>& blocking);
 

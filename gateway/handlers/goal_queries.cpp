@@ -9,6 +9,8 @@
 #include "domain/time.hpp"
 #include "domain/uuid.hpp"
 #include "gateway/goals_read_model.hpp"
+#include "gateway/goals_snapshot_cache.hpp"
+#include "gateway/progress_watcher.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
@@ -35,13 +37,15 @@ Problem no_goal() {
     return Problem::not_found("goal_not_found", "no such goal", "goal_id");
 }
 
-bj::array reached_json(const std::vector<goals::Reached>& reached, const goals_graph::Snapshot& snapshot) {
+bj::array reached_json(const std::vector<goals_graph::SnapshotGraph::Reached>& reached,
+                       const goals_graph::SnapshotGraph& graph) {
     bj::array out;
     out.reserve(reached.size());
-    for (const auto& r : reached) {
-        const auto& [status, blocked] = snapshot.goals.at(r.id);
-        out.push_back(bj::object{{"goal_id", r.id}, {"depth", r.depth}, {"status", status}, {"blocked", blocked}});
-    }
+    for (const auto& r : reached)
+        out.push_back(bj::object{{"goal_id", graph.id(r.index)},
+                                 {"depth", r.depth},
+                                 {"status", graph.status(r.index)},
+                                 {"blocked", graph.blocked(r.index)}});
     return out;
 }
 
@@ -56,11 +60,12 @@ Reply get_goal(const Call& call) {
         auto goal = goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value());
         if (!goal) return fail(call, no_goal());
         bj::array prerequisites, dependents;
-        if (const auto text = goals_read_model::snapshot(tx, call.principal.user_id)) {
-            const auto snapshot = goals_graph::parse_snapshot(*text);
-            prerequisites = reached_json(snapshot.dag.ancestors(goal_id.value()), snapshot);
-            dependents = reached_json(snapshot.dag.descendants(goal_id.value()), snapshot);
-        }
+        const auto schema = call.gateway.watcher.serving_schema(goals_graph::GoalsGraphProjection::kName);
+        if (const auto graph = GoalsSnapshotCache::shared().get(tx, schema, call.principal.user_id))
+            if (const auto index = graph->index_of(goal_id.value())) {
+                prerequisites = reached_json(graph->ancestors(*index), *graph);
+                dependents = reached_json(graph->descendants(*index), *graph);
+            }
         (*goal)["prerequisites"] = std::move(prerequisites);
         (*goal)["dependents"] = std::move(dependents);
         (*goal)["dependencies"] = goals_read_model::dependencies_of(tx, call.principal.user_id, goal_id.value());
@@ -137,11 +142,23 @@ Reply critical_path(const Call& call) {
     });
 }
 
-//! GET /v1/goals/plan: the active goals in an order that respects every ordering dependency
-//! (by level: the longest chain of open prerequisites); then priority 1 first, earlier deadline.
+//! GET /v1/goals/plan?limit=200&after=<cursor>: the active goals in an order that respects every
+//! ordering dependency (by level: the longest chain of open prerequisites); then priority 1
+//! first, earlier deadline.
 Reply goal_plan(const Call& call) {
+    auto limit = query_int(call, "limit", 200, 1, 1000);
+    if (!limit) return fail(call, limit.problem());
+    std::optional<goals_read_model::PlanCursor> after;
+    if (const auto it = call.request.query.find("after"); it != call.request.query.end()) {
+        after = goals_read_model::parse_plan_cursor(it->second);
+        if (!after)
+            return fail(call, Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after"));
+    }
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
-        return json_response(200, bj::object{{"items", goals_read_model::plan(tx, call.principal.user_id)}});
+        auto page = goals_read_model::plan(tx, call.principal.user_id, after, static_cast<int>(limit.value()));
+        return json_response(200, bj::object{{"items", std::move(page.items)},
+                                             {"next_cursor", page.next_cursor ? bj::value(*page.next_cursor)
+                                                                              : bj::value(nullptr)}});
     });
 }
 

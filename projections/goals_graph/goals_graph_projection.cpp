@@ -81,7 +81,7 @@ WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))
 
 const pg::Statement kModelGoals{"goals_graph.model_goals", R"sql(
 SELECT goal_id::text, status, coalesce(estimated_days, 0), blocked, level, critical_days, critical_via::text,
-       would_unblock, open_dependents
+       would_unblock, open_children
 FROM goals_graph_goals WHERE user_id = $1::uuid)sql"};
 
 const pg::Statement kModelEdges{"goals_graph.model_edges", R"sql(
@@ -90,9 +90,9 @@ FROM goals_graph_dependencies WHERE user_id = $1::uuid)sql"};
 
 const pg::Statement kUpdateMetrics{"goals_graph.update_metrics", R"sql(
 UPDATE goals_graph_goals g SET level = r.level, critical_days = r.critical_days, critical_via = r.critical_via,
-    would_unblock = r.would_unblock, open_dependents = r.open_dependents
+    would_unblock = r.would_unblock, open_children = r.open_children
 FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, goal_id uuid, level integer, critical_days bigint,
-                                        critical_via uuid, would_unblock integer, open_dependents integer)
+                                        critical_via uuid, would_unblock integer, open_children integer)
 WHERE g.user_id = r.user_id AND g.goal_id = r.goal_id)sql"};
 
 const pg::Statement kUpsertUsers{"goals_graph.upsert_users", R"sql(
@@ -334,7 +334,7 @@ void GoalsGraphProjection::write_metrics(pqxx::dbtransaction& tx, const std::set
                                              {"critical_days", m.critical_days},
                                              {"critical_via", m.critical_via ? bj::value(*m.critical_via) : nullptr},
                                              {"would_unblock", m.would_unblock},
-                                             {"open_dependents", m.open_dependents}});
+                                             {"open_children", m.open_children}});
         }
         const auto it = versions.find(user);
         const auto version = (it == versions.end() ? 0 : it->second) + 1;

@@ -1,5 +1,9 @@
 #include "projections/goals_graph/user_model.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+#include <tuple>
+
 #include <simdjson.h>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -96,26 +100,59 @@ std::string UserModel::snapshot_json() const {
         {"ids", std::move(ids)}, {"status", status}, {"blocked", blocked}, {"edges", std::move(edges)}});
 }
 
-Snapshot parse_snapshot(std::string_view text) {
+SnapshotGraph SnapshotGraph::parse(std::string_view text) {
     simdjson::dom::parser parser;
     auto parsed = json::parse(parser, text);
     if (!parsed) throw std::runtime_error("goals snapshot does not parse: " + parsed.problem().message);
     const simdjson::dom::element doc = parsed.value();
-    std::vector<std::string> ids;
+    SnapshotGraph out;
+    // Named arrays: a range-for over a temporary simdjson result crashes with this simdjson.
     const simdjson::dom::array id_array = doc["ids"].get_array().value();
-    for (simdjson::dom::element id : id_array) ids.emplace_back(id.get_string().value());
-    const std::string_view status = doc["status"].get_string().value();
-    const std::string_view blocked = doc["blocked"].get_string().value();
-    Snapshot out;
-    for (std::size_t i = 0; i < ids.size(); ++i)
-        out.goals.emplace(ids[i], std::pair{status_of_letter(i < status.size() ? status[i] : 'a'),
-                                            i < blocked.size() && blocked[i] == '1'});
+    for (simdjson::dom::element id : id_array) out.ids_.emplace_back(id.get_string().value());
+    out.status_ = std::string(doc["status"].get_string().value());
+    out.blocked_ = std::string(doc["blocked"].get_string().value());
+    const auto n = out.ids_.size();
+    if (out.status_.size() != n || out.blocked_.size() != n) throw std::runtime_error("goals snapshot is inconsistent");
+    out.in_.resize(n);
+    out.out_.resize(n);
     const simdjson::dom::array edges = doc["edges"].get_array().value();
     for (simdjson::dom::element edge : edges) {
         const simdjson::dom::array pair = edge.get_array().value();
-        const std::uint64_t parent = pair.at(0).get_uint64().value(), dependent = pair.at(1).get_uint64().value();
-        out.dag.add(ids.at(parent), ids.at(dependent));
+        const auto parent = pair.at(0).get_uint64().value(), dependent = pair.at(1).get_uint64().value();
+        if (parent >= n || dependent >= n) throw std::runtime_error("goals snapshot names an unknown goal");
+        out.out_[parent].push_back(static_cast<int>(dependent));
+        out.in_[dependent].push_back(static_cast<int>(parent));
+        ++out.edges_;
     }
+    return out;
+}
+
+std::optional<int> SnapshotGraph::index_of(const std::string& goal_id) const {
+    // ids are sorted (the model's map order): binary search instead of an index map.
+    const auto it = std::lower_bound(ids_.begin(), ids_.end(), goal_id);
+    if (it == ids_.end() || *it != goal_id) return std::nullopt;
+    return static_cast<int>(it - ids_.begin());
+}
+
+std::string SnapshotGraph::status(int index) const {
+    return status_of_letter(status_[index]);
+}
+
+std::vector<SnapshotGraph::Reached> SnapshotGraph::reach(int start, const std::vector<std::vector<int>>& next) const {
+    std::vector<int> depth(ids_.size(), -1);
+    std::vector<Reached> out;
+    std::vector<int> queue{start};
+    depth[start] = 0;
+    for (std::size_t head = 0; head < queue.size(); ++head)
+        for (const int n : next[queue[head]])
+            if (depth[n] < 0) {
+                depth[n] = depth[queue[head]] + 1;
+                queue.push_back(n);
+                out.push_back(Reached{n, depth[n]});
+            }
+    // Breadth first gives depth order; within a depth, indices follow the sorted ids.
+    std::sort(out.begin(), out.end(),
+              [](const Reached& a, const Reached& b) { return std::tie(a.depth, a.index) < std::tie(b.depth, b.index); });
     return out;
 }
 

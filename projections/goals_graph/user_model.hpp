@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <map>
 #include <string>
 #include <vector>
@@ -45,11 +47,34 @@ class UserModel {
     goals::Dag dag_;
 };
 
-//! A snapshot parsed back: the ordering Dag and each goal's status and blocked flag.
-struct Snapshot {
-    goals::Dag dag;
-    std::map<std::string, std::pair<std::string, bool>> goals;  //!< id -> (status, blocked)
+//! A snapshot parsed back, for the transitive queries: adjacency over dense indices (no string
+//! interning), each goal's status and blocked flag.
+class SnapshotGraph {
+  public:
+    struct Reached {
+        int index = 0;
+        int depth = 0;
+    };
+    //! Throws std::runtime_error if the text is not a snapshot.
+    static SnapshotGraph parse(std::string_view json);
+
+    std::optional<int> index_of(const std::string& goal_id) const;
+    const std::string& id(int index) const { return ids_[index]; }
+    std::string status(int index) const;
+    bool blocked(int index) const { return blocked_[index] == '1'; }
+    std::size_t edge_count() const { return edges_; }
+
+    //! Goals before (ancestors) or after (descendants) it, nearest first, ties by id.
+    std::vector<Reached> ancestors(int index) const { return reach(index, in_); }
+    std::vector<Reached> descendants(int index) const { return reach(index, out_); }
+
+  private:
+    std::vector<Reached> reach(int start, const std::vector<std::vector<int>>& next) const;
+
+    std::vector<std::string> ids_;
+    std::string status_, blocked_;
+    std::vector<std::vector<int>> in_, out_;
+    std::size_t edges_ = 0;
 };
-Snapshot parse_snapshot(std::string_view json);
 
 }  // namespace aimi::goals_graph

@@ -227,12 +227,20 @@ TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
     EXPECT_LT(at[b], at[d]);
     EXPECT_LT(at[c], at[d]);
     EXPECT_EQ(plan[at[d]].at("level").as_int64(), 2);
+    // Pages of the plan join up exactly.
+    const auto page1 = http().get("/v1/goals/plan?limit=2", ann_.token).json();
+    const auto page2 =
+        http().get("/v1/goals/plan?limit=10&after=" + std::string(page1.at("next_cursor").as_string()), ann_.token).json();
+    ASSERT_EQ(page2.at("items").as_array().size(), 3u);
+    EXPECT_EQ(page2.at("items").as_array()[0], plan[2]);
+    EXPECT_TRUE(page2.at("next_cursor").is_null());
+    EXPECT_EQ(http().get("/v1/goals/plan?after=1_9_x_y", ann_.token).status, 400);
 
     const auto top = http().get("/v1/goals/bottlenecks", ann_.token).json().at("items").as_array();
     ASSERT_FALSE(top.empty());
-    EXPECT_EQ(top[0].at("goal_id").as_string(), a) << "completing a unblocks b (requires), and 3 goals wait on it";
+    EXPECT_EQ(top[0].at("goal_id").as_string(), a) << "completing a unblocks b (requires); b and c come right after it";
     EXPECT_EQ(top[0].at("would_unblock").as_int64(), 1);
-    EXPECT_EQ(top[0].at("open_dependents").as_int64(), 3);
+    EXPECT_EQ(top[0].at("open_children").as_int64(), 2);
 
     const auto prerequisites = get_goal(ann_, d).at("prerequisites").as_array();
     ASSERT_EQ(prerequisites.size(), 3u);
