@@ -189,8 +189,19 @@ Reply attempt(const Call& call, const Attempt& current);
 
 //! After the wait: the outcome decides the answer; a conflict re-decides on fresh state.
 Reply after_append(const Call& call, const Attempt& current, const std::string& batch_id, LogPosition position,
-                   bool applied) {
+                   bool applied, bool read_model_seen = false) {
     if (!applied) return accepted(batch_id, position);
+    // Two stages for a resource of a derived read model: the entity store's outcome first (a
+    // rejection answers at once), then, if applied, the wait for that read model.
+    if (current.spec->wait_for && !read_model_seen) {
+        const auto decided = with_read_tx(call, [&](auto& tx) { return read_model::find_outcome(tx, batch_id); });
+        if (decided && decided->outcome == "applied")
+            return Continuation{*current.spec->wait_for, position.partition, position.offset,
+                                std::chrono::steady_clock::now() + call.gateway.command_wait_timeout,
+                                [call, current, batch_id, position](bool seen) {
+                                    return after_append(call, current, batch_id, position, seen, true);
+                                }};
+    }
     const auto& request = call.request;
     // One snapshot for the outcome and the resource it names.
     auto response = with_read_tx(call, [&](auto& tx) -> std::optional<http::Response> {
@@ -263,8 +274,7 @@ Reply attempt(const Call& call, const Attempt& current) {
     if (spec.after_append) spec.after_append();
     const LogPosition position{appended.partition, appended.offset};
     if (wants_async(request)) return accepted(batch.batch_id, position);
-    return Continuation{spec.wait_for.value_or(std::string(entity_store::EntityStoreProjection::kName)),
-                        position.partition, position.offset,
+    return Continuation{std::string(entity_store::EntityStoreProjection::kName), position.partition, position.offset,
                         std::chrono::steady_clock::now() + call.gateway.command_wait_timeout,
                         [call, current, batch_id = batch.batch_id, position](bool applied) {
                             return after_append(call, current, batch_id, position, applied);

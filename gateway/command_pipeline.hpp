@@ -25,8 +25,9 @@ struct CommandSpec {
     std::optional<std::string> user_id;
     //! Runs once the record is acknowledged (erasure: destroy the key at once).
     std::function<void()> after_append;
-    //! The projection whose read model shows the resource: a synchronous command waits for it
-    //! (the entity store unless set; a derived projection has then seen the decision too).
+    //! The derived projection whose read model shows the resource: a synchronous command waits for
+    //! the entity store's outcome, and, if applied, for this projection too (unset: the entity
+    //! store's read model is the resource's).
     std::optional<std::string> wait_for;
 };
 
