@@ -47,7 +47,7 @@ class Psql:
     def __init__(self, url, schema):
         self.proc = subprocess.Popen(["psql", url, "-X", "-A", "-t", "-q"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, text=True, bufsize=1)
-        self.send("SET search_path TO %s" % schema)
+        self.send("SET search_path TO %s;" % schema)
         self.send("\\timing on")
 
     def send(self, line):
