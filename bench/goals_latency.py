@@ -98,7 +98,7 @@ def main():
         if g == probe and int(found) != expected:
             raise SystemExit("the CTE found %s prerequisites, the gateway %d" % (found, expected))
         record("cte_prerequisites", ms)
-        ms, _ = psql.timed(
+        ms, found = psql.timed(
             "WITH RECURSIVE down (goal_id) AS (SELECT '%s'::uuid UNION "
             "SELECT d.dependent_goal_id FROM down x JOIN goals_graph_dependencies d "
             "ON d.user_id = '%s' AND d.parent_goal_id = x.goal_id) "
