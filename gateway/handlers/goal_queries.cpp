@@ -53,21 +53,32 @@ bj::array reached_json(const std::vector<goals_graph::SnapshotGraph::Reached>& r
 
 //! GET /v1/goals/{goal_id}: the goal, its prerequisites (transitive, with depth) and its
 //! dependents (what it holds up), from the projection's snapshot, and its direct dependencies.
+//! ?limit=500 caps each list (nearest first); *_total says how many there are in all.
 Reply get_goal(const Call& call) {
     auto goal_id = path_uuid(call, "goal_id");
     if (!goal_id) return fail(call, goal_id.problem());
+    auto limit = query_int(call, "limit", 500, 0, 100000);
+    if (!limit) return fail(call, limit.problem());
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
         auto goal = goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value());
         if (!goal) return fail(call, no_goal());
         bj::array prerequisites, dependents;
+        std::size_t prerequisites_total = 0, dependents_total = 0;
+        const auto cap = [&](std::vector<goals_graph::SnapshotGraph::Reached> reached, std::size_t& total) {
+            total = reached.size();
+            if (reached.size() > static_cast<std::size_t>(limit.value())) reached.resize(limit.value());
+            return reached;
+        };
         const auto schema = call.gateway.watcher.serving_schema(goals_graph::GoalsGraphProjection::kName);
         if (const auto graph = GoalsSnapshotCache::shared().get(tx, schema, call.principal.user_id))
             if (const auto index = graph->index_of(goal_id.value())) {
-                prerequisites = reached_json(graph->ancestors(*index), *graph);
-                dependents = reached_json(graph->descendants(*index), *graph);
+                prerequisites = reached_json(cap(graph->ancestors(*index), prerequisites_total), *graph);
+                dependents = reached_json(cap(graph->descendants(*index), dependents_total), *graph);
             }
         (*goal)["prerequisites"] = std::move(prerequisites);
+        (*goal)["prerequisites_total"] = prerequisites_total;
         (*goal)["dependents"] = std::move(dependents);
+        (*goal)["dependents_total"] = dependents_total;
         (*goal)["dependencies"] = goals_read_model::dependencies_of(tx, call.principal.user_id, goal_id.value());
         return json_response(200, *goal);
     });

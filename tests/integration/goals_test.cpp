@@ -246,6 +246,9 @@ TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
     ASSERT_EQ(prerequisites.size(), 3u);
     EXPECT_EQ(prerequisites[2].at("goal_id").as_string(), a);
     EXPECT_EQ(prerequisites[2].at("depth").as_int64(), 2);
+    const auto capped = http().get("/v1/goals/" + d + "?limit=1", ann_.token).json();
+    EXPECT_EQ(capped.at("prerequisites").as_array().size(), 1u);
+    EXPECT_EQ(capped.at("prerequisites_total").as_int64(), 3);
 
     const auto dot = http().get("/v1/goals/graph?format=dot", ann_.token);
     EXPECT_EQ(dot.status, 200);
