@@ -10,6 +10,7 @@
 #include <random>
 
 #include "domain/goals/rules.hpp"
+#include "projections/goals_graph/user_model.hpp"
 
 namespace {
 
@@ -100,8 +101,32 @@ void BM_PrerequisitesOfALastLayerGoal(benchmark::State& state) {
     });
 }
 
+//! What the goals-graph projection does per batch that touches the user: a new leaf goal and its
+//! dependency, then every goal's metrics recomputed (and diffed) and the snapshot written.
+void BM_ReadModelRefreshAfterALeafIsAdded(benchmark::State& state) {
+    aimi::goals_graph::UserModel model;
+    const auto& graph = layered_graph();
+    for (const auto& [goal_id, g] : graph.goals())
+        model.put_goal(goal_id, {GoalStatus::active, static_cast<std::int64_t>(goal_id.size() % 7), false, {}});
+    for (const auto& [dep_id, d] : graph.dependencies())
+        model.put_edge(dep_id, {d.parent_goal_id, d.dependent_goal_id, d.type});
+    model.refresh_metrics();
+    int n = 0;
+    std::size_t bytes = 0;
+    timed(state, [&] {
+        const auto leaf = "leaf" + std::to_string(n);
+        model.put_goal(leaf, {GoalStatus::active, 1, false, {}});
+        model.put_edge("e" + std::to_string(n++), {id(kLayers - 1, n % kWidth), leaf, DependencyType::requires_});
+        auto changed = model.refresh_metrics();
+        benchmark::DoNotOptimize(changed);
+        bytes = model.snapshot_json().size();
+    });
+    state.counters["snapshot_bytes"] = static_cast<double>(bytes);
+}
+
 }  // namespace
 
+BENCHMARK(BM_ReadModelRefreshAfterALeafIsAdded)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_AddDependencyValidation)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_CriticalPathToALastLayerGoal)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_PrerequisitesOfALastLayerGoal)->Unit(benchmark::kMicrosecond);

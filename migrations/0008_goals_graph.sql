@@ -66,7 +66,7 @@ CREATE INDEX IF NOT EXISTS ix_goals_graph_history_goal ON goals_graph_history (u
 
 -- Per user: a version (facts applied to the graph) and a compact snapshot of the ordering edges
 -- with each goal's status, for the transitive queries (prerequisites, dependents):
--- {"ids":[goal ids], "status":"a|d|c|x per goal", "blocked":"0|1 per goal", "edges":[[parent, dependent] as indices]}.
+-- {"ids":[goal ids], "status":"a|d|c|x per goal", "blocked":"0|1 per goal", "edges":[parent, dependent, ... as indices]}.
 CREATE TABLE IF NOT EXISTS goals_graph_users (
     user_id  uuid   PRIMARY KEY,
     version  bigint NOT NULL,

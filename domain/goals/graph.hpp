@@ -32,6 +32,8 @@ struct Reached {
 class Dag {
   public:
     void add(const std::string& parent, const std::string& dependent);
+    //! Gives the goal an index without edges (indices are stable: goals are never forgotten).
+    int touch(const std::string& goal) { return intern(goal); }
     void remove(const std::string& parent, const std::string& dependent);
     bool has(const std::string& parent, const std::string& dependent) const;
     std::size_t edge_count() const { return edges_; }

@@ -1,21 +1,16 @@
 #include "domain/goals/graph_metrics.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace aimi::goals {
 
-std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::map<std::string, GoalFacts>& goals,
-                                                   const std::vector<std::pair<std::string, std::string>>& blocking) {
-    std::map<std::string, GoalMetrics> out;
-    for (const auto& [id, facts] : goals) out[id].critical_days = facts.open ? facts.estimated_days : 0;
-
+std::vector<GoalMetrics> compute_metrics(const Dag& dag, const std::vector<GoalFacts>& facts,
+                                         const std::function<bool(int parent, int child)>& blocks,
+                                         std::vector<int>& via) {
     const auto n = dag.node_count();
-    std::vector<const GoalFacts*> facts(n, nullptr);
-    for (std::size_t i = 0; i < n; ++i)
-        if (auto it = goals.find(dag.id_at(static_cast<int>(i))); it != goals.end()) facts[i] = &it->second;
-    const auto open = [&](int i) { return facts[i] && facts[i]->open; };
+    const auto open = [&](int i) { return static_cast<std::size_t>(i) < facts.size() && facts[i].open; };
 
-    // Topological order over all of the Dag's nodes.
     std::vector<int> indegree(n, 0), order;
     order.reserve(n);
     for (std::size_t i = 0; i < n; ++i) indegree[i] = static_cast<int>(dag.parents_at(static_cast<int>(i)).size());
@@ -25,42 +20,52 @@ std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::ma
         for (const int c : dag.children_at(order[head]))
             if (--indegree[c] == 0) order.push_back(c);
 
-    std::vector<int> level(n, 0);
-    std::vector<std::int64_t> critical(n, 0);
-    std::vector<int> via(n, -1);
+    std::vector<GoalMetrics> out(n);
+    via.assign(n, -1);
+    std::vector<int> open_blockers(n, 0), last_blocker(n, -1);
     for (const int i : order) {
+        auto& m = out[i];
+        for (const int c : dag.children_at(i)) m.open_children += open(c);
         if (!open(i)) continue;
         int from = -1;
         for (const int p : dag.parents_at(i)) {
             if (!open(p)) continue;
-            level[i] = std::max(level[i], level[p] + 1);
-            if (from < 0 || critical[p] > critical[from] ||
-                (critical[p] == critical[from] && dag.id_at(p) < dag.id_at(from)))
+            m.level = std::max(m.level, out[p].level + 1);
+            if (from < 0 || out[p].critical_days > out[from].critical_days ||
+                (out[p].critical_days == out[from].critical_days && dag.id_at(p) < dag.id_at(from)))
                 from = p;
+            if (blocks(p, i)) {
+                ++open_blockers[i];
+                last_blocker[i] = p;
+            }
         }
-        critical[i] = facts[i]->estimated_days + (from < 0 ? 0 : critical[from]);
+        m.critical_days = facts[i].estimated_days + (from < 0 ? 0 : out[from].critical_days);
         via[i] = from;
     }
+    for (std::size_t i = 0; i < n; ++i)
+        if (open_blockers[i] == 1) ++out[last_blocker[i]].would_unblock;
+    return out;
+}
 
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!facts[i]) continue;
-        auto& m = out[dag.id_at(static_cast<int>(i))];
-        m.level = level[i];
-        m.critical_days = critical[i];
-        if (via[i] >= 0) m.critical_via = dag.id_at(via[i]);
-        int children = 0;
-        for (const int c : dag.children_at(static_cast<int>(i))) children += open(c);
-        m.open_children = children;
+std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::map<std::string, GoalFacts>& goals,
+                                                   const std::vector<std::pair<std::string, std::string>>& blocking) {
+    std::vector<GoalFacts> facts(dag.node_count());
+    for (std::size_t i = 0; i < facts.size(); ++i)
+        if (auto it = goals.find(dag.id_at(static_cast<int>(i))); it != goals.end()) facts[i] = it->second;
+    std::set<std::pair<int, int>> blocking_edges;
+    for (const auto& [parent, dependent] : blocking)
+        blocking_edges.emplace(dag.index_of(parent), dag.index_of(dependent));
+    std::vector<int> via;
+    const auto by_index = compute_metrics(
+        dag, facts, [&](int p, int c) { return blocking_edges.contains({p, c}); }, via);
+    std::map<std::string, GoalMetrics> out;
+    for (const auto& [id, f] : goals) out[id].critical_days = f.open ? f.estimated_days : 0;
+    for (std::size_t i = 0; i < by_index.size(); ++i) {
+        const auto& id = dag.id_at(static_cast<int>(i));
+        if (!goals.contains(id)) continue;
+        out[id] = by_index[i];
+        if (via[i] >= 0) out[id].critical_via = dag.id_at(via[i]);
     }
-
-    std::map<std::string, std::vector<std::string>> open_blockers;
-    for (const auto& [parent, dependent] : blocking) {
-        const auto p = goals.find(parent), d = goals.find(dependent);
-        if (p != goals.end() && d != goals.end() && p->second.open && d->second.open)
-            open_blockers[dependent].push_back(parent);
-    }
-    for (const auto& [dependent, parents] : open_blockers)
-        if (parents.size() == 1) ++out[parents.front()].would_unblock;
     return out;
 }
 

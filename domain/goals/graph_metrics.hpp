@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -33,5 +34,12 @@ struct GoalFacts {
 //! transitive impact (all dependents) is a walk of the snapshot, not a stored count.
 std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::map<std::string, GoalFacts>& goals,
                                                    const std::vector<std::pair<std::string, std::string>>& blocking);
+
+//! The same over the Dag's indices: `facts[i]` for every index (a goal absent from the graph:
+//! not open), `blocks(parent, child)` for each ordering edge. critical_via comes back as an index
+//! in `via` (-1: none), the rest in the returned metrics (critical_via unset).
+std::vector<GoalMetrics> compute_metrics(const Dag& dag, const std::vector<GoalFacts>& facts,
+                                         const std::function<bool(int parent, int child)>& blocks,
+                                         std::vector<int>& via);
 
 }  // namespace aimi::goals

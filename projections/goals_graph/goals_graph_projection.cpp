@@ -1,11 +1,13 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 
+#include <chrono>
 #include <map>
 #include <set>
 
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
+#include <spdlog/spdlog.h>
 
 #include "domain/conversation/model.hpp"
 #include "domain/goals/model.hpp"
@@ -95,9 +97,10 @@ FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, goal_id uuid, level intege
                                         critical_via uuid, would_unblock integer, open_children integer)
 WHERE g.user_id = r.user_id AND g.goal_id = r.goal_id)sql"};
 
-const pg::Statement kUpsertUsers{"goals_graph.upsert_users", R"sql(
-INSERT INTO goals_graph_users (user_id, version, snapshot)
-SELECT user_id, version, snapshot FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, version bigint, snapshot text)
+// One user per statement, snapshot as a plain parameter: wrapping a megabyte of snapshot in a
+// jsonb record set made PostgreSQL parse it twice.
+const pg::Statement kUpsertUser{"goals_graph.upsert_user", R"sql(
+INSERT INTO goals_graph_users (user_id, version, snapshot) VALUES ($1::uuid, $2, $3)
 ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot)sql"};
 
 const pg::Statement kEraseUsers{"goals_graph.erase_users", R"sql(
@@ -323,7 +326,8 @@ void GoalsGraphProjection::load_models(pqxx::dbtransaction& tx, std::span<const 
 void GoalsGraphProjection::write_metrics(pqxx::dbtransaction& tx, const std::set<std::string>& erased,
                                          std::map<std::string, UserModel>& models,
                                          const std::map<std::string, std::int64_t>& versions) {
-    bj::array metric_rows, user_rows;
+    bj::array metric_rows;
+    std::vector<std::tuple<std::string, std::int64_t, std::string>> user_rows;
     for (auto& [user, model] : models) {
         if (erased.contains(user)) continue;
         for (const auto& id : model.refresh_metrics()) {
@@ -338,11 +342,11 @@ void GoalsGraphProjection::write_metrics(pqxx::dbtransaction& tx, const std::set
         }
         const auto it = versions.find(user);
         const auto version = (it == versions.end() ? 0 : it->second) + 1;
-        user_rows.push_back(bj::object{{"user_id", user}, {"version", version}, {"snapshot", model.snapshot_json()}});
+        user_rows.emplace_back(user, version, model.snapshot_json());
         models_.stage(user, version, std::move(model));
     }
     if (!metric_rows.empty()) pg::exec(tx, kUpdateMetrics, json::serialize(metric_rows));
-    if (!user_rows.empty()) pg::exec(tx, kUpsertUsers, json::serialize(user_rows));
+    for (const auto& [user, version, snapshot] : user_rows) pg::exec(tx, kUpsertUser, user, version, snapshot);
 }
 
 void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
@@ -351,7 +355,10 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
     Batch batch;
     std::map<std::string, UserModel> models;
     std::map<std::string, std::int64_t> versions;
+    const auto started = std::chrono::steady_clock::now();
+    const auto cached_before = models_.size();
     load_models(tx, facts, models, versions);
+    const auto loaded = std::chrono::steady_clock::now();
     batch.models = &models;
     if (!goal_keys.empty())
         for (const auto& row : pg::exec(tx, kLoadGoals, json::serialize(keys_json(goal_keys))))
@@ -390,7 +397,13 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
     for (auto& h : batch.history)
         if (!batch.erased.contains(std::string(h.as_object().at("user_id").as_string()))) history.push_back(h);
     if (!history.empty()) pg::exec(tx, kInsertHistory, json::serialize(history));
+    const auto written = std::chrono::steady_clock::now();
     write_metrics(tx, batch.erased, models, versions);
+    const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
+    spdlog::debug("goals_graph: {} facts, {} users ({} cached before): load {:.1f} ms, rows {:.1f} ms, metrics and "
+                  "snapshots {:.1f} ms",
+                  facts.size(), models.size(), cached_before, ms(started, loaded), ms(loaded, written),
+                  ms(written, std::chrono::steady_clock::now()));
 
     // Last, so that what this batch wrote for them before the erasure goes too.
     if (!batch.erased.empty()) {

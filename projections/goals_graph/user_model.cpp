@@ -49,52 +49,81 @@ UserModel::Goal* UserModel::goal(const std::string& id) {
     return it == goals_.end() ? nullptr : &it->second;
 }
 
+void UserModel::put_goal(const std::string& id, Goal goal) {
+    dag_.touch(id);
+    goals_[id] = std::move(goal);
+}
+
+namespace {
+std::uint64_t edge_key(int parent, int child) {
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(parent)) << 32) | static_cast<std::uint32_t>(child);
+}
+}  // namespace
+
 void UserModel::put_edge(const std::string& id, Edge edge) {
     remove_edge(id);
-    if (goals::orders(edge.type)) dag_.add(edge.parent, edge.dependent);
+    if (goals::orders(edge.type)) {
+        dag_.add(edge.parent, edge.dependent);
+        if (goals::blocks_until_finished(edge.type))
+            blocking_.insert(edge_key(dag_.index_of(edge.parent), dag_.index_of(edge.dependent)));
+    }
     edges_[id] = std::move(edge);
 }
 
 void UserModel::remove_edge(const std::string& id) {
     const auto it = edges_.find(id);
     if (it == edges_.end()) return;
-    if (goals::orders(it->second.type)) dag_.remove(it->second.parent, it->second.dependent);
+    const auto& e = it->second;
+    if (goals::orders(e.type)) {
+        dag_.remove(e.parent, e.dependent);
+        blocking_.erase(edge_key(dag_.index_of(e.parent), dag_.index_of(e.dependent)));
+    }
     edges_.erase(it);
 }
 
 std::vector<std::string> UserModel::refresh_metrics() {
-    std::map<std::string, goals::GoalFacts> facts;
-    for (const auto& [id, g] : goals_) facts[id] = goals::GoalFacts{g.status == goals::GoalStatus::active, g.estimated_days};
-    std::vector<std::pair<std::string, std::string>> blocking;
-    for (const auto& [id, e] : edges_)
-        if (goals::blocks_until_finished(e.type)) blocking.emplace_back(e.parent, e.dependent);
-    auto metrics = goals::compute_metrics(dag_, facts, blocking);
+    const auto n = dag_.node_count();
+    std::vector<Goal*> by_index(n, nullptr);
+    std::vector<goals::GoalFacts> facts(n);
+    for (std::size_t i = 0; i < n; ++i)
+        if (auto* g = goal(dag_.id_at(static_cast<int>(i)))) {
+            by_index[i] = g;
+            facts[i] = goals::GoalFacts{g->status == goals::GoalStatus::active, g->estimated_days};
+        }
+    std::vector<int> via;
+    auto metrics = goals::compute_metrics(
+        dag_, facts, [this](int p, int c) { return blocking_.contains(edge_key(p, c)); }, via);
     std::vector<std::string> changed;
-    for (auto& [id, g] : goals_) {
-        auto& m = metrics[id];
-        if (m == g.metrics) continue;
-        g.metrics = std::move(m);
-        changed.push_back(id);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!by_index[i]) continue;
+        auto& m = metrics[i];
+        if (via[i] >= 0) m.critical_via = dag_.id_at(via[i]);
+        if (m == by_index[i]->metrics) continue;
+        by_index[i]->metrics = std::move(m);
+        changed.push_back(dag_.id_at(static_cast<int>(i)));
     }
+    std::sort(changed.begin(), changed.end());
     return changed;
 }
 
 std::string UserModel::snapshot_json() const {
+    // Goals in the Dag's index order (every goal is in it), edges as a flat list of index pairs.
+    const auto n = dag_.node_count();
     boost::json::array ids, edges;
-    std::string status, blocked;
-    ids.reserve(goals_.size());
-    std::map<std::string, int> index;
-    for (const auto& [id, g] : goals_) {
-        index[id] = static_cast<int>(ids.size());
+    ids.reserve(n);
+    edges.reserve(dag_.edge_count() * 2);
+    std::string status(n, 'a'), blocked(n, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto& id = dag_.id_at(static_cast<int>(i));
         ids.push_back(boost::json::value(id));
-        status += status_letter(g.status);
-        blocked += g.blocked ? '1' : '0';
-    }
-    for (const auto& [id, e] : edges_) {
-        if (!goals::orders(e.type)) continue;
-        const auto p = index.find(e.parent), d = index.find(e.dependent);
-        if (p == index.end() || d == index.end()) continue;
-        edges.push_back(boost::json::array{p->second, d->second});
+        if (const auto it = goals_.find(id); it != goals_.end()) {
+            status[i] = status_letter(it->second.status);
+            blocked[i] = it->second.blocked ? '1' : '0';
+        }
+        for (const int c : dag_.children_at(static_cast<int>(i))) {
+            edges.push_back(static_cast<std::int64_t>(i));
+            edges.push_back(static_cast<std::int64_t>(c));
+        }
     }
     return json::serialize(boost::json::object{
         {"ids", std::move(ids)}, {"status", status}, {"blocked", blocked}, {"edges", std::move(edges)}});
@@ -108,7 +137,10 @@ SnapshotGraph SnapshotGraph::parse(std::string_view text) {
     SnapshotGraph out;
     // Named arrays: a range-for over a temporary simdjson result crashes with this simdjson.
     const simdjson::dom::array id_array = doc["ids"].get_array().value();
-    for (simdjson::dom::element id : id_array) out.ids_.emplace_back(id.get_string().value());
+    for (simdjson::dom::element id : id_array) {
+        out.index_.emplace(std::string(id.get_string().value()), static_cast<int>(out.ids_.size()));
+        out.ids_.emplace_back(id.get_string().value());
+    }
     out.status_ = std::string(doc["status"].get_string().value());
     out.blocked_ = std::string(doc["blocked"].get_string().value());
     const auto n = out.ids_.size();
@@ -116,22 +148,27 @@ SnapshotGraph SnapshotGraph::parse(std::string_view text) {
     out.in_.resize(n);
     out.out_.resize(n);
     const simdjson::dom::array edges = doc["edges"].get_array().value();
-    for (simdjson::dom::element edge : edges) {
-        const simdjson::dom::array pair = edge.get_array().value();
-        const auto parent = pair.at(0).get_uint64().value(), dependent = pair.at(1).get_uint64().value();
-        if (parent >= n || dependent >= n) throw std::runtime_error("goals snapshot names an unknown goal");
-        out.out_[parent].push_back(static_cast<int>(dependent));
-        out.in_[dependent].push_back(static_cast<int>(parent));
+    std::optional<std::uint64_t> parent;
+    for (simdjson::dom::element value : edges) {
+        const auto index = value.get_uint64().value();
+        if (index >= n) throw std::runtime_error("goals snapshot names an unknown goal");
+        if (!parent) {
+            parent = index;
+            continue;
+        }
+        out.out_[*parent].push_back(static_cast<int>(index));
+        out.in_[index].push_back(static_cast<int>(*parent));
         ++out.edges_;
+        parent.reset();
     }
+    if (parent) throw std::runtime_error("goals snapshot has an odd edge list");
     return out;
 }
 
 std::optional<int> SnapshotGraph::index_of(const std::string& goal_id) const {
-    // ids are sorted (the model's map order): binary search instead of an index map.
-    const auto it = std::lower_bound(ids_.begin(), ids_.end(), goal_id);
-    if (it == ids_.end() || *it != goal_id) return std::nullopt;
-    return static_cast<int>(it - ids_.begin());
+    const auto it = index_.find(goal_id);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
 }
 
 std::string SnapshotGraph::status(int index) const {
@@ -150,9 +187,10 @@ std::vector<SnapshotGraph::Reached> SnapshotGraph::reach(int start, const std::v
                 queue.push_back(n);
                 out.push_back(Reached{n, depth[n]});
             }
-    // Breadth first gives depth order; within a depth, indices follow the sorted ids.
-    std::sort(out.begin(), out.end(),
-              [](const Reached& a, const Reached& b) { return std::tie(a.depth, a.index) < std::tie(b.depth, b.index); });
+    // Nearest first; within a depth, by id.
+    std::sort(out.begin(), out.end(), [this](const Reached& a, const Reached& b) {
+        return a.depth != b.depth ? a.depth < b.depth : ids_[a.index] < ids_[b.index];
+    });
     return out;
 }
 

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <map>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "domain/goals/graph.hpp"
@@ -29,7 +31,7 @@ class UserModel {
     };
 
     Goal* goal(const std::string& id);
-    void put_goal(const std::string& id, Goal goal) { goals_[id] = std::move(goal); }
+    void put_goal(const std::string& id, Goal goal);
     void put_edge(const std::string& id, Edge edge);
     void remove_edge(const std::string& id);
 
@@ -37,14 +39,15 @@ class UserModel {
     std::vector<std::string> refresh_metrics();
     const std::map<std::string, Goal>& goals() const { return goals_; }
 
-    //! {"ids":[...], "status":"adcx...", "blocked":"01...", "edges":[[p,d],...]}: the ordering
-    //! edges as indices into ids (goals_graph_users.snapshot).
+    //! {"ids":[...], "status":"adcx...", "blocked":"01...", "edges":[p0,d0,p1,d1,...]}: the ordering
+    //! edges as pairs of indices into ids (goals_graph_users.snapshot).
     std::string snapshot_json() const;
 
   private:
     std::map<std::string, Goal> goals_;
     std::map<std::string, Edge> edges_;
-    goals::Dag dag_;
+    goals::Dag dag_;                          //!< ordering edges; every goal has an index
+    std::unordered_set<std::uint64_t> blocking_;  //!< (parent, child) indices of requires/blocks edges
 };
 
 //! A snapshot parsed back, for the transitive queries: adjacency over dense indices (no string
@@ -72,6 +75,7 @@ class SnapshotGraph {
     std::vector<Reached> reach(int start, const std::vector<std::vector<int>>& next) const;
 
     std::vector<std::string> ids_;
+    std::unordered_map<std::string, int> index_;
     std::string status_, blocked_;
     std::vector<std::vector<int>> in_, out_;
     std::size_t edges_ = 0;

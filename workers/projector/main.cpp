@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
 #include "projections/facts/fact_relay.hpp"
@@ -20,6 +21,7 @@
 
 int main() {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ projector[%P] %v");
+    spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL=debug shows per-batch timings
     try {
         const auto& stop = aimi::install_shutdown_handlers();
         const auto metrics_server = aimi::MetricsServer::from_env();
