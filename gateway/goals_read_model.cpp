@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/goals/model.hpp"
+#include "domain/json/parse.hpp"
 #include "domain/time.hpp"
 #include "domain/uuid.hpp"
 #include "projections/pg/statement.hpp"
@@ -99,12 +100,12 @@ const pg::Statement kSnapshot{"goals_read.snapshot", "SELECT snapshot FROM goals
 
 std::optional<bj::object> one(const pqxx::result& r) {
     if (r.empty()) return std::nullopt;
-    return bj::parse(r[0][0].as<std::string>()).as_object();
+    return json::parse_stored_object(r[0][0].as<std::string>());
 }
 
 bj::array all(const pqxx::result& r) {
     bj::array out;
-    for (const auto& row : r) out.push_back(bj::parse(row[0].as<std::string>()));
+    for (const auto& row : r) out.push_back(json::parse_stored(row[0].as<std::string>()));
     return out;
 }
 
@@ -146,7 +147,7 @@ PlanPage plan(pqxx::dbtransaction& tx, const std::string& user_id, const std::op
                                after ? std::optional(after->deadline) : std::nullopt,
                                after ? std::optional(after->goal_id) : std::nullopt, limit);
     PlanPage page;
-    for (const auto& row : rows) page.items.push_back(bj::parse(row[0].as<std::string>()));
+    for (const auto& row : rows) page.items.push_back(json::parse_stored(row[0].as<std::string>()));
     if (static_cast<int>(rows.size()) == limit) page.next_cursor = rows[rows.size() - 1][1].as<std::string>();
     return page;
 }
@@ -185,7 +186,7 @@ std::optional<bj::object> critical_path(pqxx::dbtransaction& tx, const std::stri
     const auto rows = pg::exec(tx, kCriticalPath, user_id, goal_id);
     if (rows.empty()) return std::nullopt;
     bj::array chain;
-    for (const auto& row : rows) chain.push_back(bj::parse(row[0].as<std::string>()));
+    for (const auto& row : rows) chain.push_back(json::parse_stored(row[0].as<std::string>()));
     // The last row is the goal itself; its critical_days is the chain's total.
     return bj::object{{"goal_id", goal_id},
                       {"total_days", rows[rows.size() - 1][1].as<std::int64_t>()},

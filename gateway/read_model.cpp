@@ -1,6 +1,6 @@
 #include "gateway/read_model.hpp"
 
-#include <boost/json/parse.hpp>
+#include "domain/json/parse.hpp"
 
 #include <pqxx/pqxx>
 
@@ -33,7 +33,7 @@ BatchOutcome outcome_from(const pqxx::row& r) {
                         r[3].as<std::string>(),  r[4].as<std::string>(),   opt_text(r[5]),
                         r[6].as<std::string>(),  r[7].as<std::string>(),   r[8].as<std::string>(),
                         r[9].as<std::int64_t>(), r[10].as<std::int32_t>(), r[11].as<std::int64_t>(),
-                        boost::json::parse(r[12].as<std::string>()).as_object()};
+                        json::parse_stored_object(r[12].as<std::string>())};
 }
 
 template <class T, class F>

@@ -1,5 +1,7 @@
 #include "domain/json/parse.hpp"
 
+#include <stdexcept>
+
 #include <algorithm>
 #include <vector>
 
@@ -113,6 +115,18 @@ Result<boost::json::value> parse_value(std::string_view text) {
     // simdjson refuses integers beyond 64 bits, which is how PostgreSQL prints large doubles.
     if (!parsed) return parse_exact(text);
     return to_boost(parsed.value());
+}
+
+boost::json::value parse_stored(std::string_view text) {
+    auto parsed = parse_value(text);
+    if (!parsed) throw std::runtime_error("stored JSON does not parse: " + parsed.problem().message);
+    return std::move(parsed.value());
+}
+
+boost::json::object parse_stored_object(std::string_view text) {
+    auto value = parse_stored(text);
+    if (!value.is_object()) throw std::runtime_error("stored jsonb is not an object: " + std::string(text));
+    return std::move(value.as_object());
 }
 
 }  // namespace aimi::json

@@ -34,4 +34,11 @@ std::optional<std::string> find_duplicate_key(const simdjson::dom::element& valu
 //! parse_exact (text_scan.hpp) for numbers simdjson refuses, such as PostgreSQL's spelling of 1e20.
 Result<boost::json::value> parse_value(std::string_view text);
 
+//! parse_value for what the read models store (jsonb rendered as text by PostgreSQL): every
+//! number exactly as the value rule kept it (a plain Boost.JSON parse turns PostgreSQL's
+//! 300-digit spelling of 1e300 into inf). Throws std::runtime_error: stored JSON that does not
+//! parse (or is not an object) means the table was edited by hand.
+boost::json::value parse_stored(std::string_view text);
+boost::json::object parse_stored_object(std::string_view text);
+
 }  // namespace aimi::json

@@ -40,10 +40,7 @@ std::optional<Timestamp> opt_ts(const pqxx::field& f) {
 }
 //! jsonb columns hold objects by construction; anything else means the table was edited by hand.
 boost::json::object object(const pqxx::field& f) {
-    auto parsed = json::parse_value(f.c_str());
-    if (!parsed || !parsed.value().is_object())
-        throw std::runtime_error("stored jsonb is not an object: " + std::string(f.c_str()));
-    return std::move(parsed.value().as_object());
+    return json::parse_stored_object(f.c_str());
 }
 
 }  // namespace

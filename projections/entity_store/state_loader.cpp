@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
 #include "projections/entity_store/entity_rows.hpp"
 #include "projections/entity_store/goal_rows.hpp"
@@ -102,7 +103,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan, const
                      row[6].as<std::string>(),
                      row[7].as<std::string>(),
                      row[8].as<std::string>(),
-                     boost::json::parse(row[9].as<std::string>()).as_object()};
+                     json::parse_stored_object(row[9].as<std::string>())};
     }
 
     if (!plan.inbox_keys.empty()) {

@@ -11,6 +11,7 @@
 
 #include "domain/conversation/model.hpp"
 #include "domain/goals/model.hpp"
+#include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
 #include "projections/goals_graph/user_model.hpp"
 #include "projections/pg/statement.hpp"
@@ -363,11 +364,11 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
     if (!goal_keys.empty())
         for (const auto& row : pg::exec(tx, kLoadGoals, json::serialize(keys_json(goal_keys))))
             batch.goals[{row[0].as<std::string>(), row[1].as<std::string>()}] =
-                bj::parse(row[2].as<std::string>()).as_object();
+                json::parse_stored_object(row[2].as<std::string>());
     if (!dependency_keys.empty())
         for (const auto& row : pg::exec(tx, kLoadDependencies, json::serialize(keys_json(dependency_keys))))
             batch.dependencies[{row[0].as<std::string>(), row[1].as<std::string>()}] =
-                bj::parse(row[2].as<std::string>()).as_object();
+                json::parse_stored_object(row[2].as<std::string>());
 
     for (const auto& fact : facts) {
         if (!fact.applied()) continue;
