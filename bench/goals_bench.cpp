@@ -71,9 +71,8 @@ void BM_AddDependencyValidation(benchmark::State& state) {
         const auto child = id(b, static_cast<int>(rng() % kWidth));
         Changes changes;
         const auto mark = graph.mark();
-        auto refusal = add_dependency(graph, Dependency{"x" + std::to_string(n++), parent, child,
-                                                        DependencyType::requires_, 1},
-                                      changes);
+        auto refusal = add_dependency(
+            graph, Dependency{"x" + std::to_string(n++), parent, child, DependencyType::requires_, 1}, changes);
         benchmark::DoNotOptimize(refusal);
         graph.undo_to(mark);
     });
@@ -85,9 +84,8 @@ void BM_CriticalPathToALastLayerGoal(benchmark::State& state) {
     for (const auto& [goal_id, g] : graph.goals()) days[goal_id] = static_cast<std::int64_t>(goal_id.size());
     int i = 0;
     timed(state, [&] {
-        auto path = critical_path(graph.dag(), id(kLayers - 1, i++ % kWidth), days, [](const std::string&) {
-            return true;
-        });
+        auto path =
+            critical_path(graph.dag(), id(kLayers - 1, i++ % kWidth), days, [](const std::string&) { return true; });
         benchmark::DoNotOptimize(path);
     });
 }

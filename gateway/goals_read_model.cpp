@@ -188,9 +188,8 @@ std::optional<bj::object> critical_path(pqxx::dbtransaction& tx, const std::stri
     bj::array chain;
     for (const auto& row : rows) chain.push_back(json::parse_stored(row[0].as<std::string>()));
     // The last row is the goal itself; its critical_days is the chain's total.
-    return bj::object{{"goal_id", goal_id},
-                      {"total_days", rows[rows.size() - 1][1].as<std::int64_t>()},
-                      {"goals", std::move(chain)}};
+    return bj::object{
+        {"goal_id", goal_id}, {"total_days", rows[rows.size() - 1][1].as<std::int64_t>()}, {"goals", std::move(chain)}};
 }
 
 std::optional<std::string> snapshot(pqxx::dbtransaction& tx, const std::string& user_id) {

@@ -39,8 +39,8 @@ GoalsSnapshotCache& GoalsSnapshotCache::shared() {
 }
 
 std::shared_ptr<const goals_graph::SnapshotGraph> GoalsSnapshotCache::get(pqxx::dbtransaction& tx,
-                                                                           const std::string& schema,
-                                                                           const std::string& user_id) {
+                                                                          const std::string& schema,
+                                                                          const std::string& user_id) {
     const auto version_rows = pg::exec(tx, kVersion, user_id);
     if (version_rows.empty()) return nullptr;
     const auto version = version_rows[0][0].as<std::int64_t>();
@@ -59,8 +59,9 @@ std::shared_ptr<const goals_graph::SnapshotGraph> GoalsSnapshotCache::get(pqxx::
     std::lock_guard lock(state_->mutex);
     state_->entries[key] = Entry{rows[0][0].as<std::int64_t>(), graph, ++state_->clock};
     while (state_->entries.size() > capacity_) {
-        const auto oldest = std::min_element(state_->entries.begin(), state_->entries.end(),
-                                             [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+        const auto oldest =
+            std::min_element(state_->entries.begin(), state_->entries.end(),
+                             [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
         state_->entries.erase(oldest);
     }
     return graph;

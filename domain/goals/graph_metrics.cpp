@@ -57,7 +57,11 @@ std::map<std::string, GoalMetrics> compute_metrics(const Dag& dag, const std::ma
         blocking_edges.emplace(dag.index_of(parent), dag.index_of(dependent));
     std::vector<int> via;
     const auto by_index = compute_metrics(
-        dag, facts, [&](int p, int c) { return blocking_edges.contains({p, c}); }, via);
+        dag, facts,
+        [&](int p, int c) {
+            return blocking_edges.contains({p, c});
+        },
+        via);
     std::map<std::string, GoalMetrics> out;
     for (const auto& [id, f] : goals) out[id].critical_days = f.open ? f.estimated_days : 0;
     for (std::size_t i = 0; i < by_index.size(); ++i) {

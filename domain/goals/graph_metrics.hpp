@@ -15,11 +15,11 @@ namespace aimi::goals {
 //! What the goals-graph read model precomputes per goal, so the plan, bottleneck and critical-path
 //! queries are index look-ups instead of graph walks in the request path.
 struct GoalMetrics {
-    int level = 0;                    //!< longest chain of open prerequisites before it (open goals)
-    std::int64_t critical_days = 0;   //!< longest chain of open goals ending here, by estimated days
+    int level = 0;                            //!< longest chain of open prerequisites before it (open goals)
+    std::int64_t critical_days = 0;           //!< longest chain of open goals ending here, by estimated days
     std::optional<std::string> critical_via;  //!< the prerequisite on that chain
-    int would_unblock = 0;            //!< open goals for which it is the last open blocking prerequisite
-    int open_children = 0;            //!< open goals directly after it (ordering dependencies)
+    int would_unblock = 0;                    //!< open goals for which it is the last open blocking prerequisite
+    int open_children = 0;                    //!< open goals directly after it (ordering dependencies)
     bool operator==(const GoalMetrics&) const = default;
 };
 

@@ -1,5 +1,7 @@
 #include "domain/goals/model.hpp"
 
+#include "domain/text.hpp"
+
 namespace aimi::goals {
 
 std::string_view to_string(GoalStatus status) {
@@ -46,24 +48,6 @@ std::optional<DependencyType> dependency_type(std::string_view text) {
 }
 
 namespace {
-
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
 
 //! Decodes one code point of valid UTF-8 (titles passed the schema's UTF-8 check) at `i`.
 char32_t next_code_point(std::string_view s, std::size_t& i) {

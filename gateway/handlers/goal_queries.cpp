@@ -10,9 +10,9 @@
 #include "domain/uuid.hpp"
 #include "gateway/goals_read_model.hpp"
 #include "gateway/goals_snapshot_cache.hpp"
-#include "gateway/progress_watcher.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
+#include "gateway/progress_watcher.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/goals_graph/user_model.hpp"
 #include "projections/pg/connection.hpp"
@@ -167,9 +167,9 @@ Reply goal_plan(const Call& call) {
     }
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
         auto page = goals_read_model::plan(tx, call.principal.user_id, after, static_cast<int>(limit.value()));
-        return json_response(200, bj::object{{"items", std::move(page.items)},
-                                             {"next_cursor", page.next_cursor ? bj::value(*page.next_cursor)
-                                                                              : bj::value(nullptr)}});
+        return json_response(
+            200, bj::object{{"items", std::move(page.items)},
+                            {"next_cursor", page.next_cursor ? bj::value(*page.next_cursor) : bj::value(nullptr)}});
     });
 }
 
@@ -179,8 +179,9 @@ Reply goal_bottlenecks(const Call& call) {
     auto limit = query_int(call, "limit", 10, 1, 200);
     if (!limit) return fail(call, limit.problem());
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
-        return json_response(200, bj::object{{"items", goals_read_model::bottlenecks(
-                                                           tx, call.principal.user_id, static_cast<int>(limit.value()))}});
+        return json_response(200,
+                             bj::object{{"items", goals_read_model::bottlenecks(tx, call.principal.user_id,
+                                                                                static_cast<int>(limit.value()))}});
     });
 }
 

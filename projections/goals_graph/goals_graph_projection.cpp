@@ -4,10 +4,10 @@
 #include <map>
 #include <set>
 
+#include <spdlog/spdlog.h>
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <pqxx/pqxx>
-#include <spdlog/spdlog.h>
 
 #include "domain/conversation/model.hpp"
 #include "domain/goals/model.hpp"
@@ -176,8 +176,9 @@ class Batch {
             dirty_goals.insert(key);
             record(fact, event, key.second, "created");
             if (auto* m = model(user))
-                m->put_goal(key.second, UserModel::Goal{goals::GoalStatus::active,
-                                                         estimate(value_or_null(d, "estimated_days")), false, {}});
+                m->put_goal(key.second,
+                            UserModel::Goal{
+                                goals::GoalStatus::active, estimate(value_or_null(d, "estimated_days")), false, {}});
         } else if (event.type == "goal.updated") {
             auto* goal = find_goal(user, text_of(d, "goal_id"));
             if (!goal) return;
@@ -244,10 +245,9 @@ class Batch {
             it->second["updated_at"] = at;
             dirty_dependencies.insert(key);
             if (auto* m = model(user))
-                m->put_edge(key.second,
-                            UserModel::Edge{std::string(it->second.at("parent_goal_id").as_string()),
-                                            std::string(it->second.at("dependent_goal_id").as_string()),
-                                            *goals::dependency_type(it->second.at("type").as_string())});
+                m->put_edge(key.second, UserModel::Edge{std::string(it->second.at("parent_goal_id").as_string()),
+                                                        std::string(it->second.at("dependent_goal_id").as_string()),
+                                                        *goals::dependency_type(it->second.at("type").as_string())});
         } else if (event.type == "dependency.removed") {
             const Key key{user, text_of(d, "dependency_id")};
             dependencies.erase(key);
@@ -401,10 +401,11 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
     const auto written = std::chrono::steady_clock::now();
     write_metrics(tx, batch.erased, models, versions);
     const auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-    spdlog::debug("goals_graph: {} facts, {} users ({} cached before): load {:.1f} ms, rows {:.1f} ms, metrics and "
-                  "snapshots {:.1f} ms",
-                  facts.size(), models.size(), cached_before, ms(started, loaded), ms(loaded, written),
-                  ms(written, std::chrono::steady_clock::now()));
+    spdlog::debug(
+        "goals_graph: {} facts, {} users ({} cached before): load {:.1f} ms, rows {:.1f} ms, metrics and "
+        "snapshots {:.1f} ms",
+        facts.size(), models.size(), cached_before, ms(started, loaded), ms(loaded, written),
+        ms(written, std::chrono::steady_clock::now()));
 
     // Last, so that what this batch wrote for them before the erasure goes too.
     if (!batch.erased.empty()) {

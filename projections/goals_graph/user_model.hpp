@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string_view>
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -46,7 +46,7 @@ class UserModel {
   private:
     std::map<std::string, Goal> goals_;
     std::map<std::string, Edge> edges_;
-    goals::Dag dag_;                          //!< ordering edges; every goal has an index
+    goals::Dag dag_;                              //!< ordering edges; every goal has an index
     std::unordered_set<std::uint64_t> blocking_;  //!< (parent, child) indices of requires/blocks edges
 };
 

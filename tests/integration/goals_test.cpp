@@ -230,7 +230,9 @@ TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
     // Pages of the plan join up exactly.
     const auto page1 = http().get("/v1/goals/plan?limit=2", ann_.token).json();
     const auto page2 =
-        http().get("/v1/goals/plan?limit=10&after=" + std::string(page1.at("next_cursor").as_string()), ann_.token).json();
+        http()
+            .get("/v1/goals/plan?limit=10&after=" + std::string(page1.at("next_cursor").as_string()), ann_.token)
+            .json();
     ASSERT_EQ(page2.at("items").as_array().size(), 3u);
     EXPECT_EQ(page2.at("items").as_array()[0], plan[2]);
     EXPECT_TRUE(page2.at("next_cursor").is_null());

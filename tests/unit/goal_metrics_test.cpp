@@ -68,7 +68,9 @@ TEST(GoalMetrics, MatchARecursiveReferenceOnRandomDags) {
             ASSERT_EQ(m.open_children, open_children) << seed << " " << i;
             (void)open_below;
             ASSERT_EQ(m.would_unblock, unblocks) << seed << " " << i;
-            if (m.critical_via) ASSERT_EQ(critical(std::stoi(m.critical_via->substr(1)) - 100) + goals[id(i)].estimated_days, m.critical_days);
+            if (m.critical_via)
+                ASSERT_EQ(critical(std::stoi(m.critical_via->substr(1)) - 100) + goals[id(i)].estimated_days,
+                          m.critical_days);
         }
     }
 }

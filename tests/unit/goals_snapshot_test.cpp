@@ -24,8 +24,7 @@ TEST(GoalsSnapshot, RoundTripsTheOrderingEdgesAndStatuses) {
     EXPECT_EQ(snapshot.status(*snapshot.index_of("a")), "done");
     EXPECT_TRUE(snapshot.blocked(*c));
     EXPECT_FALSE(snapshot.index_of("zz"));
-    EXPECT_THROW(SnapshotGraph::parse(R"({"ids":["a"],"status":"a","blocked":"0","edges":[0,5]})"),
-                 std::runtime_error);
+    EXPECT_THROW(SnapshotGraph::parse(R"({"ids":["a"],"status":"a","blocked":"0","edges":[0,5]})"), std::runtime_error);
 
     EXPECT_EQ(model.refresh_metrics().size(), 3u) << "a holds b up; b holds c up; c is a level after b";
     EXPECT_EQ(model.goals().at("a").metrics.open_children, 1);
