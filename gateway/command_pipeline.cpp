@@ -52,7 +52,10 @@ Result<std::optional<std::string>> client_idempotency_key(const http::Request& r
 //! The derived projection that holds a resource type's read model; empty for the entity store.
 const std::string& projection_of(const std::string& resource_type) {
     static const std::string goals_graph = "goals_graph", none;
-    return resource_type == "goal" || resource_type == "dependency" ? goals_graph : none;
+    return resource_type == "goal" || resource_type == "dependency" || resource_type == "task" ||
+                   resource_type == "problem"
+               ? goals_graph
+               : none;
 }
 
 bool wants_async(const http::Request& request) {
@@ -69,7 +72,8 @@ Problem rejection_problem(const std::string& code, const std::string& message, b
     }
     ProblemKind kind = ProblemKind::conflict;
     if (code == "user_not_found" || code == "chat_not_found" || code == "goal_not_found" ||
-        code == "dependency_not_found")
+        code == "dependency_not_found" || code == "task_not_found" || code == "problem_not_found" ||
+        code == "inbox_item_not_found")
         kind = ProblemKind::not_found;
     else if (code == "user_erased")
         return Problem{ProblemKind::gone, code, message, "user_id"};

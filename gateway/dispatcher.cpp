@@ -71,6 +71,16 @@ const std::vector<RouteEntry>& route_table() {
         {"POST", "/v1/goals/{goal_id}/dependencies", {add_dependency}},
         {"PATCH", "/v1/dependencies/{dependency_id}", {update_dependency}},
         {"DELETE", "/v1/dependencies/{dependency_id}", {remove_dependency}},
+        {"POST", "/v1/tasks", {create_task}},
+        {"GET", "/v1/tasks", {list_tasks, false, goals}},
+        {"GET", "/v1/tasks/{task_id}", {get_task, false, goals}},
+        {"PATCH", "/v1/tasks/{task_id}", {update_task}},
+        {"GET", "/v1/tasks/{task_id}/history", {task_history, false, goals}},
+        {"POST", "/v1/problems", {create_problem}},
+        {"GET", "/v1/problems", {list_problems, false, goals}},
+        {"GET", "/v1/problems/{problem_id}", {get_problem, false, goals}},
+        {"PATCH", "/v1/problems/{problem_id}", {update_problem}},
+        {"GET", "/v1/problems/{problem_id}/history", {problem_history, false, goals}},
     };
     return table;
 }

@@ -56,7 +56,7 @@ const pg::Statement kHistory{"goals_read.history", R"sql(
 SELECT jsonb_build_object('event_id', event_id, 'change', change, 'status', status, 'blocked', blocked,
     'caused_by_goal_id', caused_by_goal_id, 'stream_version', stream_version,
     'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
-FROM goals_graph_history WHERE user_id = $1::uuid AND goal_id = $2::uuid
+FROM goals_graph_history WHERE user_id = $1::uuid AND entity_type = $2 AND entity_id = $3::uuid
 ORDER BY stream_version, at, event_id)sql"};
 
 const pg::Statement kGraphGoals{"goals_read.graph_goals", R"sql(
@@ -98,6 +98,40 @@ ORDER BY c.n DESC)sql"};
 
 const pg::Statement kSnapshot{"goals_read.snapshot", "SELECT snapshot FROM goals_graph_users WHERE user_id = $1::uuid"};
 
+//! The statements of one kind (tasks, problems), built once from its table's names.
+struct EntityStatements {
+    pg::Statement find, list;
+};
+const EntityStatements& entity_statements(const std::string& kind) {
+    const auto make = [](const std::string& kind) {
+        const std::string table = "goals_graph_" + kind + "s", id = kind + "_id";
+        const std::string json = "((to_jsonb(t) - 'user_id' - '" + id + "') || jsonb_build_object('id', t." + id +
+                                 ", 'user_id', t.user_id))::text";
+        const std::string due = kind == "task"
+                                    ? " AND ($3::date IS NULL OR due_date >= $3::date) AND ($4::date IS NULL OR "
+                                      "due_date <= $4::date)"
+                                    : " AND ($3::date IS NULL OR true) AND ($4::date IS NULL OR true)";
+        return EntityStatements{
+            pg::Statement{"goals_read.find_" + kind, "SELECT " + json + " FROM " + table +
+                                                         " t WHERE user_id = $1::uuid AND " + id + " = $2::uuid"},
+            pg::Statement{"goals_read.list_" + kind,
+                          "SELECT " + json + " FROM " + table +
+                              " t WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)" + due +
+                              " AND ($5::timestamptz IS NULL OR (created_at, " + id +
+                              ") > ($5::timestamptz, $6::uuid)) ORDER BY created_at, " + id + " LIMIT $7"}};
+    };
+    static const EntityStatements task = make("task"), problem = make("problem");
+    return kind == "task" ? task : problem;
+}
+
+//! PostgreSQL renders timestamptz in jsonb as "...+00:00"; the API writes "...Z" everywhere.
+bj::object with_api_times(bj::object o) {
+    for (auto& [key, value] : o)
+        if (key.ends_with("_at") && value.is_string())
+            if (const auto t = parse_timestamp(value.get_string())) value = format_timestamp(*t);
+    return o;
+}
+
 std::optional<bj::object> one(const pqxx::result& r) {
     if (r.empty()) return std::nullopt;
     return json::parse_stored_object(r[0][0].as<std::string>());
@@ -124,6 +158,7 @@ std::optional<bj::object> resource(pqxx::dbtransaction& tx, const std::string& u
                                    const std::string& id) {
     if (type == "goal") return find_goal(tx, user_id, id);
     if (type == "dependency") return one(pg::exec(tx, kFindDependency, user_id, id));
+    if (type == "task" || type == "problem") return find_entity(tx, type, user_id, id);
     return std::nullopt;
 }
 
@@ -133,12 +168,30 @@ bj::array list_goals(pqxx::dbtransaction& tx, const std::string& user_id, const 
                         f.after ? std::optional<std::string>(f.after->second) : std::nullopt, f.limit));
 }
 
-bj::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
-    return all(pg::exec(tx, kHistory, user_id, goal_id));
+bj::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& entity_type,
+                  const std::string& id) {
+    return all(pg::exec(tx, kHistory, user_id, entity_type, id));
 }
 
 bj::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id) {
     return all(pg::exec(tx, kDependenciesOf, user_id, goal_id));
+}
+
+std::optional<bj::object> find_entity(pqxx::dbtransaction& tx, const std::string& kind, const std::string& user_id,
+                                      const std::string& id) {
+    auto row = one(pg::exec(tx, entity_statements(kind).find, user_id, id));
+    if (!row) return std::nullopt;
+    return with_api_times(std::move(*row));
+}
+
+bj::array list_entities(pqxx::dbtransaction& tx, const std::string& kind, const std::string& user_id,
+                        const EntityFilter& f) {
+    bj::array out;
+    for (auto& item : all(pg::exec(tx, entity_statements(kind).list, user_id, f.status, f.due_after, f.due_before,
+                                   f.after ? std::optional<std::string>(f.after->first) : std::nullopt,
+                                   f.after ? std::optional<std::string>(f.after->second) : std::nullopt, f.limit)))
+        out.push_back(with_api_times(std::move(item.as_object())));
+    return out;
 }
 
 PlanPage plan(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<PlanCursor>& after, int limit) {

@@ -35,7 +35,9 @@ struct GoalFilter {
 //! Oldest first; at most limit goals.
 boost::json::array list_goals(pqxx::dbtransaction& tx, const std::string& user_id, const GoalFilter& filter);
 
-boost::json::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
+//! Status changes (and, for goals, blocked/unblocked) of a goal, task or problem, in stream order.
+boost::json::array history(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& entity_type,
+                           const std::string& id);
 boost::json::array dependencies_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& goal_id);
 
 //! Where a plan page ends: the last goal's sort key.
@@ -49,6 +51,19 @@ struct PlanPage {
     boost::json::array items;
     std::optional<std::string> next_cursor;
 };
+//! A task or problem as the API shows it (`id`, its fields, times in UTC "Z" form).
+std::optional<boost::json::object> find_entity(pqxx::dbtransaction& tx, const std::string& kind,
+                                               const std::string& user_id, const std::string& id);
+struct EntityFilter {
+    std::optional<std::string> status;
+    std::optional<std::string> due_after, due_before;  //!< tasks: due_date range, inclusive
+    std::optional<std::pair<std::string, std::string>> after;  //!< cursor: (created_at, id)
+    int limit = 50;
+};
+//! Oldest first.
+boost::json::array list_entities(pqxx::dbtransaction& tx, const std::string& kind, const std::string& user_id,
+                                 const EntityFilter& filter);
+
 //! The active goals in plan order (level, priority, deadline, id) with their level, a page at a time.
 PlanPage plan(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<PlanCursor>& after, int limit);
 std::optional<PlanCursor> parse_plan_cursor(const std::string& text);

@@ -12,6 +12,15 @@ CREATE TABLE IF NOT EXISTS goal_nodes (
     PRIMARY KEY (user_id, goal_id)
 );
 
+-- Tasks and problems (seed 002): kind and status, for the rules of later commands.
+CREATE TABLE IF NOT EXISTS goal_entities (
+    user_id uuid NOT NULL,
+    id      uuid NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('task', 'problem')),
+    status  text NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+
 CREATE TABLE IF NOT EXISTS goal_edges (
     user_id           uuid     NOT NULL,
     dependency_id     uuid     NOT NULL,

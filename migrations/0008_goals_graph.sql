@@ -49,11 +49,46 @@ CREATE INDEX IF NOT EXISTS ix_goals_graph_dependencies_parent ON goals_graph_dep
 CREATE INDEX IF NOT EXISTS ix_goals_graph_dependencies_dependent
     ON goals_graph_dependencies (user_id, dependent_goal_id);
 
--- One row per status change and per blocked/unblocked fact, in stream order.
+-- Tasks and problems (seed 002). A task entering done gets completed_at; leaving done clears it.
+CREATE TABLE IF NOT EXISTS goals_graph_tasks (
+    user_id              uuid        NOT NULL,
+    task_id              uuid        NOT NULL,
+    title                text        NOT NULL,
+    title_norm           text        NOT NULL,
+    notes                text,
+    status               text        NOT NULL CHECK (status IN ('open', 'blocked', 'done', 'archived')),
+    priority             smallint CHECK (priority BETWEEN 1 AND 4),
+    impact               smallint CHECK (impact BETWEEN 1 AND 5),
+    due_date             date,
+    source_inbox_item_id uuid,
+    created_at           timestamptz NOT NULL,
+    updated_at           timestamptz NOT NULL,
+    completed_at         timestamptz,
+    PRIMARY KEY (user_id, task_id)
+);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_tasks_status ON goals_graph_tasks (user_id, status, due_date);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_tasks_title ON goals_graph_tasks (user_id, title_norm);
+
+CREATE TABLE IF NOT EXISTS goals_graph_problems (
+    user_id     uuid        NOT NULL,
+    problem_id  uuid        NOT NULL,
+    title       text        NOT NULL,
+    title_norm  text        NOT NULL,
+    description text,
+    status      text        NOT NULL CHECK (status IN ('active', 'monitoring', 'resolved', 'archived')),
+    severity    smallint CHECK (severity BETWEEN 1 AND 5),
+    created_at  timestamptz NOT NULL,
+    updated_at  timestamptz NOT NULL,
+    PRIMARY KEY (user_id, problem_id)
+);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_problems_status ON goals_graph_problems (user_id, status);
+
+-- One row per status change of a goal, task or problem, and per blocked/unblocked fact, in stream order.
 CREATE TABLE IF NOT EXISTS goals_graph_history (
     user_id           uuid        NOT NULL,
     event_id          uuid        NOT NULL,
-    goal_id           uuid        NOT NULL,
+    entity_type       text        NOT NULL CHECK (entity_type IN ('goal', 'task', 'problem')),
+    entity_id         uuid        NOT NULL,
     stream_version    bigint      NOT NULL,
     change            text        NOT NULL,
     status            text        NOT NULL,
@@ -62,7 +97,7 @@ CREATE TABLE IF NOT EXISTS goals_graph_history (
     at                timestamptz NOT NULL,
     PRIMARY KEY (user_id, event_id)
 );
-CREATE INDEX IF NOT EXISTS ix_goals_graph_history_goal ON goals_graph_history (user_id, goal_id, stream_version);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_history_entity ON goals_graph_history (user_id, entity_id, stream_version);
 
 -- Per user: a version (facts applied to the graph) and a compact snapshot of the ordering edges
 -- with each goal's status, for the transitive queries (prerequisites, dependents):

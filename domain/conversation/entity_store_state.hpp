@@ -87,7 +87,8 @@ struct EntityStoreState {
     std::map<std::string, goals::GoalGraph> goal_graphs;  //!< per user, loaded whole for goals events
 
     std::set<std::string> dirty_streams, dirty_users, dirty_devices, dirty_chats, dirty_sessions;
-    std::set<UserKey> dirty_goals, dirty_dependencies, removed_dependencies;  //!< (user_id, id)
+    std::set<UserKey> dirty_goals, dirty_dependencies, removed_dependencies, dirty_entities;  //!< (user_id, id)
+    std::map<std::string, std::string> message_owner;  //!< message id -> user id (a task's source inbox item)
     std::set<std::string> erased_users;  //!< erased in this batch: their rows go, their keys are destroyed
     std::vector<Message> new_messages;
     std::vector<Outcome> outcomes;
@@ -103,6 +104,7 @@ struct Prefetch {
     std::set<UserKey> device_tokens;
     std::set<std::string> device_ids;  //!< proposed by device.registered (another user's id is refused)
     std::set<std::string> goal_users;  //!< users whose goals graph a goals event needs
+    std::set<std::string> message_ids;  //!< named by task.created as its source inbox item
 };
 
 }  // namespace aimi::conversation

@@ -230,6 +230,8 @@ class EventApplier {
         requires goals::is_goal_event<E>
     std::variant<Resource, Rejection> operator()(const E& e) {
         if (!find_user()) return no_user();
+        if constexpr (std::is_same_v<E, TaskCreated>)
+            if (auto refusal = check_inbox_item(e.data)) return *refusal;
         auto& graph = s_.goal_graphs[batch_.user_id];
         journal_.on_rollback([&graph, mark = graph.mark()] { graph.undo_to(mark); });
         auto result = goals::apply_event(graph, EventData{e}, at_);
@@ -242,6 +244,8 @@ class EventApplier {
         for (const auto& id : applied.changed_goals) journal_.mark_dirty(s_.dirty_goals, UserKey{batch_.user_id, id});
         if (applied.changed_dependency)
             journal_.mark_dirty(s_.dirty_dependencies, UserKey{batch_.user_id, *applied.changed_dependency});
+        if (applied.changed_entity)
+            journal_.mark_dirty(s_.dirty_entities, UserKey{batch_.user_id, *applied.changed_entity});
         if (applied.removed_dependency)
             journal_.mark_dirty(s_.removed_dependencies, UserKey{batch_.user_id, *applied.removed_dependency});
         return Resource{applied.resource_type, applied.resource_id, std::move(applied.assigned),
@@ -276,6 +280,20 @@ class EventApplier {
     }
     static Rejection erased() { return {"user_erased", "the user was erased and takes no further command"}; }
     static Rejection no_chat() { return {"chat_not_found", "no such chat"}; }
+    //! A task's source inbox item must be one of the user's messages (stored, or posted earlier in
+    //! this batch of records).
+    std::optional<Rejection> check_inbox_item(const boost::json::object& data) const {
+        const auto* source = data.if_contains("source_inbox_item_id");
+        if (!source || !source->is_string()) return std::nullopt;
+        const std::string id(source->get_string());
+        if (const auto it = s_.message_owner.find(id); it != s_.message_owner.end() && it->second == batch_.user_id)
+            return std::nullopt;
+        for (const auto& m : s_.new_messages)
+            if (m.id == id && m.user_id == batch_.user_id) return std::nullopt;
+        return Rejection{"inbox_item_not_found",
+                         "the source inbox item is not one of your messages",
+                         {{"field", "/source_inbox_item_id"}}};
+    }
     static Rejection derived() {
         return {"derived_event", "goal.blocked and goal.unblocked are decided by the fold, never proposed"};
     }
@@ -364,6 +382,9 @@ Prefetch plan_prefetch(std::span<const EventBatch> batches) {
                         plan.session_ids.insert(e.session_id);
                     } else if constexpr (goals::is_goal_event<T>) {
                         plan.goal_users.insert(batch.user_id);
+                        if constexpr (std::is_same_v<T, TaskCreated>)
+                            if (const auto* s = e.data.if_contains("source_inbox_item_id"); s && s->is_string())
+                                plan.message_ids.emplace(s->get_string());
                     }
                 },
                 event.data);

@@ -24,6 +24,13 @@ std::optional<std::optional<std::int64_t>> patch_int(const element& d, std::stri
     if (!has(d, key)) return std::nullopt;
     return opt_int(d, key);
 }
+template <class... Events>
+std::optional<EventData> entity_event(std::string_view type, const element& d) {
+    std::optional<EventData> out;
+    ((type == Events::kType ? (out = Events{json::to_boost(d).as_object()}, true) : false) || ...);
+    return out;
+}
+
 std::optional<int> opt_small(const element& d, std::string_view key) {
     const auto v = opt_int(d, key);
     return v ? std::optional<int>(static_cast<int>(*v)) : std::nullopt;
@@ -120,6 +127,7 @@ std::optional<EventData> goal_event_from_json(std::string_view type, const eleme
     if (type == GoalBlocked::kType)
         return GoalBlocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id"),
                            strings(d, "blocking_goal_ids")};
+    if (auto e = entity_event<TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated>(type, d)) return e;
     if (type == GoalUnblocked::kType)
         return GoalUnblocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id")};
     return std::nullopt;

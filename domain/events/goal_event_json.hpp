@@ -17,6 +17,10 @@ template <class Tag>
 boost::json::object data_to_json(const GoalTransition<Tag>& e) {
     return {{"goal_id", e.goal_id}};
 }
+template <class Tag>
+boost::json::object data_to_json(const EntityEvent<Tag>& e) {
+    return e.data;
+}
 boost::json::object data_to_json(const DependencyAdded& e);
 boost::json::object data_to_json(const DependencyUpdated& e);
 boost::json::object data_to_json(const DependencyRemoved& e);

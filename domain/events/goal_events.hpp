@@ -91,6 +91,31 @@ struct DependencyRemoved {
     std::string dependency_id;
 };
 
+//! Tasks and problems (seed 002): their data is their schema's JSON as it is; the rules read the
+//! few fields they need (domain/goals/apply_event.cpp). One event type per Tag.
+template <class Tag>
+struct EntityEvent {
+    static constexpr std::string_view kType = Tag::kType;
+    static constexpr int kVersion = 1;
+    boost::json::object data;
+};
+struct TaskCreatedTag {
+    static constexpr std::string_view kType = "task.created";
+};
+struct TaskUpdatedTag {
+    static constexpr std::string_view kType = "task.updated";
+};
+struct ProblemCreatedTag {
+    static constexpr std::string_view kType = "problem.created";
+};
+struct ProblemUpdatedTag {
+    static constexpr std::string_view kType = "problem.updated";
+};
+using TaskCreated = EntityEvent<TaskCreatedTag>;
+using TaskUpdated = EntityEvent<TaskUpdatedTag>;
+using ProblemCreated = EntityEvent<ProblemCreatedTag>;
+using ProblemUpdated = EntityEvent<ProblemUpdatedTag>;
+
 // Derived: the fold decides them (never proposed; refused on intake) and publishes them in the
 // fact of the batch that caused them, right after the causing event.
 

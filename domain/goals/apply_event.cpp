@@ -85,12 +85,49 @@ class Applier {
         return applied;
     }
 
+    Outcome operator()(const TaskCreated& e) { return create_entity("task", e.data); }
+    Outcome operator()(const ProblemCreated& e) { return create_entity("problem", e.data); }
+    Outcome operator()(const TaskUpdated& e) { return update_entity("task", e.data); }
+    Outcome operator()(const ProblemUpdated& e) { return update_entity("problem", e.data); }
+
     template <class Other>
     Outcome operator()(const Other&) {
         return Refusal{"not_a_goals_event", "the goals graph does not apply this event", "", {}};
     }
 
   private:
+    static std::string text(const boost::json::object& data, std::string_view key) {
+        const auto* v = data.if_contains(key);
+        return v && v->is_string() ? std::string(v->get_string()) : std::string();
+    }
+    Outcome create_entity(const std::string& kind, const boost::json::object& data) {
+        const auto id = text(data, kind + "_id");
+        if (graph_.goal(id) || graph_.entity(id)) return Refusal{kind + "_exists", kind + " id already in use", "", {}};
+        const auto status = text(data, "status");
+        graph_.put_entity(EntityNode{id, kind, status});
+        Applied applied{kind, id, {{"status", status}}, {}, {}, {}, {}};
+        applied.changed_entity = id;
+        return applied;
+    }
+    //! An archived task or problem takes a change only if the change takes it out of archived.
+    Outcome update_entity(const std::string& kind, const boost::json::object& data) {
+        const auto id = text(data, kind + "_id");
+        const auto* entity = graph_.entity(id);
+        if (!entity || entity->kind != kind)
+            return Refusal{kind + "_not_found", "no such " + kind, "", {{kind + "_id", id}}};
+        const auto status = data.contains("status") ? text(data, "status") : entity->status;
+        if (entity->archived() && status == "archived")
+            return Refusal{kind + "_archived",
+                           "an archived " + kind + " takes no change but leaving archived",
+                           "",
+                           {{kind + "_id", id}}};
+        const auto previous = entity->status;
+        graph_.put_entity(EntityNode{id, kind, status});
+        Applied applied{kind, id, {{"status", status}, {"previous_status", previous}}, {}, {}, {}, {}};
+        applied.changed_entity = id;
+        return applied;
+    }
+
     Outcome transition(const std::string& goal_id, GoalStatus to) {
         Changes changes;
         bool changed = false;

@@ -23,6 +23,7 @@ struct Applied {
     std::vector<std::string> changed_goals;  //!< decision rows to upsert
     std::optional<std::string> changed_dependency;
     std::optional<std::string> removed_dependency;
+    std::optional<std::string> changed_entity;  //!< a task or problem
     std::vector<events::EventData> derived;
 };
 
@@ -32,7 +33,9 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::GoalCompleted> || std::is_same_v<T, events::GoalCancelled> ||
     std::is_same_v<T, events::GoalArchived> || std::is_same_v<T, events::GoalReopened> ||
     std::is_same_v<T, events::DependencyAdded> || std::is_same_v<T, events::DependencyUpdated> ||
-    std::is_same_v<T, events::DependencyRemoved>;
+    std::is_same_v<T, events::DependencyRemoved> || std::is_same_v<T, events::TaskCreated> ||
+    std::is_same_v<T, events::TaskUpdated> || std::is_same_v<T, events::ProblemCreated> ||
+    std::is_same_v<T, events::ProblemUpdated>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

@@ -1,5 +1,6 @@
 #include "domain/events/element_fields.hpp"
 #include "domain/goals/commands.hpp"
+#include "domain/json/convert.hpp"
 #include "domain/schema/command_body.hpp"
 #include "domain/uuid.hpp"
 
@@ -65,6 +66,19 @@ Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::strin
         return Problem{ProblemKind::unprocessable, "self_dependency", "a goal cannot depend on itself",
                        "/parent_goal_id"};
     return command;
+}
+
+Result<EntityCommand> decode_create_entity(const std::string& kind, std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/" + kind + ".create.v1.json");
+    if (!doc) return doc.problem();
+    return EntityCommand{kind, std::nullopt, json::to_boost(doc.value()).as_object()};
+}
+
+Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_view id, std::string_view body) {
+    auto doc = schema::parse_command_body(body, "commands/" + kind + ".update.v1.json");
+    if (!doc) return doc.problem();
+    if (auto p = require_some_field(doc.value())) return *p;
+    return EntityCommand{kind, std::string(id), json::to_boost(doc.value()).as_object()};
 }
 
 Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body) {

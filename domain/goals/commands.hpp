@@ -63,7 +63,16 @@ struct RemoveDependency {
     std::string dependency_id;
 };
 
+//! Create or update a task or problem: the body's fields as its schema checked them.
+struct EntityCommand {
+    std::string kind;               //!< "task" | "problem"
+    std::optional<std::string> id;  //!< update: the task or problem
+    boost::json::object fields;
+};
+
 Result<CreateGoal> decode_create_goal(std::string_view body);
+Result<EntityCommand> decode_create_entity(const std::string& kind, std::string_view body);
+Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_view id, std::string_view body);
 Result<UpdateGoal> decode_update_goal(std::string_view goal_id, std::string_view body);
 Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::string_view body);
 Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body);
@@ -81,5 +90,7 @@ Result<conversation::Decision> decide(const conversation::DecisionContext& conte
 Result<conversation::Decision> decide(const conversation::DecisionContext& context, const AddDependency& command);
 Result<conversation::Decision> decide(const conversation::DecisionContext& context, const UpdateDependency& command);
 Result<conversation::Decision> decide(const conversation::DecisionContext& context, const RemoveDependency& command);
+//! task.created|updated, problem.created|updated; a new one gets an id and its default status.
+Result<conversation::Decision> decide(const conversation::DecisionContext& context, const EntityCommand& command);
 
 }  // namespace aimi::goals

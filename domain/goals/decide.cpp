@@ -59,6 +59,20 @@ Result<Decision> decide(const DecisionContext&, const UpdateDependency& c) {
     return Decision{{events::DependencyUpdated{c.dependency_id, c.type, c.strength, c.notes}}, false};
 }
 
+Result<Decision> decide(const DecisionContext& context, const EntityCommand& c) {
+    auto data = c.fields;
+    const auto id_key = c.kind + "_id";
+    if (!c.id) {
+        data[id_key] = context.new_id();
+        if (!data.contains("status")) data["status"] = c.kind == "task" ? "open" : "active";
+        if (c.kind == "task") return Decision{{events::TaskCreated{std::move(data)}}, false};
+        return Decision{{events::ProblemCreated{std::move(data)}}, false};
+    }
+    data[id_key] = *c.id;
+    if (c.kind == "task") return Decision{{events::TaskUpdated{std::move(data)}}, false};
+    return Decision{{events::ProblemUpdated{std::move(data)}}, false};
+}
+
 Result<Decision> decide(const DecisionContext&, const RemoveDependency& c) {
     return Decision{{events::DependencyRemoved{c.dependency_id}}, false};
 }

@@ -122,6 +122,22 @@ std::vector<std::string> GoalGraph::held_back(const std::string& id) const {
     return out;
 }
 
+const EntityNode* GoalGraph::entity(const std::string& id) const {
+    const auto it = entities_.find(id);
+    return it == entities_.end() ? nullptr : &it->second;
+}
+
+void GoalGraph::put_entity(EntityNode entity) {
+    const auto id = entity.id;
+    if (auto it = entities_.find(id); it != entities_.end()) {
+        undo_.push_back([this, old = it->second] { entities_[old.id] = old; });
+        it->second = std::move(entity);
+    } else {
+        undo_.push_back([this, id] { entities_.erase(id); });
+        entities_.emplace(id, std::move(entity));
+    }
+}
+
 void GoalGraph::undo_to(std::size_t mark) {
     while (undo_.size() > mark) {
         auto undo = std::move(undo_.back());

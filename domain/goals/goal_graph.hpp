@@ -30,6 +30,10 @@ class GoalGraph {
     void put_dependency(Dependency dependency);  //!< adds or replaces (type changes move it in or out of the Dag)
     void remove_dependency(const std::string& id);
 
+    const EntityNode* entity(const std::string& id) const;
+    void put_entity(EntityNode entity);  //!< adds or replaces
+    const std::map<std::string, EntityNode>& entities() const { return entities_; }
+
     //! Active, with at least one active parent over a requires or blocks dependency.
     bool blocked(const std::string& id) const;
     //! Its active parents over requires/blocks dependencies, sorted.
@@ -50,6 +54,7 @@ class GoalGraph {
     std::map<std::string, GoalNode> goals_;
     std::map<std::string, Dependency> dependencies_;
     std::map<std::string, std::vector<std::string>> by_goal_;  //!< goal -> dependency ids touching it
+    std::map<std::string, EntityNode> entities_;
     Dag dag_;
     std::vector<std::function<void()>> undo_;
 };

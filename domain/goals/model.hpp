@@ -53,6 +53,14 @@ struct Dependency {
     int strength = 1;
 };
 
+//! A task or problem (seed 002) as the decider keeps it: its kind and status.
+struct EntityNode {
+    std::string id;
+    std::string kind;  //!< "task" | "problem"
+    std::string status;
+    bool archived() const { return status == "archived"; }
+};
+
 //! Case-folded (ASCII and the Latin-1/Cyrillic letters of the seeds' languages), whitespace
 //! collapsed, trimmed, trailing punctuation dropped: "  Run a  Marathon! " -> "run a marathon".
 std::string normalize_title(std::string_view title);

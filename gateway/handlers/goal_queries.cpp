@@ -137,7 +137,7 @@ Reply goal_history(const Call& call) {
         if (!goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value())) return fail(call, no_goal());
         return json_response(
             200, bj::object{{"goal_id", goal_id.value()},
-                            {"items", goals_read_model::history(tx, call.principal.user_id, goal_id.value())}});
+                            {"items", goals_read_model::history(tx, call.principal.user_id, "goal", goal_id.value())}});
     });
 }
 

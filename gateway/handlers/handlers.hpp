@@ -52,4 +52,16 @@ Reply goal_plan(const Call& call);
 Reply goal_bottlenecks(const Call& call);
 Reply goal_graph(const Call& call);
 
+// Tasks and problems: task_and_problem.cpp.
+Reply create_task(const Call& call);
+Reply update_task(const Call& call);
+Reply get_task(const Call& call);
+Reply list_tasks(const Call& call);
+Reply task_history(const Call& call);
+Reply create_problem(const Call& call);
+Reply update_problem(const Call& call);
+Reply get_problem(const Call& call);
+Reply list_problems(const Call& call);
+Reply problem_history(const Call& call);
+
 }  // namespace aimi::gateway::handlers

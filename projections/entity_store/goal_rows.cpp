@@ -21,6 +21,19 @@ const pg::Statement kLoadEdges{"entity_store.load_goal_edges", R"sql(
 SELECT user_id::text, dependency_id::text, parent_goal_id::text, dependent_goal_id::text, type, strength
 FROM goal_edges WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
+const pg::Statement kLoadEntities{"entity_store.load_goal_entities", R"sql(
+SELECT user_id::text, id::text, kind, status FROM goal_entities
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+const pg::Statement kUpsertEntities{"entity_store.upsert_goal_entities", R"sql(
+INSERT INTO goal_entities (user_id, id, kind, status)
+SELECT user_id, id, kind, status FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, id uuid, kind text, status text)
+ON CONFLICT (user_id, id) DO UPDATE SET status = excluded.status)sql"};
+
+const pg::Statement kMessageOwners{"entity_store.message_owners", R"sql(
+SELECT id::text, user_id::text FROM messages
+WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
 const pg::Statement kUpsertGoals{"entity_store.upsert_goals", R"sql(
 INSERT INTO goal_nodes (user_id, goal_id, status, title_norm, created_at)
 SELECT user_id, goal_id, status, title_norm, created_at
@@ -59,7 +72,18 @@ void load_goal_graphs(pqxx::dbtransaction& tx, const std::set<std::string>& user
             goals::Dependency{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
                               *goals::dependency_type(row[4].as<std::string>()), row[5].as<int>()});
     }
+    for (const auto& row : pg::exec(tx, kLoadEntities, users))
+        graphs[row[0].as<std::string>()].put_entity(
+            goals::EntityNode{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
     for (auto& [user, graph] : graphs) graph.forget_undo();
+}
+
+void load_message_owners(pqxx::dbtransaction& tx, const std::set<std::string>& message_ids,
+                         std::map<std::string, std::string>& owners) {
+    bj::array ids;
+    for (const auto& id : message_ids) ids.push_back(bj::value(id));
+    for (const auto& row : pg::exec(tx, kMessageOwners, json::serialize(ids)))
+        owners[row[0].as<std::string>()] = row[1].as<std::string>();
 }
 
 void write_goal_changes(pqxx::dbtransaction& tx, const conversation::EntityStoreState& state) {
@@ -90,6 +114,13 @@ void write_goal_changes(pqxx::dbtransaction& tx, const conversation::EntityStore
     for (const auto& [user, id] : state.removed_dependencies)
         if (!graph_of(user).dependency(id)) removed.push_back(bj::object{{"u", user}, {"d", id}});
     if (!goals_rows.empty()) pg::exec(tx, kUpsertGoals, json::serialize(goals_rows));
+    bj::array entity_rows;
+    for (const auto& [user, id] : state.dirty_entities) {
+        if (state.erased_users.contains(user)) continue;
+        const auto* e = graph_of(user).entity(id);
+        entity_rows.push_back(bj::object{{"user_id", user}, {"id", id}, {"kind", e->kind}, {"status", e->status}});
+    }
+    if (!entity_rows.empty()) pg::exec(tx, kUpsertEntities, json::serialize(entity_rows));
     if (!removed.empty()) pg::exec(tx, kDeleteEdges, json::serialize(removed));
     if (!edge_rows.empty()) pg::exec(tx, kUpsertEdges, json::serialize(edge_rows));
 }

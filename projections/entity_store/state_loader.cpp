@@ -134,6 +134,7 @@ EntityStoreState load_state(pqxx::dbtransaction& tx, const Prefetch& plan, const
             to_load.insert(user);
     }
     if (!to_load.empty()) load_goal_graphs(tx, to_load, state.goal_graphs);
+    if (!plan.message_ids.empty()) load_message_owners(tx, plan.message_ids, state.message_owner);
     return state;
 }
 

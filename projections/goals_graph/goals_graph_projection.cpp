@@ -71,10 +71,10 @@ DELETE FROM goals_graph_dependencies WHERE (user_id, dependency_id) IN
     (SELECT u, i FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, i uuid)))sql"};
 
 const pg::Statement kInsertHistory{"goals_graph.insert_history", R"sql(
-INSERT INTO goals_graph_history (user_id, event_id, goal_id, stream_version, change, status, blocked,
+INSERT INTO goals_graph_history (user_id, event_id, entity_type, entity_id, stream_version, change, status, blocked,
                                  caused_by_goal_id, at)
-SELECT user_id, event_id, goal_id, stream_version, change, status, blocked, caused_by_goal_id, at
-FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, event_id uuid, goal_id uuid, stream_version bigint,
+SELECT user_id, event_id, entity_type, entity_id, stream_version, change, status, blocked, caused_by_goal_id, at
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, event_id uuid, entity_type text, entity_id uuid, stream_version bigint,
      change text, status text, blocked boolean, caused_by_goal_id uuid, at timestamptz)
 ON CONFLICT (user_id, event_id) DO NOTHING)sql"};
 
@@ -104,9 +104,29 @@ const pg::Statement kUpsertUser{"goals_graph.upsert_user", R"sql(
 INSERT INTO goals_graph_users (user_id, version, snapshot) VALUES ($1::uuid, $2, $3)
 ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, snapshot = excluded.snapshot)sql"};
 
+// Tasks and problems: rows as JSON keyed by column, loaded and written whole.
+const pg::Statement kLoadTasks{"goals_graph.load_tasks", R"sql(
+SELECT t.user_id::text, t.task_id::text, (to_jsonb(t) - 'user_id' - 'task_id')::text FROM goals_graph_tasks t
+JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, i uuid) ON t.user_id = k.u AND t.task_id = k.i)sql"};
+const pg::Statement kLoadProblems{"goals_graph.load_problems", R"sql(
+SELECT t.user_id::text, t.problem_id::text, (to_jsonb(t) - 'user_id' - 'problem_id')::text FROM goals_graph_problems t
+JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, i uuid) ON t.user_id = k.u AND t.problem_id = k.i)sql"};
+const pg::Statement kUpsertTasks{"goals_graph.upsert_tasks", R"sql(
+INSERT INTO goals_graph_tasks SELECT * FROM jsonb_populate_recordset(NULL::goals_graph_tasks, $1::jsonb)
+ON CONFLICT (user_id, task_id) DO UPDATE SET title = excluded.title, title_norm = excluded.title_norm,
+    notes = excluded.notes, status = excluded.status, priority = excluded.priority, impact = excluded.impact,
+    due_date = excluded.due_date, updated_at = excluded.updated_at, completed_at = excluded.completed_at)sql"};
+const pg::Statement kUpsertProblems{"goals_graph.upsert_problems", R"sql(
+INSERT INTO goals_graph_problems SELECT * FROM jsonb_populate_recordset(NULL::goals_graph_problems, $1::jsonb)
+ON CONFLICT (user_id, problem_id) DO UPDATE SET title = excluded.title, title_norm = excluded.title_norm,
+    description = excluded.description, status = excluded.status, severity = excluded.severity,
+    updated_at = excluded.updated_at)sql"};
+
 const pg::Statement kEraseUsers{"goals_graph.erase_users", R"sql(
 WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
      u AS (DELETE FROM goals_graph_users WHERE user_id IN (SELECT id FROM erased)),
+     t AS (DELETE FROM goals_graph_tasks WHERE user_id IN (SELECT id FROM erased)),
+     p AS (DELETE FROM goals_graph_problems WHERE user_id IN (SELECT id FROM erased)),
      d AS (DELETE FROM goals_graph_dependencies WHERE user_id IN (SELECT id FROM erased)),
      h AS (DELETE FROM goals_graph_history WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM goals_graph_goals WHERE user_id IN (SELECT id FROM erased))sql"};
@@ -120,11 +140,21 @@ bool is_goals_event(std::string_view type) {
     return type.starts_with("goal.") || type.starts_with("dependency.");
 }
 
+//! task.* and problem.*: the kind, or empty.
+std::string entity_kind(std::string_view type) {
+    if (type.starts_with("task.")) return "task";
+    if (type.starts_with("problem.")) return "problem";
+    return {};
+}
+
 //! Goal and dependency ids the facts name, per user: the rows to load.
-void collect_keys(std::span<const facts::Fact> facts, std::set<Key>& goal_keys, std::set<Key>& dependency_keys) {
+void collect_keys(std::span<const facts::Fact> facts, std::set<Key>& goal_keys, std::set<Key>& dependency_keys,
+                  std::map<std::string, std::set<Key>>& entity_keys) {
     for (const auto& fact : facts) {
         if (!fact.applied()) continue;
         for (const auto& event : fact.events) {
+            if (const auto kind = entity_kind(event.type); !kind.empty())
+                entity_keys[kind].emplace(fact.user_id, text_of(event.data, kind + "_id"));
             if (!is_goals_event(event.type)) continue;
             if (auto id = text_of(event.data, "goal_id"); !id.empty()) goal_keys.emplace(fact.user_id, id);
             if (auto id = text_of(event.data, "dependency_id"); !id.empty()) dependency_keys.emplace(fact.user_id, id);
@@ -143,6 +173,8 @@ class Batch {
   public:
     std::map<std::string, UserModel>* models = nullptr;  //!< the touched users' whole graphs
     std::map<Key, bj::object> goals, dependencies;
+    std::map<std::string, std::map<Key, bj::object>> entities;  //!< kind -> rows (tasks, problems)
+    std::map<std::string, std::set<Key>> dirty_entities;
     std::set<Key> dirty_goals, dirty_dependencies, removed_dependencies;
     std::set<std::string> erased;
     bj::array history;
@@ -153,6 +185,10 @@ class Batch {
         const std::string& user = fact.user_id;
         if (event.type == "user.erased") {
             erased.insert(user);
+            return;
+        }
+        if (const auto kind = entity_kind(event.type); !kind.empty()) {
+            apply_entity(fact, event, kind, at);
             return;
         }
         if (event.type == "goal.created") {
@@ -258,6 +294,42 @@ class Batch {
     }
 
   private:
+    //! Tasks and problems: a created row, or the fields an update names; a task entering done gets
+    //! completed_at, leaving done clears it; each status change is a history row.
+    void apply_entity(const facts::Fact& fact, const facts::AppliedEvent& event, const std::string& kind,
+                      const std::string& at) {
+        const auto& d = event.data;
+        const Key key{fact.user_id, text_of(d, kind + "_id")};
+        auto& rows = entities[kind];
+        const auto status = text_of(event.applied, "status");
+        if (event.type.ends_with(".created")) {
+            bj::object row = d;
+            row.erase(kind + "_id");
+            if (!row.contains("title") || !row.at("title").is_string()) row["title"] = "";
+            row["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            row["created_at"] = at;
+            row["updated_at"] = at;
+            if (kind == "task") row["completed_at"] = status == "done" ? bj::value(at) : bj::value(nullptr);
+            rows[key] = std::move(row);
+            record(fact, event, kind, key.second, "created", bj::value(status), bj::value(false));
+        } else {
+            const auto it = rows.find(key);
+            if (it == rows.end()) return;
+            auto& row = it->second;
+            for (const auto& [field, value] : d)
+                if (field != kind + "_id") row[field] = value;
+            if (d.contains("title")) row["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            row["updated_at"] = at;
+            const auto previous = text_of(event.applied, "previous_status");
+            if (kind == "task" && previous != status) {
+                if (status == "done") row["completed_at"] = at;
+                if (previous == "done") row["completed_at"] = nullptr;
+            }
+            if (previous != status) record(fact, event, kind, key.second, "status", bj::value(status), bj::value(false));
+        }
+        dirty_entities[kind].insert(key);
+    }
+
     UserModel* model(const std::string& user) {
         const auto it = models->find(user);
         return it == models->end() ? nullptr : &it->second;
@@ -274,14 +346,19 @@ class Batch {
     void record(const facts::Fact& fact, const facts::AppliedEvent& event, const std::string& goal_id,
                 std::string_view change) {
         const auto& goal = goals.at({fact.user_id, goal_id});
+        record(fact, event, "goal", goal_id, change, goal.at("status"), goal.at("blocked"));
+    }
+    void record(const facts::Fact& fact, const facts::AppliedEvent& event, std::string_view entity_type,
+                const std::string& id, std::string_view change, const bj::value& status, const bj::value& blocked) {
         const auto* cause = event.data.if_contains("caused_by_goal_id");
         history.push_back(bj::object{{"user_id", fact.user_id},
                                      {"event_id", event.event_id},
-                                     {"goal_id", goal_id},
+                                     {"entity_type", entity_type},
+                                     {"entity_id", id},
                                      {"stream_version", event.stream_version},
                                      {"change", change},
-                                     {"status", goal.at("status")},
-                                     {"blocked", goal.at("blocked")},
+                                     {"status", status},
+                                     {"blocked", blocked},
                                      {"caused_by_goal_id", cause ? *cause : bj::value(nullptr)},
                                      {"at", format_timestamp(*fact.occurred_at)}});
     }
@@ -352,7 +429,8 @@ void GoalsGraphProjection::write_metrics(pqxx::dbtransaction& tx, const std::set
 
 void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
     std::set<Key> goal_keys, dependency_keys;
-    collect_keys(facts, goal_keys, dependency_keys);
+    std::map<std::string, std::set<Key>> entity_keys;
+    collect_keys(facts, goal_keys, dependency_keys, entity_keys);
     Batch batch;
     std::map<std::string, UserModel> models;
     std::map<std::string, std::int64_t> versions;
@@ -370,9 +448,24 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
             batch.dependencies[{row[0].as<std::string>(), row[1].as<std::string>()}] =
                 json::parse_stored_object(row[2].as<std::string>());
 
+    for (const auto& [kind, keys] : entity_keys)
+        for (const auto& row : pg::exec(tx, kind == "task" ? kLoadTasks : kLoadProblems, json::serialize(keys_json(keys))))
+            batch.entities[kind][{row[0].as<std::string>(), row[1].as<std::string>()}] =
+                json::parse_stored_object(row[2].as<std::string>());
     for (const auto& fact : facts) {
         if (!fact.applied()) continue;
         for (const auto& event : fact.events) batch.apply(fact, event);
+    }
+    for (const auto& [kind, keys] : batch.dirty_entities) {
+        bj::array rows;
+        for (const auto& key : keys) {
+            if (batch.erased.contains(key.first)) continue;
+            auto row = batch.entities[kind].at(key);
+            row["user_id"] = key.first;
+            row[kind + "_id"] = key.second;
+            rows.push_back(std::move(row));
+        }
+        if (!rows.empty()) pg::exec(tx, kind == "task" ? kUpsertTasks : kUpsertProblems, json::serialize(rows));
     }
 
     bj::array goal_rows, dependency_rows, removed;

@@ -364,3 +364,104 @@ TEST_F(Goals, MetadataNumbersReadBackExactlyThroughTheGoalsReadModel) {
 
 }  // namespace
 }  // namespace aimi::testing
+
+namespace aimi::testing {
+namespace {
+
+TEST_F(Goals, TasksKeepCompletedAtWithDoneTheirHistoryAndRefuseWhatIsNotTheirs) {
+    // A task from one of Ann's messages: done sets completed_at, leaving done clears it.
+    const auto chat = http().post("/v1/chats", ann_.token, "{}").json();
+    const auto message = http()
+                             .post("/v1/chats/" + std::string(chat.at("id").as_string()) + "/messages", ann_.token,
+                                   R"({"content":"remind me to call the dentist"})")
+                             .json();
+    const auto message_id = std::string(message.at("id").as_string());
+    auto r = http().post(
+        "/v1/tasks", ann_.token,
+        R"({"title":"Call the dentist","priority":2,"impact":4,"due_date":"2030-01-15","source_inbox_item_id":")" +
+            message_id + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto task = r.json().as_object();
+    const auto id = std::string(task.at("id").as_string());
+    EXPECT_EQ(task.at("status").as_string(), "open");
+    EXPECT_EQ(task.at("title_norm").as_string(), "call the dentist");
+    EXPECT_TRUE(task.at("completed_at").is_null());
+    EXPECT_TRUE(std::string(task.at("created_at").as_string()).ends_with("Z"));
+
+    r = http().patch("/v1/tasks/" + id, ann_.token, R"({"status":"done"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_FALSE(r.json().at("completed_at").is_null());
+    r = http().patch("/v1/tasks/" + id, ann_.token, R"({"status":"open","notes":"moved"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json().at("completed_at").is_null());
+    EXPECT_EQ(r.json().at("notes").as_string(), "moved");
+    EXPECT_EQ(r.json().at("priority").as_int64(), 2) << "fields not named stay";
+
+    const auto history = http().get("/v1/tasks/" + id + "/history", ann_.token).json().at("items").as_array();
+    ASSERT_EQ(history.size(), 3u);
+    EXPECT_EQ(history[1].at("status").as_string(), "done");
+
+    // Archived: no change but leaving archived.
+    ASSERT_EQ(http().patch("/v1/tasks/" + id, ann_.token, R"({"status":"archived"})").status, 200);
+    r = http().patch("/v1/tasks/" + id, ann_.token, R"({"title":"x"})");
+    EXPECT_EQ(r.status, 409);
+    EXPECT_EQ(code(r), "task_archived");
+    EXPECT_EQ(http().patch("/v1/tasks/" + id, ann_.token, R"({"status":"open"})").status, 200);
+
+    // Unknown or foreign references are refused and change nothing.
+    const auto bob = person();
+    r = http().post("/v1/tasks", bob.token, R"({"title":"steal","source_inbox_item_id":")" + message_id + "\"}");
+    EXPECT_EQ(r.status, 404) << r.body;
+    EXPECT_EQ(code(r), "inbox_item_not_found");
+    EXPECT_EQ(r.json().at("error").at("field").as_string(), "/source_inbox_item_id");
+    EXPECT_EQ(http().patch("/v1/tasks/" + id, bob.token, R"({"status":"done"})").status, 404);
+    EXPECT_EQ(http().get("/v1/tasks/" + id, bob.token).status, 404);
+    EXPECT_EQ(http().patch("/v1/tasks/" + random_id(), ann_.token, R"({"status":"done"})").status, 404);
+    for (const auto* bad : {R"({"title":""})", R"({"title":"t","priority":5})", R"({"title":"t","priority":0})",
+                            R"({"title":"t","impact":6})", R"({"title":"t","status":"later"})",
+                            R"({"title":"t","due_date":"2030-02-30"})", R"({"title":1})", R"({})"}) {
+        r = http().post("/v1/tasks", ann_.token, bad);
+        EXPECT_EQ(r.status, 400) << bad << " -> " << r.body;
+    }
+    EXPECT_EQ(http().patch("/v1/tasks/" + id, ann_.token, "{}").status, 400);
+
+    // Lists: status and due-date filters, pages.
+    for (int i = 0; i < 3; ++i)
+        ASSERT_EQ(
+            http()
+                .post("/v1/tasks", ann_.token, fmt::format(R"({{"title":"t{}","due_date":"2031-0{}-01"}})", i, i + 1))
+                .status,
+            201);
+    EXPECT_EQ(http().get("/v1/tasks?status=open", ann_.token).json().at("items").as_array().size(), 4u);
+    EXPECT_EQ(http()
+                  .get("/v1/tasks?due_after=2031-01-15&due_before=2031-12-31", ann_.token)
+                  .json()
+                  .at("items")
+                  .as_array()
+                  .size(),
+              2u);
+    const auto page = http().get("/v1/tasks?limit=3", ann_.token).json();
+    const auto rest =
+        http().get("/v1/tasks?after=" + std::string(page.at("next_cursor").as_string()), ann_.token).json();
+    EXPECT_EQ(rest.at("items").as_array().size(), 1u);
+    EXPECT_EQ(http().get("/v1/tasks?status=sleeping", ann_.token).status, 400);
+    EXPECT_EQ(http().get("/v1/tasks", bob.token).json().at("items").as_array().size(), 0u);
+}
+
+TEST_F(Goals, ProblemsHaveSeverityAndStatusHistory) {
+    auto r = http().post("/v1/problems", ann_.token, R"({"title":"Sleep badly","severity":4})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto id = std::string(r.json().at("id").as_string());
+    EXPECT_EQ(r.json().at("status").as_string(), "active");
+    r = http().patch("/v1/problems/" + id, ann_.token, R"({"status":"monitoring","severity":null})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json().at("severity").is_null());
+    EXPECT_EQ(http().get("/v1/problems?status=monitoring", ann_.token).json().at("items").as_array().size(), 1u);
+    EXPECT_EQ(http().get("/v1/problems/" + id + "/history", ann_.token).json().at("items").as_array().size(), 2u);
+    EXPECT_EQ(http().post("/v1/problems", ann_.token, R"({"title":"x","severity":6})").status, 400);
+    EXPECT_EQ(http().patch("/v1/tasks/" + id, ann_.token, R"({"status":"done"})").status, 404)
+        << "a problem is not a task";
+}
+
+}  // namespace
+}  // namespace aimi::testing

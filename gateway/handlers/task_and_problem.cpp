@@ -1,0 +1,159 @@
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+#include <pqxx/pqxx>
+
+#include "domain/goals/commands.hpp"
+#include "domain/time.hpp"
+#include "domain/uuid.hpp"
+#include "gateway/command_pipeline.hpp"
+#include "gateway/goals_read_model.hpp"
+#include "gateway/handlers/handlers.hpp"
+#include "gateway/handlers/support.hpp"
+#include "projections/goals_graph/goals_graph_projection.hpp"
+#include "projections/pg/connection.hpp"
+
+// Tasks and problems (seed 002): one set of handlers for both kinds. Commands through the write
+// path like goals (the fold checks ids, archived entities and a task's source inbox item); reads
+// from the goals-graph read model.
+namespace aimi::gateway::handlers {
+
+namespace {
+
+namespace bj = boost::json;
+
+constexpr std::array<std::string_view, 4> kTaskStatuses{"open", "blocked", "done", "archived"};
+constexpr std::array<std::string_view, 4> kProblemStatuses{"active", "monitoring", "resolved", "archived"};
+
+Reply run(const Call& call, goals::EntityCommand command, int status) {
+    return execute_command(
+        call,
+        {.success_status = status,
+         .decide = [command = std::move(command)](const auto& context) { return goals::decide(context, command); },
+         .wait_for = std::string(goals_graph::GoalsGraphProjection::kName)});
+}
+
+Reply create(const Call& call, const std::string& kind) {
+    if (auto p = require_json(call)) return fail(call, *p);
+    auto command = goals::decode_create_entity(kind, call.request.body);
+    if (!command) return fail(call, command.problem());
+    return run(call, std::move(command.value()), 201);
+}
+
+Reply update(const Call& call, const std::string& kind) {
+    auto id = path_uuid(call, kind + "_id");
+    if (!id) return fail(call, id.problem());
+    if (auto p = require_json(call)) return fail(call, *p);
+    auto command = goals::decode_update_entity(kind, id.value(), call.request.body);
+    if (!command) return fail(call, command.problem());
+    return run(call, std::move(command.value()), 200);
+}
+
+template <class F>
+Reply read(const Call& call, F f) {
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    use_serving_schema(tx, call, goals_graph::GoalsGraphProjection::kName);
+    return f(static_cast<pqxx::dbtransaction&>(tx));
+}
+
+Problem not_found(const std::string& kind) {
+    return Problem::not_found(kind + "_not_found", "no such " + kind, kind + "_id");
+}
+
+Reply get(const Call& call, const std::string& kind) {
+    auto id = path_uuid(call, kind + "_id");
+    if (!id) return fail(call, id.problem());
+    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        auto entity = goals_read_model::find_entity(tx, kind, call.principal.user_id, id.value());
+        if (!entity) return fail(call, not_found(kind));
+        return json_response(200, *entity);
+    });
+}
+
+Reply history(const Call& call, const std::string& kind) {
+    auto id = path_uuid(call, kind + "_id");
+    if (!id) return fail(call, id.problem());
+    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        if (!goals_read_model::find_entity(tx, kind, call.principal.user_id, id.value()))
+            return fail(call, not_found(kind));
+        return json_response(
+            200, bj::object{{kind + "_id", id.value()},
+                            {"items", goals_read_model::history(tx, call.principal.user_id, kind, id.value())}});
+    });
+}
+
+//! ?status=&limit=&after=<cursor> (tasks also due_after, due_before); oldest first.
+Reply list(const Call& call, const std::string& kind) {
+    const auto& query = call.request.query;
+    goals_read_model::EntityFilter filter;
+    if (const auto it = query.find("status"); it != query.end()) {
+        const auto& allowed = kind == "task" ? kTaskStatuses : kProblemStatuses;
+        if (std::find(allowed.begin(), allowed.end(), it->second) == allowed.end())
+            return fail(call, Problem::invalid("invalid_query", "unknown status", "status"));
+        filter.status = it->second;
+    }
+    if (kind == "task")
+        for (const auto* name : {"due_after", "due_before"})
+            if (const auto it = query.find(name); it != query.end()) {
+                if (!parse_date(it->second))
+                    return fail(call, Problem::invalid("invalid_query", "must be a date (YYYY-MM-DD)", name));
+                (std::string_view(name) == "due_after" ? filter.due_after : filter.due_before) = it->second;
+            }
+    auto limit = query_int(call, "limit", 50, 1, 200);
+    if (!limit) return fail(call, limit.problem());
+    filter.limit = static_cast<int>(limit.value());
+    if (const auto it = query.find("after"); it != query.end()) {
+        const auto separator = it->second.rfind('_');
+        const auto at = it->second.substr(0, separator == std::string::npos ? 0 : separator);
+        const auto id = separator == std::string::npos ? std::string() : it->second.substr(separator + 1);
+        if (!parse_timestamp(at) || !is_uuid(id))
+            return fail(call, Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after"));
+        filter.after = std::pair{at, normalize_uuid(id)};
+    }
+    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        auto items = goals_read_model::list_entities(tx, kind, call.principal.user_id, filter);
+        bj::value next = nullptr;
+        if (static_cast<int>(items.size()) == filter.limit) {
+            const auto& last = items.back().as_object();
+            next = fmt::format("{}_{}", last.at("created_at").as_string().c_str(), last.at("id").as_string().c_str());
+        }
+        return json_response(200, bj::object{{"items", std::move(items)}, {"next_cursor", next}});
+    });
+}
+
+}  // namespace
+
+Reply create_task(const Call& call) {
+    return create(call, "task");
+}
+Reply update_task(const Call& call) {
+    return update(call, "task");
+}
+Reply get_task(const Call& call) {
+    return get(call, "task");
+}
+Reply list_tasks(const Call& call) {
+    return list(call, "task");
+}
+Reply task_history(const Call& call) {
+    return history(call, "task");
+}
+Reply create_problem(const Call& call) {
+    return create(call, "problem");
+}
+Reply update_problem(const Call& call) {
+    return update(call, "problem");
+}
+Reply get_problem(const Call& call) {
+    return get(call, "problem");
+}
+Reply list_problems(const Call& call) {
+    return list(call, "problem");
+}
+Reply problem_history(const Call& call) {
+    return history(call, "problem");
+}
+
+}  // namespace aimi::gateway::handlers
