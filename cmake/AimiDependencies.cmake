@@ -10,3 +10,5 @@ find_package(simdjson REQUIRED)
 find_package(date REQUIRED)  # Howard Hinnant's date/tz, reading the OS time-zone database (tzdata)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
+# RFC 5545 recurrence rules (habits): libical, pure parsing, no I/O.
+pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)

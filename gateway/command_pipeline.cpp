@@ -53,7 +53,7 @@ Result<std::optional<std::string>> client_idempotency_key(const http::Request& r
 const std::string& projection_of(const std::string& resource_type) {
     static const std::string goals_graph = "goals_graph", none;
     return resource_type == "goal" || resource_type == "dependency" || resource_type == "task" ||
-                   resource_type == "problem"
+                   resource_type == "problem" || resource_type == "habit" || resource_type == "link"
                ? goals_graph
                : none;
 }
@@ -73,11 +73,13 @@ Problem rejection_problem(const std::string& code, const std::string& message, b
     ProblemKind kind = ProblemKind::conflict;
     if (code == "user_not_found" || code == "chat_not_found" || code == "goal_not_found" ||
         code == "dependency_not_found" || code == "task_not_found" || code == "problem_not_found" ||
-        code == "inbox_item_not_found")
+        code == "inbox_item_not_found" || code == "habit_not_found" || code == "link_not_found" ||
+        code == "link_end_not_found")
         kind = ProblemKind::not_found;
     else if (code == "user_erased")
         return Problem{ProblemKind::gone, code, message, "user_id"};
-    else if (code == "self_dependency" || code == "deadline_before_creation")
+    else if (code == "self_dependency" || code == "deadline_before_creation" || code == "self_link" ||
+             code == "invalid_link" || code == "invalid_rrule")
         kind = ProblemKind::unprocessable;
     return Problem{kind, code, message, std::move(field), std::move(details)};
 }

@@ -81,6 +81,13 @@ const std::vector<RouteEntry>& route_table() {
         {"GET", "/v1/problems/{problem_id}", {get_problem, false, goals}},
         {"PATCH", "/v1/problems/{problem_id}", {update_problem}},
         {"GET", "/v1/problems/{problem_id}/history", {problem_history, false, goals}},
+        {"POST", "/v1/habits", {create_habit}},
+        {"GET", "/v1/habits", {list_habits, false, goals}},
+        {"GET", "/v1/habits/{habit_id}", {get_habit, false, goals}},
+        {"PATCH", "/v1/habits/{habit_id}", {update_habit}},
+        {"POST", "/v1/links", {add_link}},
+        {"GET", "/v1/links", {list_links, false, goals}},
+        {"DELETE", "/v1/links/{link_id}", {remove_link}},
     };
     return table;
 }

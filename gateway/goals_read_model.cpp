@@ -120,8 +120,9 @@ const EntityStatements& entity_statements(const std::string& kind) {
                               " AND ($5::timestamptz IS NULL OR (created_at, " + id +
                               ") > ($5::timestamptz, $6::uuid)) ORDER BY created_at, " + id + " LIMIT $7"}};
     };
-    static const EntityStatements task = make("task"), problem = make("problem");
-    return kind == "task" ? task : problem;
+    static const EntityStatements task = make("task"), problem = make("problem"), habit = make("habit"),
+                                  link = make("link");
+    return kind == "task" ? task : kind == "problem" ? problem : kind == "habit" ? habit : link;
 }
 
 //! PostgreSQL renders timestamptz in jsonb as "...+00:00"; the API writes "...Z" everywhere.
@@ -158,7 +159,8 @@ std::optional<bj::object> resource(pqxx::dbtransaction& tx, const std::string& u
                                    const std::string& id) {
     if (type == "goal") return find_goal(tx, user_id, id);
     if (type == "dependency") return one(pg::exec(tx, kFindDependency, user_id, id));
-    if (type == "task" || type == "problem") return find_entity(tx, type, user_id, id);
+    if (type == "task" || type == "problem" || type == "habit" || type == "link")
+        return find_entity(tx, type, user_id, id);
     return std::nullopt;
 }
 
@@ -182,6 +184,17 @@ std::optional<bj::object> find_entity(pqxx::dbtransaction& tx, const std::string
     auto row = one(pg::exec(tx, entity_statements(kind).find, user_id, id));
     if (!row) return std::nullopt;
     return with_api_times(std::move(*row));
+}
+
+bj::array links_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& entity_id) {
+    static const pg::Statement query{"goals_read.links_of", R"sql(
+SELECT ((to_jsonb(t) - 'user_id' - 'link_id') || jsonb_build_object('id', t.link_id, 'user_id', t.user_id))::text
+FROM goals_graph_links t WHERE user_id = $1::uuid AND (from_id = $2::uuid OR to_id = $2::uuid)
+ORDER BY created_at, link_id)sql"};
+    bj::array out;
+    for (auto& item : all(pg::exec(tx, query, user_id, entity_id)))
+        out.push_back(with_api_times(std::move(item.as_object())));
+    return out;
 }
 
 bj::array list_entities(pqxx::dbtransaction& tx, const std::string& kind, const std::string& user_id,

@@ -56,10 +56,12 @@ std::optional<boost::json::object> find_entity(pqxx::dbtransaction& tx, const st
                                                const std::string& user_id, const std::string& id);
 struct EntityFilter {
     std::optional<std::string> status;
-    std::optional<std::string> due_after, due_before;  //!< tasks: due_date range, inclusive
+    std::optional<std::string> due_after, due_before;          //!< tasks: due_date range, inclusive
     std::optional<std::pair<std::string, std::string>> after;  //!< cursor: (created_at, id)
     int limit = 50;
 };
+//! The links that start or end at a goal, task or problem, oldest first.
+boost::json::array links_of(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& entity_id);
 //! Oldest first.
 boost::json::array list_entities(pqxx::dbtransaction& tx, const std::string& kind, const std::string& user_id,
                                  const EntityFilter& filter);

@@ -12,12 +12,24 @@ CREATE TABLE IF NOT EXISTS goal_nodes (
     PRIMARY KEY (user_id, goal_id)
 );
 
--- Tasks and problems (seed 002): kind and status, for the rules of later commands.
+-- Tasks, problems and habits (seed 002): kind and status, for the rules of later commands; and
+-- the typed links between goals, tasks and problems.
 CREATE TABLE IF NOT EXISTS goal_entities (
     user_id uuid NOT NULL,
     id      uuid NOT NULL,
-    kind    text NOT NULL CHECK (kind IN ('task', 'problem')),
+    kind    text NOT NULL CHECK (kind IN ('task', 'problem', 'habit')),
     status  text NOT NULL,
+    PRIMARY KEY (user_id, id)
+);
+
+CREATE TABLE IF NOT EXISTS goal_links (
+    user_id   uuid NOT NULL,
+    id        uuid NOT NULL,
+    from_kind text NOT NULL,
+    from_id   uuid NOT NULL,
+    to_kind   text NOT NULL,
+    to_id     uuid NOT NULL,
+    type      text NOT NULL,
     PRIMARY KEY (user_id, id)
 );
 

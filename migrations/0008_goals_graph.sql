@@ -83,11 +83,38 @@ CREATE TABLE IF NOT EXISTS goals_graph_problems (
 );
 CREATE INDEX IF NOT EXISTS ix_goals_graph_problems_status ON goals_graph_problems (user_id, status);
 
--- One row per status change of a goal, task or problem, and per blocked/unblocked fact, in stream order.
+CREATE TABLE IF NOT EXISTS goals_graph_habits (
+    user_id    uuid        NOT NULL,
+    habit_id   uuid        NOT NULL,
+    name       text        NOT NULL,
+    frequency  text        NOT NULL,  -- an RFC 5545 RRULE
+    intensity  smallint    NOT NULL CHECK (intensity BETWEEN 1 AND 5),
+    goal_id    uuid,
+    status     text        NOT NULL CHECK (status IN ('active', 'archived')),
+    created_at timestamptz NOT NULL,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, habit_id)
+);
+
+CREATE TABLE IF NOT EXISTS goals_graph_links (
+    user_id    uuid        NOT NULL,
+    link_id    uuid        NOT NULL,
+    from_type  text        NOT NULL,
+    from_id    uuid        NOT NULL,
+    to_type    text        NOT NULL,
+    to_id      uuid        NOT NULL,
+    link_type  text        NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, link_id)
+);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_links_from ON goals_graph_links (user_id, from_id);
+CREATE INDEX IF NOT EXISTS ix_goals_graph_links_to ON goals_graph_links (user_id, to_id);
+
+-- One row per status change of a goal, task, problem or habit, and per blocked/unblocked fact, in stream order.
 CREATE TABLE IF NOT EXISTS goals_graph_history (
     user_id           uuid        NOT NULL,
     event_id          uuid        NOT NULL,
-    entity_type       text        NOT NULL CHECK (entity_type IN ('goal', 'task', 'problem')),
+    entity_type       text        NOT NULL CHECK (entity_type IN ('goal', 'task', 'problem', 'habit')),
     entity_id         uuid        NOT NULL,
     stream_version    bigint      NOT NULL,
     change            text        NOT NULL,

@@ -30,7 +30,7 @@ const auto& table() {
             {{entity_store::EntityStoreProjection::kName,
               ProjectionSpec::Input::events,
               {"user_streams", "batch_outcomes", "users", "devices", "chats", "sessions", "messages", "goal_nodes",
-               "goal_edges", "goal_entities"}},
+               "goal_edges", "goal_entities", "goal_links"}},
              [](const std::string&, bool stage_facts, keys::KeyStore& keys) {
                  return std::make_unique<entity_store::EntityStoreProjection>(keys, stage_facts);
              }},

@@ -87,7 +87,8 @@ struct EntityStoreState {
     std::map<std::string, goals::GoalGraph> goal_graphs;  //!< per user, loaded whole for goals events
 
     std::set<std::string> dirty_streams, dirty_users, dirty_devices, dirty_chats, dirty_sessions;
-    std::set<UserKey> dirty_goals, dirty_dependencies, removed_dependencies, dirty_entities;  //!< (user_id, id)
+    std::set<UserKey> dirty_goals, dirty_dependencies, removed_dependencies, dirty_entities, dirty_links,
+        removed_links;  //!< (user_id, id)
     std::map<std::string, std::string> message_owner;  //!< message id -> user id (a task's source inbox item)
     std::set<std::string> erased_users;  //!< erased in this batch: their rows go, their keys are destroyed
     std::vector<Message> new_messages;

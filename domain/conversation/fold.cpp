@@ -227,8 +227,8 @@ class EventApplier {
     //! The goals graph's events: its rules decide (domain/goals/rules.hpp) on the user's whole
     //! graph, loaded before the fold.
     template <class E>
-        requires goals::is_goal_event<E>
-    std::variant<Resource, Rejection> operator()(const E& e) {
+    requires goals::is_goal_event<E> std::variant<Resource, Rejection>
+    operator()(const E& e) {
         if (!find_user()) return no_user();
         if constexpr (std::is_same_v<E, TaskCreated>)
             if (auto refusal = check_inbox_item(e.data)) return *refusal;
@@ -246,6 +246,8 @@ class EventApplier {
             journal_.mark_dirty(s_.dirty_dependencies, UserKey{batch_.user_id, *applied.changed_dependency});
         if (applied.changed_entity)
             journal_.mark_dirty(s_.dirty_entities, UserKey{batch_.user_id, *applied.changed_entity});
+        if (applied.changed_link) journal_.mark_dirty(s_.dirty_links, UserKey{batch_.user_id, *applied.changed_link});
+        if (applied.removed_link) journal_.mark_dirty(s_.removed_links, UserKey{batch_.user_id, *applied.removed_link});
         if (applied.removed_dependency)
             journal_.mark_dirty(s_.removed_dependencies, UserKey{batch_.user_id, *applied.removed_dependency});
         return Resource{applied.resource_type, applied.resource_id, std::move(applied.assigned),
@@ -441,8 +443,14 @@ void fold(EntityStoreState& state, const EventBatch& batch) {
             outcome.code = rejection->code;
             outcome.message = rejection->message;
             outcome.details = rejection->details;
-            state.taken_keys[key] = TakenKey{batch.batch_id, batch.request_hash, outcome.kind, outcome.code,
-                                             outcome.message, "", "", std::move(rejection->details)};
+            state.taken_keys[key] = TakenKey{batch.batch_id,
+                                             batch.request_hash,
+                                             outcome.kind,
+                                             outcome.code,
+                                             outcome.message,
+                                             "",
+                                             "",
+                                             std::move(rejection->details)};
             forget_goal_undo(state, batch);
             state.outcomes.push_back(std::move(outcome));
             return;

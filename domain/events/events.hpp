@@ -105,7 +105,8 @@ using EventData =
     std::variant<UserRegistered, UserProfileUpdated, DeviceRegistered, ChatCreated, ChatArchived, MessagePosted,
                  SessionEnded, UserErased, GoalCreated, GoalUpdated, GoalCompleted, GoalCancelled, GoalArchived,
                  GoalReopened, DependencyAdded, DependencyUpdated, DependencyRemoved, GoalBlocked, GoalUnblocked,
-                 TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated>;
+                 TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated, LinkAdded,
+                 LinkRemoved>;
 
 //! Events the decider derives (published in facts); an intake record proposing one is refused.
 bool is_derived(const EventData& data);

@@ -91,7 +91,7 @@ struct DependencyRemoved {
     std::string dependency_id;
 };
 
-//! Tasks and problems (seed 002): their data is their schema's JSON as it is; the rules read the
+//! Tasks, problems, habits and links (seed 002): their data is their schema's JSON as it is; the rules read the
 //! few fields they need (domain/goals/apply_event.cpp). One event type per Tag.
 template <class Tag>
 struct EntityEvent {
@@ -111,6 +111,22 @@ struct ProblemCreatedTag {
 struct ProblemUpdatedTag {
     static constexpr std::string_view kType = "problem.updated";
 };
+struct HabitCreatedTag {
+    static constexpr std::string_view kType = "habit.created";
+};
+struct HabitUpdatedTag {
+    static constexpr std::string_view kType = "habit.updated";
+};
+struct LinkAddedTag {
+    static constexpr std::string_view kType = "link.added";
+};
+struct LinkRemovedTag {
+    static constexpr std::string_view kType = "link.removed";
+};
+using HabitCreated = EntityEvent<HabitCreatedTag>;
+using HabitUpdated = EntityEvent<HabitUpdatedTag>;
+using LinkAdded = EntityEvent<LinkAddedTag>;
+using LinkRemoved = EntityEvent<LinkRemovedTag>;
 using TaskCreated = EntityEvent<TaskCreatedTag>;
 using TaskUpdated = EntityEvent<TaskUpdatedTag>;
 using ProblemCreated = EntityEvent<ProblemCreatedTag>;

@@ -1,8 +1,11 @@
 #include "domain/goals/apply_event.hpp"
 
+#include <tuple>
+
 #include <boost/json/array.hpp>
 
 #include "domain/goals/commands.hpp"
+#include "domain/goals/entities.hpp"
 
 namespace aimi::goals {
 
@@ -89,6 +92,54 @@ class Applier {
     Outcome operator()(const ProblemCreated& e) { return create_entity("problem", e.data); }
     Outcome operator()(const TaskUpdated& e) { return update_entity("task", e.data); }
     Outcome operator()(const ProblemUpdated& e) { return update_entity("problem", e.data); }
+    Outcome operator()(const HabitCreated& e) {
+        if (auto r = check_habit(e.data)) return *r;
+        return create_entity("habit", e.data);
+    }
+    Outcome operator()(const HabitUpdated& e) {
+        if (auto r = check_habit(e.data)) return *r;
+        return update_entity("habit", e.data);
+    }
+
+    //! Both ends the user's, neither archived, not the same, of kinds the type admits, and no
+    //! second link with the same ends and type.
+    Outcome operator()(const LinkAdded& e) {
+        const auto& d = e.data;
+        const Link link{text(d, "link_id"), text(d, "from_type"), text(d, "from_id"),
+                        text(d, "to_type"), text(d, "to_id"),     text(d, "link_type")};
+        if (graph_.link(link.id)) return Refusal{"link_exists", "link id already in use", "", {}};
+        if (link.from_id == link.to_id)
+            return Refusal{"self_link", "an entity cannot be linked to itself", "/to_id", {}};
+        for (const auto& [kind, id, field] :
+             {std::tuple{link.from_kind, link.from_id, "/from_id"}, std::tuple{link.to_kind, link.to_id, "/to_id"}}) {
+            const bool archived = kind == "goal" ? graph_.goal(id) && graph_.goal(id)->status == GoalStatus::archived
+                                                 : graph_.entity(id) && graph_.entity(id)->archived();
+            const bool exists =
+                kind == "goal" ? graph_.goal(id) != nullptr : graph_.entity(id) && graph_.entity(id)->kind == kind;
+            if (!exists) return Refusal{"link_end_not_found", "no such " + kind, field, {{"id", id}}};
+            if (archived) return Refusal{"entity_archived", "archived entities take no links", field, {{"id", id}}};
+        }
+        if (!link_allowed(link.type, link.from_kind, link.to_kind))
+            return Refusal{"invalid_link",
+                           "a " + link.type + " link cannot join a " + link.from_kind + " to a " + link.to_kind,
+                           "/link_type",
+                           {}};
+        if (const auto* same = graph_.same_link(link))
+            return Refusal{"link_exists", "these two are already linked so", "", {{"link_id", same->id}}};
+        graph_.put_link(link);
+        Applied applied{"link", link.id, {}, {}, {}, {}, {}};
+        applied.changed_link = link.id;
+        return applied;
+    }
+
+    Outcome operator()(const LinkRemoved& e) {
+        const auto id = text(e.data, "link_id");
+        if (!graph_.link(id)) return Refusal{"link_not_found", "no such link", "", {{"link_id", id}}};
+        graph_.remove_link(id);
+        Applied applied{"link", id, {}, {}, {}, {}, {}};
+        applied.removed_link = id;
+        return applied;
+    }
 
     template <class Other>
     Outcome operator()(const Other&) {
@@ -96,6 +147,21 @@ class Applier {
     }
 
   private:
+    //! A habit's goal must be the user's and not archived; its frequency an RRULE.
+    std::optional<Refusal> check_habit(const boost::json::object& d) const {
+        if (const auto* goal = d.if_contains("goal_id"); goal && goal->is_string()) {
+            const auto* g = graph_.goal(std::string(goal->get_string()));
+            if (!g) return Refusal{"goal_not_found", "no such goal", "/goal_id", {}};
+            if (g->status == GoalStatus::archived)
+                return Refusal{"goal_archived", "archived goals take no habits", "/goal_id", {}};
+        }
+        if (const auto* rule = d.if_contains("frequency");
+            rule && rule->is_string() && !valid_rrule(rule->get_string()))
+            return Refusal{
+                "invalid_rrule", "frequency must be an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO", "/frequency", {}};
+        return std::nullopt;
+    }
+
     static std::string text(const boost::json::object& data, std::string_view key) {
         const auto* v = data.if_contains(key);
         return v && v->is_string() ? std::string(v->get_string()) : std::string();

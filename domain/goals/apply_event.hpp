@@ -23,7 +23,8 @@ struct Applied {
     std::vector<std::string> changed_goals;  //!< decision rows to upsert
     std::optional<std::string> changed_dependency;
     std::optional<std::string> removed_dependency;
-    std::optional<std::string> changed_entity;  //!< a task or problem
+    std::optional<std::string> changed_entity;  //!< a task, problem or habit
+    std::optional<std::string> changed_link, removed_link;
     std::vector<events::EventData> derived;
 };
 
@@ -35,7 +36,9 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::DependencyAdded> || std::is_same_v<T, events::DependencyUpdated> ||
     std::is_same_v<T, events::DependencyRemoved> || std::is_same_v<T, events::TaskCreated> ||
     std::is_same_v<T, events::TaskUpdated> || std::is_same_v<T, events::ProblemCreated> ||
-    std::is_same_v<T, events::ProblemUpdated>;
+    std::is_same_v<T, events::ProblemUpdated> || std::is_same_v<T, events::HabitCreated> ||
+    std::is_same_v<T, events::HabitUpdated> || std::is_same_v<T, events::LinkAdded> ||
+    std::is_same_v<T, events::LinkRemoved>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

@@ -1,5 +1,6 @@
 #include "domain/events/element_fields.hpp"
 #include "domain/goals/commands.hpp"
+#include "domain/goals/entities.hpp"
 #include "domain/json/convert.hpp"
 #include "domain/schema/command_body.hpp"
 #include "domain/uuid.hpp"
@@ -68,17 +69,33 @@ Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::strin
     return command;
 }
 
+//! What the schema cannot say: a habit's frequency is an RRULE, a link joins two different ids.
+std::optional<Problem> check_entity_fields(const std::string& kind, const boost::json::object& fields) {
+    if (const auto* rule = fields.if_contains("frequency");
+        rule && rule->is_string() && !valid_rrule(rule->get_string()))
+        return Problem{ProblemKind::unprocessable, "invalid_rrule",
+                       "frequency must be an RFC 5545 RRULE such as FREQ=WEEKLY;BYDAY=MO", "/frequency"};
+    if (kind == "link" && fields.at("from_id") == fields.at("to_id"))
+        return Problem{ProblemKind::unprocessable, "self_link", "an entity cannot be linked to itself", "/to_id"};
+    return std::nullopt;
+}
+
 Result<EntityCommand> decode_create_entity(const std::string& kind, std::string_view body) {
-    auto doc = schema::parse_command_body(body, "commands/" + kind + ".create.v1.json");
+    auto doc =
+        schema::parse_command_body(body, "commands/" + kind + (kind == "link" ? ".add" : ".create") + ".v1.json");
     if (!doc) return doc.problem();
-    return EntityCommand{kind, std::nullopt, json::to_boost(doc.value()).as_object()};
+    auto fields = json::to_boost(doc.value()).as_object();
+    if (auto p = check_entity_fields(kind, fields)) return *p;
+    return EntityCommand{kind, std::nullopt, std::move(fields)};
 }
 
 Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_view id, std::string_view body) {
     auto doc = schema::parse_command_body(body, "commands/" + kind + ".update.v1.json");
     if (!doc) return doc.problem();
     if (auto p = require_some_field(doc.value())) return *p;
-    return EntityCommand{kind, std::string(id), json::to_boost(doc.value()).as_object()};
+    auto fields = json::to_boost(doc.value()).as_object();
+    if (auto p = check_entity_fields(kind, fields)) return *p;
+    return EntityCommand{kind, std::string(id), std::move(fields)};
 }
 
 Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body) {

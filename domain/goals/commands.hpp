@@ -63,10 +63,11 @@ struct RemoveDependency {
     std::string dependency_id;
 };
 
-//! Create or update a task or problem: the body's fields as its schema checked them.
+//! Create or update a task, problem or habit, add or remove a link: the body's fields as its
+//! schema checked them (a habit's frequency also as an RRULE, a link's ends as distinct).
 struct EntityCommand {
-    std::string kind;               //!< "task" | "problem"
-    std::optional<std::string> id;  //!< update: the task or problem
+    std::string kind;               //!< "task" | "problem" | "habit" | "link"
+    std::optional<std::string> id;  //!< update: the task, problem or habit; a link: the one to remove
     boost::json::object fields;
 };
 

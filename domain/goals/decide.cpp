@@ -62,14 +62,22 @@ Result<Decision> decide(const DecisionContext&, const UpdateDependency& c) {
 Result<Decision> decide(const DecisionContext& context, const EntityCommand& c) {
     auto data = c.fields;
     const auto id_key = c.kind + "_id";
+    if (c.kind == "link") {
+        if (c.id) return Decision{{events::LinkRemoved{{{id_key, *c.id}}}}, false};
+        data[id_key] = context.new_id();
+        return Decision{{events::LinkAdded{std::move(data)}}, false};
+    }
     if (!c.id) {
         data[id_key] = context.new_id();
         if (!data.contains("status")) data["status"] = c.kind == "task" ? "open" : "active";
+        if (c.kind == "habit" && !data.contains("intensity")) data["intensity"] = 3;
         if (c.kind == "task") return Decision{{events::TaskCreated{std::move(data)}}, false};
+        if (c.kind == "habit") return Decision{{events::HabitCreated{std::move(data)}}, false};
         return Decision{{events::ProblemCreated{std::move(data)}}, false};
     }
     data[id_key] = *c.id;
     if (c.kind == "task") return Decision{{events::TaskUpdated{std::move(data)}}, false};
+    if (c.kind == "habit") return Decision{{events::HabitUpdated{std::move(data)}}, false};
     return Decision{{events::ProblemUpdated{std::move(data)}}, false};
 }
 

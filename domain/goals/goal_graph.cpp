@@ -138,6 +138,30 @@ void GoalGraph::put_entity(EntityNode entity) {
     }
 }
 
+const Link* GoalGraph::link(const std::string& id) const {
+    const auto it = links_.find(id);
+    return it == links_.end() ? nullptr : &it->second;
+}
+
+const Link* GoalGraph::same_link(const Link& l) const {
+    for (const auto& [id, existing] : links_)
+        if (existing.from_id == l.from_id && existing.to_id == l.to_id && existing.type == l.type) return &existing;
+    return nullptr;
+}
+
+void GoalGraph::put_link(Link link) {
+    const auto id = link.id;
+    undo_.push_back([this, id] { links_.erase(id); });
+    links_.emplace(id, std::move(link));
+}
+
+void GoalGraph::remove_link(const std::string& id) {
+    const auto it = links_.find(id);
+    if (it == links_.end()) return;
+    undo_.push_back([this, old = it->second] { links_[old.id] = old; });
+    links_.erase(it);
+}
+
 void GoalGraph::undo_to(std::size_t mark) {
     while (undo_.size() > mark) {
         auto undo = std::move(undo_.back());

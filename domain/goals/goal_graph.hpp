@@ -33,6 +33,10 @@ class GoalGraph {
     const EntityNode* entity(const std::string& id) const;
     void put_entity(EntityNode entity);  //!< adds or replaces
     const std::map<std::string, EntityNode>& entities() const { return entities_; }
+    const Link* link(const std::string& id) const;
+    const Link* same_link(const Link& link) const;  //!< one with the same ends and type
+    void put_link(Link link);
+    void remove_link(const std::string& id);
 
     //! Active, with at least one active parent over a requires or blocks dependency.
     bool blocked(const std::string& id) const;
@@ -55,6 +59,7 @@ class GoalGraph {
     std::map<std::string, Dependency> dependencies_;
     std::map<std::string, std::vector<std::string>> by_goal_;  //!< goal -> dependency ids touching it
     std::map<std::string, EntityNode> entities_;
+    std::map<std::string, Link> links_;
     Dag dag_;
     std::vector<std::function<void()>> undo_;
 };

@@ -56,9 +56,16 @@ struct Dependency {
 //! A task or problem (seed 002) as the decider keeps it: its kind and status.
 struct EntityNode {
     std::string id;
-    std::string kind;  //!< "task" | "problem"
+    std::string kind;  //!< "task" | "problem" | "habit"
     std::string status;
     bool archived() const { return status == "archived"; }
+};
+
+//! A typed link between two of the user's goals, tasks and problems.
+struct Link {
+    std::string id;
+    std::string from_kind, from_id, to_kind, to_id;
+    std::string type;  //!< depends_on | blocks | supports_goal | related | addresses_problem
 };
 
 //! Case-folded (ASCII and the Latin-1/Cyrillic letters of the seeds' languages), whitespace

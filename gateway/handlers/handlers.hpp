@@ -52,7 +52,7 @@ Reply goal_plan(const Call& call);
 Reply goal_bottlenecks(const Call& call);
 Reply goal_graph(const Call& call);
 
-// Tasks and problems: task_and_problem.cpp.
+// Tasks, problems, habits and links: task_and_problem.cpp.
 Reply create_task(const Call& call);
 Reply update_task(const Call& call);
 Reply get_task(const Call& call);
@@ -63,5 +63,12 @@ Reply update_problem(const Call& call);
 Reply get_problem(const Call& call);
 Reply list_problems(const Call& call);
 Reply problem_history(const Call& call);
+Reply create_habit(const Call& call);
+Reply update_habit(const Call& call);
+Reply get_habit(const Call& call);
+Reply list_habits(const Call& call);
+Reply add_link(const Call& call);
+Reply remove_link(const Call& call);
+Reply list_links(const Call& call);
 
 }  // namespace aimi::gateway::handlers

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <span>
 
 #include <fmt/format.h>
 #include <pqxx/pqxx>
@@ -14,7 +15,7 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/pg/connection.hpp"
 
-// Tasks and problems (seed 002): one set of handlers for both kinds. Commands through the write
+// Tasks, problems, habits and links (seed 002): one set of handlers for every kind. Commands through the write
 // path like goals (the fold checks ids, archived entities and a task's source inbox item); reads
 // from the goals-graph read model.
 namespace aimi::gateway::handlers {
@@ -25,6 +26,7 @@ namespace bj = boost::json;
 
 constexpr std::array<std::string_view, 4> kTaskStatuses{"open", "blocked", "done", "archived"};
 constexpr std::array<std::string_view, 4> kProblemStatuses{"active", "monitoring", "resolved", "archived"};
+constexpr std::array<std::string_view, 2> kHabitStatuses{"active", "archived"};
 
 Reply run(const Call& call, goals::EntityCommand command, int status) {
     return execute_command(
@@ -89,7 +91,9 @@ Reply list(const Call& call, const std::string& kind) {
     const auto& query = call.request.query;
     goals_read_model::EntityFilter filter;
     if (const auto it = query.find("status"); it != query.end()) {
-        const auto& allowed = kind == "task" ? kTaskStatuses : kProblemStatuses;
+        const auto allowed = kind == "task"      ? std::span<const std::string_view>(kTaskStatuses)
+                             : kind == "problem" ? std::span<const std::string_view>(kProblemStatuses)
+                                                 : std::span<const std::string_view>(kHabitStatuses);
         if (std::find(allowed.begin(), allowed.end(), it->second) == allowed.end())
             return fail(call, Problem::invalid("invalid_query", "unknown status", "status"));
         filter.status = it->second;
@@ -154,6 +158,44 @@ Reply list_problems(const Call& call) {
 }
 Reply problem_history(const Call& call) {
     return history(call, "problem");
+}
+Reply create_habit(const Call& call) {
+    return create(call, "habit");
+}
+Reply update_habit(const Call& call) {
+    return update(call, "habit");
+}
+Reply get_habit(const Call& call) {
+    return get(call, "habit");
+}
+Reply list_habits(const Call& call) {
+    return list(call, "habit");
+}
+
+//! POST /v1/links
+Reply add_link(const Call& call) {
+    return create(call, "link");
+}
+
+//! DELETE /v1/links/{link_id}: 204 once removed.
+Reply remove_link(const Call& call) {
+    auto id = path_uuid(call, "link_id");
+    if (!id) return fail(call, id.problem());
+    if (auto p = require_json(call)) return fail(call, *p);
+    if (auto p = conversation::check_empty_body(call.request.body)) return fail(call, *p);
+    return run(call, goals::EntityCommand{"link", id.value(), {}}, 204);
+}
+
+//! GET /v1/links?entity_id=: the links that start or end at a goal, task or problem.
+Reply list_links(const Call& call) {
+    const auto it = call.request.query.find("entity_id");
+    if (it == call.request.query.end() || !is_uuid(it->second))
+        return fail(call, Problem::invalid("invalid_query", "entity_id (a UUID) is required", "entity_id"));
+    const auto entity_id = normalize_uuid(it->second);
+    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+        return json_response(200,
+                             bj::object{{"items", goals_read_model::links_of(tx, call.principal.user_id, entity_id)}});
+    });
 }
 
 }  // namespace aimi::gateway::handlers

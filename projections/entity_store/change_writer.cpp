@@ -36,6 +36,7 @@ WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::json
      l AS (DELETE FROM dead_letters WHERE record_key IN (SELECT id::text FROM erased)),
      e AS (DELETE FROM goal_edges WHERE user_id IN (SELECT id FROM erased)),
      t AS (DELETE FROM goal_entities WHERE user_id IN (SELECT id FROM erased)),
+     k AS (DELETE FROM goal_links WHERE user_id IN (SELECT id FROM erased)),
      g AS (DELETE FROM goal_nodes WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM chats WHERE user_id IN (SELECT id FROM erased))sql"};
 

@@ -30,6 +30,19 @@ INSERT INTO goal_entities (user_id, id, kind, status)
 SELECT user_id, id, kind, status FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, id uuid, kind text, status text)
 ON CONFLICT (user_id, id) DO UPDATE SET status = excluded.status)sql"};
 
+const pg::Statement kLoadLinks{"entity_store.load_goal_links", R"sql(
+SELECT user_id::text, id::text, from_kind, from_id::text, to_kind, to_id::text, type FROM goal_links
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+const pg::Statement kInsertLinks{"entity_store.insert_goal_links", R"sql(
+INSERT INTO goal_links (user_id, id, from_kind, from_id, to_kind, to_id, type)
+SELECT user_id, id, from_kind, from_id, to_kind, to_id, type FROM jsonb_to_recordset($1::jsonb)
+    AS r(user_id uuid, id uuid, from_kind text, from_id uuid, to_kind text, to_id uuid, type text)
+ON CONFLICT (user_id, id) DO NOTHING)sql"};
+
+const pg::Statement kDeleteLinks{"entity_store.delete_goal_links", R"sql(
+DELETE FROM goal_links WHERE (user_id, id) IN (SELECT u, i FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, i uuid)))sql"};
+
 const pg::Statement kMessageOwners{"entity_store.message_owners", R"sql(
 SELECT id::text, user_id::text FROM messages
 WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
@@ -75,6 +88,10 @@ void load_goal_graphs(pqxx::dbtransaction& tx, const std::set<std::string>& user
     for (const auto& row : pg::exec(tx, kLoadEntities, users))
         graphs[row[0].as<std::string>()].put_entity(
             goals::EntityNode{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+    for (const auto& row : pg::exec(tx, kLoadLinks, users))
+        graphs[row[0].as<std::string>()].put_link(goals::Link{row[1].as<std::string>(), row[2].as<std::string>(),
+                                                              row[3].as<std::string>(), row[4].as<std::string>(),
+                                                              row[5].as<std::string>(), row[6].as<std::string>()});
     for (auto& [user, graph] : graphs) graph.forget_undo();
 }
 
@@ -121,6 +138,23 @@ void write_goal_changes(pqxx::dbtransaction& tx, const conversation::EntityStore
         entity_rows.push_back(bj::object{{"user_id", user}, {"id", id}, {"kind", e->kind}, {"status", e->status}});
     }
     if (!entity_rows.empty()) pg::exec(tx, kUpsertEntities, json::serialize(entity_rows));
+    bj::array link_rows, removed_links;
+    for (const auto& [user, id] : state.removed_links)
+        if (!graph_of(user).link(id)) removed_links.push_back(bj::object{{"u", user}, {"i", id}});
+    for (const auto& [user, id] : state.dirty_links) {
+        if (state.erased_users.contains(user)) continue;
+        const auto* l = graph_of(user).link(id);
+        if (!l) continue;  // removed later in the same batch of records
+        link_rows.push_back(bj::object{{"user_id", user},
+                                       {"id", id},
+                                       {"from_kind", l->from_kind},
+                                       {"from_id", l->from_id},
+                                       {"to_kind", l->to_kind},
+                                       {"to_id", l->to_id},
+                                       {"type", l->type}});
+    }
+    if (!removed_links.empty()) pg::exec(tx, kDeleteLinks, json::serialize(removed_links));
+    if (!link_rows.empty()) pg::exec(tx, kInsertLinks, json::serialize(link_rows));
     if (!removed.empty()) pg::exec(tx, kDeleteEdges, json::serialize(removed));
     if (!edge_rows.empty()) pg::exec(tx, kUpsertEdges, json::serialize(edge_rows));
 }

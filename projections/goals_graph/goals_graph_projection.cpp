@@ -122,11 +122,28 @@ ON CONFLICT (user_id, problem_id) DO UPDATE SET title = excluded.title, title_no
     description = excluded.description, status = excluded.status, severity = excluded.severity,
     updated_at = excluded.updated_at)sql"};
 
+const pg::Statement kLoadHabits{"goals_graph.load_habits", R"sql(
+SELECT t.user_id::text, t.habit_id::text, (to_jsonb(t) - 'user_id' - 'habit_id')::text FROM goals_graph_habits t
+JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, i uuid) ON t.user_id = k.u AND t.habit_id = k.i)sql"};
+const pg::Statement kUpsertHabits{"goals_graph.upsert_habits", R"sql(
+INSERT INTO goals_graph_habits SELECT * FROM jsonb_populate_recordset(NULL::goals_graph_habits, $1::jsonb)
+ON CONFLICT (user_id, habit_id) DO UPDATE SET name = excluded.name, frequency = excluded.frequency,
+    intensity = excluded.intensity, goal_id = excluded.goal_id, status = excluded.status,
+    updated_at = excluded.updated_at)sql"};
+const pg::Statement kInsertLinks{"goals_graph.insert_links", R"sql(
+INSERT INTO goals_graph_links SELECT * FROM jsonb_populate_recordset(NULL::goals_graph_links, $1::jsonb)
+ON CONFLICT (user_id, link_id) DO NOTHING)sql"};
+const pg::Statement kDeleteLinks{"goals_graph.delete_links", R"sql(
+DELETE FROM goals_graph_links WHERE (user_id, link_id) IN
+    (SELECT u, i FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, i uuid)))sql"};
+
 const pg::Statement kEraseUsers{"goals_graph.erase_users", R"sql(
 WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
      u AS (DELETE FROM goals_graph_users WHERE user_id IN (SELECT id FROM erased)),
      t AS (DELETE FROM goals_graph_tasks WHERE user_id IN (SELECT id FROM erased)),
      p AS (DELETE FROM goals_graph_problems WHERE user_id IN (SELECT id FROM erased)),
+     b AS (DELETE FROM goals_graph_habits WHERE user_id IN (SELECT id FROM erased)),
+     l AS (DELETE FROM goals_graph_links WHERE user_id IN (SELECT id FROM erased)),
      d AS (DELETE FROM goals_graph_dependencies WHERE user_id IN (SELECT id FROM erased)),
      h AS (DELETE FROM goals_graph_history WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM goals_graph_goals WHERE user_id IN (SELECT id FROM erased))sql"};
@@ -144,8 +161,12 @@ bool is_goals_event(std::string_view type) {
 std::string entity_kind(std::string_view type) {
     if (type.starts_with("task.")) return "task";
     if (type.starts_with("problem.")) return "problem";
+    if (type.starts_with("habit.")) return "habit";
     return {};
 }
+
+const pg::Statement& load_statement(const std::string& kind);
+const pg::Statement& upsert_statement(const std::string& kind);
 
 //! Goal and dependency ids the facts name, per user: the rows to load.
 void collect_keys(std::span<const facts::Fact> facts, std::set<Key>& goal_keys, std::set<Key>& dependency_keys,
@@ -175,6 +196,8 @@ class Batch {
     std::map<Key, bj::object> goals, dependencies;
     std::map<std::string, std::map<Key, bj::object>> entities;  //!< kind -> rows (tasks, problems)
     std::map<std::string, std::set<Key>> dirty_entities;
+    std::map<Key, bj::object> new_links;
+    std::set<Key> removed_links;
     std::set<Key> dirty_goals, dirty_dependencies, removed_dependencies;
     std::set<std::string> erased;
     bj::array history;
@@ -189,6 +212,21 @@ class Batch {
         }
         if (const auto kind = entity_kind(event.type); !kind.empty()) {
             apply_entity(fact, event, kind, at);
+            return;
+        }
+        if (event.type == "link.added") {
+            const Key key{user, text_of(d, "link_id")};
+            bj::object row = d;
+            row["user_id"] = user;
+            row["created_at"] = at;
+            new_links[key] = std::move(row);
+            removed_links.erase(key);
+            return;
+        }
+        if (event.type == "link.removed") {
+            const Key key{user, text_of(d, "link_id")};
+            new_links.erase(key);
+            removed_links.insert(key);
             return;
         }
         if (event.type == "goal.created") {
@@ -305,8 +343,12 @@ class Batch {
         if (event.type.ends_with(".created")) {
             bj::object row = d;
             row.erase(kind + "_id");
-            if (!row.contains("title") || !row.at("title").is_string()) row["title"] = "";
-            row["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            if (kind == "habit") {
+                if (!row.contains("name") || !row.at("name").is_string()) row["name"] = "";
+            } else {
+                if (!row.contains("title") || !row.at("title").is_string()) row["title"] = "";
+                row["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            }
             row["created_at"] = at;
             row["updated_at"] = at;
             if (kind == "task") row["completed_at"] = status == "done" ? bj::value(at) : bj::value(nullptr);
@@ -318,14 +360,15 @@ class Batch {
             auto& row = it->second;
             for (const auto& [field, value] : d)
                 if (field != kind + "_id") row[field] = value;
-            if (d.contains("title")) row["title_norm"] = goals::normalize_title(text_of(d, "title"));
+            if (d.contains("title") && kind != "habit") row["title_norm"] = goals::normalize_title(text_of(d, "title"));
             row["updated_at"] = at;
             const auto previous = text_of(event.applied, "previous_status");
             if (kind == "task" && previous != status) {
                 if (status == "done") row["completed_at"] = at;
                 if (previous == "done") row["completed_at"] = nullptr;
             }
-            if (previous != status) record(fact, event, kind, key.second, "status", bj::value(status), bj::value(false));
+            if (previous != status)
+                record(fact, event, kind, key.second, "status", bj::value(status), bj::value(false));
         }
         dirty_entities[kind].insert(key);
     }
@@ -363,6 +406,13 @@ class Batch {
                                      {"at", format_timestamp(*fact.occurred_at)}});
     }
 };
+
+const pg::Statement& load_statement(const std::string& kind) {
+    return kind == "task" ? kLoadTasks : kind == "problem" ? kLoadProblems : kLoadHabits;
+}
+const pg::Statement& upsert_statement(const std::string& kind) {
+    return kind == "task" ? kUpsertTasks : kind == "problem" ? kUpsertProblems : kUpsertHabits;
+}
 
 }  // namespace
 
@@ -449,7 +499,7 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
                 json::parse_stored_object(row[2].as<std::string>());
 
     for (const auto& [kind, keys] : entity_keys)
-        for (const auto& row : pg::exec(tx, kind == "task" ? kLoadTasks : kLoadProblems, json::serialize(keys_json(keys))))
+        for (const auto& row : pg::exec(tx, load_statement(kind), json::serialize(keys_json(keys))))
             batch.entities[kind][{row[0].as<std::string>(), row[1].as<std::string>()}] =
                 json::parse_stored_object(row[2].as<std::string>());
     for (const auto& fact : facts) {
@@ -465,8 +515,14 @@ void GoalsGraphProjection::apply(pqxx::dbtransaction& tx, std::span<const facts:
             row[kind + "_id"] = key.second;
             rows.push_back(std::move(row));
         }
-        if (!rows.empty()) pg::exec(tx, kind == "task" ? kUpsertTasks : kUpsertProblems, json::serialize(rows));
+        if (!rows.empty()) pg::exec(tx, upsert_statement(kind), json::serialize(rows));
     }
+    bj::array link_rows, gone_links;
+    for (const auto& [u, i] : batch.removed_links) gone_links.push_back(bj::object{{"u", u}, {"i", i}});
+    for (const auto& [key, row] : batch.new_links)
+        if (!batch.erased.contains(key.first)) link_rows.push_back(row);
+    if (!gone_links.empty()) pg::exec(tx, kDeleteLinks, json::serialize(gone_links));
+    if (!link_rows.empty()) pg::exec(tx, kInsertLinks, json::serialize(link_rows));
 
     bj::array goal_rows, dependency_rows, removed;
     for (const auto& key : batch.dirty_goals) {

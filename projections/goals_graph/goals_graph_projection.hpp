@@ -25,7 +25,8 @@ class GoalsGraphProjection final : public FactProjection {
     static constexpr const char* kName = "goals_graph";
     static std::vector<std::string> tables() {
         return {"goals_graph_goals",  "goals_graph_dependencies", "goals_graph_history",
-                "goals_graph_users",  "goals_graph_tasks",        "goals_graph_problems"};
+                "goals_graph_users",  "goals_graph_tasks",        "goals_graph_problems",
+                "goals_graph_habits", "goals_graph_links"};
     }
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) override;

@@ -465,3 +465,69 @@ TEST_F(Goals, ProblemsHaveSeverityAndStatusHistory) {
 
 }  // namespace
 }  // namespace aimi::testing
+
+namespace aimi::testing {
+namespace {
+
+TEST_F(Goals, HabitsTakeAnRruleAndALiveGoalAndLinksJoinWhatTheirTypeAdmits) {
+    const auto run = goal(ann_, "Run a marathon");
+    auto r = http().post("/v1/habits", ann_.token,
+                         R"({"name":"Morning run","frequency":"FREQ=WEEKLY;BYDAY=MO,WE,FR","goal_id":")" + run + "\"}");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto habit = std::string(r.json().at("id").as_string());
+    EXPECT_EQ(r.json().at("intensity").as_int64(), 3);
+    r = http().post("/v1/habits", ann_.token, R"({"name":"x","frequency":"every day"})");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(code(r), "invalid_rrule");
+    EXPECT_EQ(r.json().at("error").at("field").as_string(), "/frequency");
+    r = http().post("/v1/habits", ann_.token,
+                    R"({"name":"x","frequency":"FREQ=DAILY","goal_id":")" + random_id() + "\"}");
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(code(r), "goal_not_found");
+    r = http().patch("/v1/habits/" + habit, ann_.token, R"({"intensity":5,"goal_id":null})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(r.json().at("goal_id").is_null());
+    EXPECT_EQ(http().get("/v1/habits?status=active", ann_.token).json().at("items").as_array().size(), 1u);
+
+    const auto task =
+        std::string(http().post("/v1/tasks", ann_.token, R"({"title":"Buy shoes"})").json().at("id").as_string());
+    const auto knees =
+        std::string(http().post("/v1/problems", ann_.token, R"({"title":"Sore knees"})").json().at("id").as_string());
+    const auto link = [&](const std::string& ft, const std::string& f, const std::string& tt, const std::string& t,
+                          const std::string& type) {
+        return http().post(
+            "/v1/links", ann_.token,
+            fmt::format(R"({{"from_type":"{}","from_id":"{}","to_type":"{}","to_id":"{}","link_type":"{}"}})", ft, f,
+                        tt, t, type));
+    };
+    r = link("task", task, "goal", run, "supports_goal");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto link_id = std::string(r.json().at("id").as_string());
+    EXPECT_EQ(code(link("task", task, "goal", run, "supports_goal")), "link_exists");
+    EXPECT_EQ(link("goal", run, "problem", knees, "addresses_problem").status, 201);
+    r = link("problem", knees, "task", task, "blocks");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(code(r), "invalid_link");
+    r = link("task", task, "task", task, "related");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_EQ(code(r), "self_link");
+    r = link("task", knees, "goal", run, "related");  // the id is a problem's, not a task's
+    EXPECT_EQ(r.status, 404);
+    EXPECT_EQ(code(r), "link_end_not_found");
+    const auto bob = person();
+    const auto bobs = goal(bob, "Bob's");
+    EXPECT_EQ(link("task", task, "goal", bobs, "supports_goal").status, 404) << "another user's goal";
+    ASSERT_EQ(http().patch("/v1/tasks/" + task, ann_.token, R"({"status":"archived"})").status, 200);
+    EXPECT_EQ(code(link("task", task, "problem", knees, "addresses_problem")), "entity_archived");
+
+    EXPECT_EQ(http().get("/v1/links?entity_id=" + run, ann_.token).json().at("items").as_array().size(), 2u);
+    EXPECT_EQ(http().request("DELETE", "/v1/links/" + link_id, "", {{"Authorization", "Bearer " + ann_.token}}).status,
+              204);
+    EXPECT_EQ(http().get("/v1/links?entity_id=" + run, ann_.token).json().at("items").as_array().size(), 1u);
+    EXPECT_EQ(http().request("DELETE", "/v1/links/" + link_id, "", {{"Authorization", "Bearer " + ann_.token}}).status,
+              404);
+    EXPECT_EQ(http().get("/v1/links", ann_.token).status, 400);
+}
+
+}  // namespace
+}  // namespace aimi::testing

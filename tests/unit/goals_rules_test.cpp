@@ -322,3 +322,31 @@ TEST(GoalRulesScale, ATenThousandGoalChainRefusesTheClosingEdgeWithTheWholePath)
 
 }  // namespace
 }  // namespace aimi::goals
+
+#include "domain/goals/entities.hpp"
+
+namespace aimi::goals {
+namespace {
+
+TEST(Habits, FrequenciesAreRrulesLibicalAccepts) {
+    for (const auto* good : {"FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO,WE,FR", "FREQ=MONTHLY;BYMONTHDAY=1;COUNT=12",
+                             "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA"})
+        EXPECT_TRUE(valid_rrule(good)) << good;
+    for (const auto* bad : {"", "daily", "FREQ=SOMETIMES", "BYDAY=MO", "FREQ=WEEKLY;BYDAY=XX", "RRULE:"})
+        EXPECT_FALSE(valid_rrule(bad)) << bad;
+}
+
+TEST(Links, EachTypeJoinsTheKindsItNames) {
+    EXPECT_TRUE(link_allowed("supports_goal", "task", "goal"));
+    EXPECT_TRUE(link_allowed("supports_goal", "problem", "goal"));
+    EXPECT_FALSE(link_allowed("supports_goal", "goal", "task"));
+    EXPECT_TRUE(link_allowed("addresses_problem", "goal", "problem"));
+    EXPECT_FALSE(link_allowed("addresses_problem", "problem", "problem"));
+    EXPECT_TRUE(link_allowed("depends_on", "task", "goal"));
+    EXPECT_FALSE(link_allowed("blocks", "problem", "task"));
+    EXPECT_TRUE(link_allowed("related", "problem", "task"));
+    EXPECT_FALSE(link_allowed("friends_with", "task", "task"));
+}
+
+}  // namespace
+}  // namespace aimi::goals
