@@ -100,31 +100,16 @@ Reply list_goals(const Call& call) {
             return fail(call, Problem::invalid("invalid_query", "unknown category", "category"));
         filter.category = it->second;
     }
-    for (const auto* name : {"due_after", "due_before"}) {
-        if (const auto it = query.find(name); it != query.end()) {
-            if (!parse_date(it->second))
-                return fail(call, Problem::invalid("invalid_query", "must be a date (YYYY-MM-DD)", name));
-            (std::string_view(name) == "due_after" ? filter.due_after : filter.due_before) = it->second;
-        }
-    }
+    if (auto p = query_date_range(call, filter.due_after, filter.due_before)) return fail(call, *p);
     auto limit = query_int(call, "limit", 50, 1, 200);
     if (!limit) return fail(call, limit.problem());
     filter.limit = static_cast<int>(limit.value());
-    if (const auto it = query.find("after"); it != query.end()) {
-        const auto separator = it->second.rfind('_');
-        const auto at = it->second.substr(0, separator == std::string::npos ? 0 : separator);
-        const auto id = separator == std::string::npos ? std::string() : it->second.substr(separator + 1);
-        if (!parse_timestamp(at) || !is_uuid(id))
-            return fail(call, Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after"));
-        filter.after = std::pair{at, normalize_uuid(id)};
-    }
+    auto after = query_created_cursor(call);
+    if (!after) return fail(call, after.problem());
+    filter.after = after.value();
     return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
         auto items = goals_read_model::list_goals(tx, call.principal.user_id, filter);
-        bj::value next = nullptr;
-        if (static_cast<int>(items.size()) == filter.limit) {
-            const auto& last = items.back().as_object();
-            next = fmt::format("{}_{}", last.at("created_at").as_string().c_str(), last.at("id").as_string().c_str());
-        }
+        auto next = next_created_cursor(items, filter.limit);
         return json_response(200, bj::object{{"items", std::move(items)}, {"next_cursor", next}});
     });
 }

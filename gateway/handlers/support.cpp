@@ -1,5 +1,7 @@
 #include "gateway/handlers/support.hpp"
 
+#include "domain/time.hpp"
+
 #include <charconv>
 
 #include <pqxx/pqxx>
@@ -63,6 +65,35 @@ Result<std::int64_t> query_int(const Call& call, const std::string& name, std::i
             "invalid_query",
             name + " must be an integer between " + std::to_string(min) + " and " + std::to_string(max), name);
     return value;
+}
+
+std::optional<Problem> query_date_range(const Call& call, std::optional<std::string>& after,
+                                        std::optional<std::string>& before) {
+    for (auto [name, target] : {std::pair{"due_after", &after}, std::pair{"due_before", &before}}) {
+        const auto it = call.request.query.find(name);
+        if (it == call.request.query.end()) continue;
+        if (!parse_date(it->second)) return Problem::invalid("invalid_query", "must be a date (YYYY-MM-DD)", name);
+        *target = it->second;
+    }
+    return std::nullopt;
+}
+
+Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(const Call& call) {
+    const auto it = call.request.query.find("after");
+    if (it == call.request.query.end()) return std::optional<std::pair<std::string, std::string>>{};
+    const auto separator = it->second.rfind('_');
+    const auto at = it->second.substr(0, separator == std::string::npos ? 0 : separator);
+    const auto id = separator == std::string::npos ? std::string() : it->second.substr(separator + 1);
+    if (!parse_timestamp(at) || !is_uuid(id))
+        return Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after");
+    return std::optional(std::pair{at, normalize_uuid(id)});
+}
+
+boost::json::value next_created_cursor(const boost::json::array& items, int limit) {
+    if (static_cast<int>(items.size()) != limit || items.empty()) return nullptr;
+    const auto& last = items.back().as_object();
+    return boost::json::value(std::string(last.at("created_at").as_string()) + "_" +
+                              std::string(last.at("id").as_string()));
 }
 
 }  // namespace aimi::gateway::handlers

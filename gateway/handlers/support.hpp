@@ -2,6 +2,9 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+
+#include <boost/json/array.hpp>
 
 #include "domain/conversation/model.hpp"
 #include "domain/result.hpp"
@@ -32,6 +35,15 @@ Result<conversation::Chat> readable_chat(const Call& call);
 //! An integer query parameter within [min, max], or `fallback` when absent (400 otherwise).
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
                                std::int64_t max);
+
+//! A date range filter: ?due_after= and ?due_before= (YYYY-MM-DD, inclusive); 400 otherwise.
+std::optional<Problem> query_date_range(const Call& call, std::optional<std::string>& after,
+                                        std::optional<std::string>& before);
+
+//! A keyset cursor "<created_at>_<id>" from ?after= (nullopt when absent; 400 when malformed).
+Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(const Call& call);
+//! The cursor after a full page's last item (its created_at and id), or null.
+boost::json::value next_created_cursor(const boost::json::array& items, int limit);
 
 //! Points the transaction's unqualified names at the schema serving `projection` (after a
 //! rebuild switched it), for queries of read models built from facts.
