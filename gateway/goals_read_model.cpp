@@ -271,11 +271,8 @@ Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {
             row[1].as<std::string>(), row[2].as<std::string>(),  row[3].as<std::string>(), row[4].as<bool>(),
             row[5].as<int>(),         opt<std::int64_t>(row[6]), opt<std::string>(row[7])};
     for (const auto& row : pg::exec(tx, kGraphEdges, user_id)) {
-        Graph::Edge edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                         row[3].as<std::string>(), row[4].as<int>()};
-        if (const auto type = goals::dependency_type(edge.type); type && goals::orders(*type))
-            graph.dag.add(edge.parent, edge.dependent);
-        graph.edges.push_back(std::move(edge));
+        graph.edges.push_back(Graph::Edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                                          row[3].as<std::string>(), row[4].as<int>()});
     }
     return graph;
 }

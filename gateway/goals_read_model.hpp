@@ -9,8 +9,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include "domain/goals/graph.hpp"
-
 namespace pqxx {
 class dbtransaction;
 }
@@ -77,7 +75,7 @@ std::optional<boost::json::object> critical_path(pqxx::dbtransaction& tx, const 
 //! The projection's snapshot of the user's ordering edges (goals_graph_users), if any.
 std::optional<std::string> snapshot(pqxx::dbtransaction& tx, const std::string& user_id);
 
-//! One user's graph for the graph export: the goals' summaries and every dependency.
+//! One user's goals and dependencies, for the graph export (JSON or DOT): the goals' summaries and every dependency.
 struct Graph {
     struct Goal {
         std::string title, status, category;
@@ -92,7 +90,6 @@ struct Graph {
     };
     std::map<std::string, Goal> goals;
     std::vector<Edge> edges;
-    goals::Dag dag;  //!< the ordering edges
 };
 Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id);
 

@@ -15,9 +15,7 @@ using namespace events;
 using Outcome = std::variant<Applied, Refusal>;
 
 std::optional<Refusal> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
-    if (!deadline) return std::nullopt;
-    const auto day = parse_date(*deadline);
-    if (day && *day >= earliest_deadline(created_at)) return std::nullopt;
+    if (deadline_allowed(deadline, created_at)) return std::nullopt;
     return Refusal{"deadline_before_creation", "the deadline is before the day the goal was created", "/deadline", {}};
 }
 

@@ -81,6 +81,8 @@ Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id
 //! The earliest deadline a goal created at `created_at` may have: the calendar day it is then
 //! in UTC-12, the earliest day on Earth (the decider does not depend on time-zone data).
 std::chrono::sys_days earliest_deadline(Timestamp created_at);
+//! True if there is no deadline, or it is a date not before earliest_deadline(created_at).
+bool deadline_allowed(const std::optional<std::string>& deadline, Timestamp created_at);
 
 // Each proposes one event with ids from context.new_id; the fold decides every graph rule.
 // `now` checks deadlines before anything is appended (the fold checks them again).

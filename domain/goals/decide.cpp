@@ -8,9 +8,7 @@ using conversation::DecisionContext;
 namespace {
 
 std::optional<Problem> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
-    if (!deadline) return std::nullopt;
-    const auto day = parse_date(*deadline);
-    if (day && *day >= earliest_deadline(created_at)) return std::nullopt;
+    if (deadline_allowed(deadline, created_at)) return std::nullopt;
     return Problem{ProblemKind::unprocessable, "deadline_before_creation",
                    "the deadline is before the day the goal was created", "/deadline"};
 }
@@ -19,6 +17,12 @@ std::optional<Problem> check_deadline(const std::optional<std::string>& deadline
 
 std::chrono::sys_days earliest_deadline(Timestamp created_at) {
     return std::chrono::floor<std::chrono::days>(created_at - std::chrono::hours{12});
+}
+
+bool deadline_allowed(const std::optional<std::string>& deadline, Timestamp created_at) {
+    if (!deadline) return true;
+    const auto day = parse_date(*deadline);
+    return day && *day >= earliest_deadline(created_at);
 }
 
 Result<Decision> decide(const DecisionContext& context, const CreateGoal& c, Timestamp now) {

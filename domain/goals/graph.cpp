@@ -1,8 +1,6 @@
 #include "domain/goals/graph.hpp"
 
 #include <algorithm>
-#include <queue>
-#include <tuple>
 
 namespace aimi::goals {
 
@@ -163,116 +161,6 @@ std::vector<Reached> Dag::ancestors(const std::string& goal) const {
 
 std::vector<Reached> Dag::descendants(const std::string& goal) const {
     return reach(goal, out_);
-}
-
-std::vector<std::string> Dag::parents(const std::string& goal) const {
-    const int g = find(goal);
-    if (g < 0) return {};
-    auto out = names(in_[g]);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-std::vector<std::string> Dag::children(const std::string& goal) const {
-    const int g = find(goal);
-    if (g < 0) return {};
-    auto out = names(out_[g]);
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-std::vector<std::string> Dag::topological(const std::vector<std::string>& nodes,
-                                          const std::unordered_map<std::string, std::int64_t>& rank) const {
-    // Kahn's algorithm over indices; goals without edges are not interned and are ready at once.
-    std::vector<char> wanted(ids_.size(), 0);
-    std::vector<int> indegree(ids_.size(), 0);
-    std::vector<std::string> loose;
-    for (const auto& n : nodes) {
-        const int i = find(n);
-        if (i < 0)
-            loose.push_back(n);
-        else
-            wanted[i] = 1;
-    }
-    for (std::size_t i = 0; i < ids_.size(); ++i)
-        if (wanted[i])
-            for (const int c : out_[i]) indegree[c] += wanted[c];
-    const auto rank_of = [&](const std::string& id) {
-        const auto it = rank.find(id);
-        return it == rank.end() ? std::int64_t{0} : it->second;
-    };
-    using Ready = std::tuple<std::int64_t, std::string, int>;  // rank, id, index (-1: loose)
-    std::priority_queue<Ready, std::vector<Ready>, std::greater<>> ready;
-    for (std::size_t i = 0; i < ids_.size(); ++i)
-        if (wanted[i] && indegree[i] == 0) ready.emplace(rank_of(ids_[i]), ids_[i], static_cast<int>(i));
-    for (const auto& n : loose) ready.emplace(rank_of(n), n, -1);
-    std::vector<std::string> out;
-    out.reserve(nodes.size());
-    while (!ready.empty()) {
-        auto [r, id, i] = ready.top();
-        ready.pop();
-        out.push_back(std::move(id));
-        if (i < 0) continue;
-        for (const int c : out_[i])
-            if (wanted[c] && --indegree[c] == 0) ready.emplace(rank_of(ids_[c]), ids_[c], c);
-    }
-    return out;
-}
-
-CriticalPath critical_path(const Dag& dag, const std::string& target,
-                           const std::unordered_map<std::string, std::int64_t>& duration_days,
-                           const std::function<bool(const std::string&)>& included) {
-    const int t = dag.index_of(target);
-    const auto days_of = [&](const std::string& id) {
-        const auto it = duration_days.find(id);
-        return it == duration_days.end() ? std::int64_t{0} : it->second;
-    };
-    if (t < 0) return CriticalPath{{target}, days_of(target)};
-    // The target's ancestors that count, found backwards; then longest paths in topological order.
-    const auto n = dag.node_count();
-    std::vector<char> in_scope(n, 0);
-    std::vector<int> scope{t};
-    in_scope[t] = 1;
-    for (std::size_t head = 0; head < scope.size(); ++head)
-        for (const int p : dag.parents_at(scope[head]))
-            if (!in_scope[p]) {
-                in_scope[p] = 1;
-                if (included(dag.id_at(p))) scope.push_back(p);
-            }
-    std::fill(in_scope.begin(), in_scope.end(), 0);
-    for (const int i : scope) in_scope[i] = 1;
-    // Note: an excluded goal cuts the walk there; its own ancestors count only through others.
-    std::vector<int> indegree(n, 0);
-    for (const int i : scope)
-        for (const int p : dag.parents_at(i)) indegree[i] += in_scope[p];
-    std::vector<int> order;
-    order.reserve(scope.size());
-    for (const int i : scope)
-        if (indegree[i] == 0) order.push_back(i);
-    for (std::size_t head = 0; head < order.size(); ++head)
-        for (const int c : dag.children_at(order[head]))
-            if (in_scope[c] && --indegree[c] == 0) order.push_back(c);
-    std::vector<std::int64_t> best(n, 0);
-    std::vector<int> via(n, -1);
-    for (const int i : order) {
-        std::int64_t longest = -1;
-        int from = -1;
-        for (const int p : dag.parents_at(i)) {
-            if (!in_scope[p]) continue;
-            // Ties go to the smaller id: the same graph gives the same path.
-            if (best[p] > longest || (best[p] == longest && dag.id_at(p) < dag.id_at(from))) {
-                longest = best[p];
-                from = p;
-            }
-        }
-        best[i] = std::max<std::int64_t>(longest, 0) + days_of(dag.id_at(i));
-        via[i] = from;
-    }
-    CriticalPath result;
-    result.total_days = best[t];
-    for (int at = t; at >= 0; at = via[at]) result.goals.push_back(dag.id_at(at));
-    std::reverse(result.goals.begin(), result.goals.end());
-    return result;
 }
 
 }  // namespace aimi::goals

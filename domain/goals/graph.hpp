@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -48,14 +47,6 @@ class Dag {
     //! Everything that comes after `goal`, transitively, nearest first (ties by id).
     std::vector<Reached> descendants(const std::string& goal) const;
 
-    std::vector<std::string> parents(const std::string& goal) const;
-    std::vector<std::string> children(const std::string& goal) const;
-
-    //! A topological order of `nodes` along the edges among them (parents first; among goals
-    //! ready at the same time, smaller `rank` first, then smaller id: deterministic).
-    std::vector<std::string> topological(const std::vector<std::string>& nodes,
-                                         const std::unordered_map<std::string, std::int64_t>& rank = {}) const;
-
     // Index-level access for algorithms over the whole graph (indices are dense, 0..node_count()).
     int index_of(const std::string& id) const { return find(id); }
     std::size_t node_count() const { return ids_.size(); }
@@ -84,15 +75,5 @@ class Dag {
     mutable std::vector<std::uint32_t> mark_;
     mutable std::uint32_t epoch_ = 0;
 };
-
-//! The longest chain ending at `target` by estimated duration (days; a missing one counts 0) over
-//! the goals `included` admits (the target always counts): the goals in order and the total.
-struct CriticalPath {
-    std::vector<std::string> goals;
-    std::int64_t total_days = 0;
-};
-CriticalPath critical_path(const Dag& dag, const std::string& target,
-                           const std::unordered_map<std::string, std::int64_t>& duration_days,
-                           const std::function<bool(const std::string&)>& included);
 
 }  // namespace aimi::goals

@@ -25,14 +25,6 @@ namespace {
 namespace bj = boost::json;
 using goals_read_model::Graph;
 
-template <class F>
-auto with_goals_tx(const Call& call, F f) {
-    auto lease = call.gateway.pool.acquire();
-    pqxx::read_transaction tx(*lease);
-    use_serving_schema(tx, call, goals_graph::GoalsGraphProjection::kName);
-    return f(static_cast<pqxx::dbtransaction&>(tx));
-}
-
 Problem no_goal() {
     return Problem::not_found("goal_not_found", "no such goal", "goal_id");
 }
@@ -59,7 +51,7 @@ Reply get_goal(const Call& call) {
     if (!goal_id) return fail(call, goal_id.problem());
     auto limit = query_int(call, "limit", 500, 0, 100000);
     if (!limit) return fail(call, limit.problem());
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto goal = goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value());
         if (!goal) return fail(call, no_goal());
         bj::array prerequisites, dependents;
@@ -107,7 +99,7 @@ Reply list_goals(const Call& call) {
     auto after = query_created_cursor(call);
     if (!after) return fail(call, after.problem());
     filter.after = after.value();
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto items = goals_read_model::list_goals(tx, call.principal.user_id, filter);
         auto next = next_created_cursor(items, filter.limit);
         return json_response(200, bj::object{{"items", std::move(items)}, {"next_cursor", next}});
@@ -118,7 +110,7 @@ Reply list_goals(const Call& call) {
 Reply goal_history(const Call& call) {
     auto goal_id = path_uuid(call, "goal_id");
     if (!goal_id) return fail(call, goal_id.problem());
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         if (!goals_read_model::find_goal(tx, call.principal.user_id, goal_id.value())) return fail(call, no_goal());
         return json_response(
             200, bj::object{{"goal_id", goal_id.value()},
@@ -131,7 +123,7 @@ Reply goal_history(const Call& call) {
 Reply critical_path(const Call& call) {
     auto goal_id = path_uuid(call, "goal_id");
     if (!goal_id) return fail(call, goal_id.problem());
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto path = goals_read_model::critical_path(tx, call.principal.user_id, goal_id.value());
         if (!path) return fail(call, no_goal());
         return json_response(200, *path);
@@ -150,7 +142,7 @@ Reply goal_plan(const Call& call) {
         if (!after)
             return fail(call, Problem::invalid("invalid_query", "after must be a cursor from next_cursor", "after"));
     }
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto page = goals_read_model::plan(tx, call.principal.user_id, after, static_cast<int>(limit.value()));
         return json_response(
             200, bj::object{{"items", std::move(page.items)},
@@ -163,7 +155,7 @@ Reply goal_plan(const Call& call) {
 Reply goal_bottlenecks(const Call& call) {
     auto limit = query_int(call, "limit", 10, 1, 200);
     if (!limit) return fail(call, limit.problem());
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         return json_response(200,
                              bj::object{{"items", goals_read_model::bottlenecks(tx, call.principal.user_id,
                                                                                 static_cast<int>(limit.value()))}});
@@ -178,7 +170,7 @@ Reply goal_graph(const Call& call) {
             return fail(call, Problem::invalid("invalid_query", "format must be json or dot", "format"));
         format = it->second;
     }
-    return with_goals_tx(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
         if (format == "dot") {
             // DOT strings: quotes and backslashes escaped, newlines as \n.

@@ -53,6 +53,14 @@ void use_serving_schema(pqxx::dbtransaction& tx, const Call& call, const std::st
     if (schema != call.gateway.settings.pg_schema) tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
 }
 
+Reply read_serving(const Call& call, const std::string& projection,
+                   const std::function<Reply(pqxx::dbtransaction&)>& read) {
+    auto lease = call.gateway.pool.acquire();
+    pqxx::read_transaction tx(*lease);
+    use_serving_schema(tx, call, projection);
+    return read(tx);
+}
+
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
                                std::int64_t max) {
     const auto it = call.request.query.find(name);

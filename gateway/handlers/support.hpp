@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -48,6 +49,10 @@ boost::json::value next_created_cursor(const boost::json::array& items, int limi
 //! Points the transaction's unqualified names at the schema serving `projection` (after a
 //! rebuild switched it), for queries of read models built from facts.
 void use_serving_schema(pqxx::dbtransaction& tx, const Call& call, const std::string& projection);
+
+//! Runs `read` in a read-only transaction pointed at the schema serving `projection`.
+Reply read_serving(const Call& call, const std::string& projection,
+                   const std::function<Reply(pqxx::dbtransaction&)>& read);
 
 inline http::Response fail(const Call& call, const Problem& problem) {
     return error_response(problem, call.request.request_id);

@@ -52,14 +52,6 @@ Reply update(const Call& call, const std::string& kind) {
     return run(call, std::move(command.value()), 200);
 }
 
-template <class F>
-Reply read(const Call& call, F f) {
-    auto lease = call.gateway.pool.acquire();
-    pqxx::read_transaction tx(*lease);
-    use_serving_schema(tx, call, goals_graph::GoalsGraphProjection::kName);
-    return f(static_cast<pqxx::dbtransaction&>(tx));
-}
-
 Problem not_found(const std::string& kind) {
     return Problem::not_found(kind + "_not_found", "no such " + kind, kind + "_id");
 }
@@ -67,7 +59,7 @@ Problem not_found(const std::string& kind) {
 Reply get(const Call& call, const std::string& kind) {
     auto id = path_uuid(call, kind + "_id");
     if (!id) return fail(call, id.problem());
-    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto entity = goals_read_model::find_entity(tx, kind, call.principal.user_id, id.value());
         if (!entity) return fail(call, not_found(kind));
         return json_response(200, *entity);
@@ -77,7 +69,7 @@ Reply get(const Call& call, const std::string& kind) {
 Reply history(const Call& call, const std::string& kind) {
     auto id = path_uuid(call, kind + "_id");
     if (!id) return fail(call, id.problem());
-    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         if (!goals_read_model::find_entity(tx, kind, call.principal.user_id, id.value()))
             return fail(call, not_found(kind));
         return json_response(
@@ -106,7 +98,7 @@ Reply list(const Call& call, const std::string& kind) {
     auto after = query_created_cursor(call);
     if (!after) return fail(call, after.problem());
     filter.after = after.value();
-    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto items = goals_read_model::list_entities(tx, kind, call.principal.user_id, filter);
         auto next = next_created_cursor(items, filter.limit);
         return json_response(200, bj::object{{"items", std::move(items)}, {"next_cursor", next}});
@@ -178,7 +170,7 @@ Reply list_links(const Call& call) {
     if (it == call.request.query.end() || !is_uuid(it->second))
         return fail(call, Problem::invalid("invalid_query", "entity_id (a UUID) is required", "entity_id"));
     const auto entity_id = normalize_uuid(it->second);
-    return read(call, [&](pqxx::dbtransaction& tx) -> Reply {
+    return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         return json_response(200,
                              bj::object{{"items", goals_read_model::links_of(tx, call.principal.user_id, entity_id)}});
     });
