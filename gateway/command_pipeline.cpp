@@ -1,6 +1,7 @@
 #include "gateway/command_pipeline.hpp"
 
 #include <array>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/goals_read_model.hpp"
+#include "gateway/schedule_read_model.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
@@ -49,13 +51,25 @@ Result<std::optional<std::string>> client_idempotency_key(const http::Request& r
     return std::optional<std::string>(*key);
 }
 
-//! The derived projection that holds a resource type's read model; empty for the entity store.
-const std::string& projection_of(const std::string& resource_type) {
-    static const std::string goals_graph = "goals_graph", none;
-    return resource_type == "goal" || resource_type == "dependency" || resource_type == "task" ||
-                   resource_type == "problem" || resource_type == "habit" || resource_type == "link"
-               ? goals_graph
-               : none;
+//! Where a resource type's read model is, when a projection built from facts holds it: the
+//! projection (a synchronous command waits for it) and how to read the resource there.
+struct DerivedResource {
+    std::string projection;
+    std::optional<bj::object> (*read)(pqxx::dbtransaction&, const std::string& user_id, const std::string& type,
+                                      const std::string& id);
+};
+
+const DerivedResource* derived_resource(const std::string& resource_type) {
+    static const DerivedResource goals{"goals_graph", goals_read_model::resource};
+    static const DerivedResource schedule{
+        "schedule", [](pqxx::dbtransaction& tx, const std::string& user, const std::string&, const std::string& id) {
+            return schedule_read_model::find_event(tx, user, id);
+        }};
+    if (resource_type == "goal" || resource_type == "dependency" || resource_type == "task" ||
+        resource_type == "problem" || resource_type == "habit" || resource_type == "link")
+        return &goals;
+    if (resource_type == "calendar_event") return &schedule;
+    return nullptr;
 }
 
 bool wants_async(const http::Request& request) {
@@ -70,17 +84,23 @@ Problem rejection_problem(const std::string& code, const std::string& message, b
         field = std::string(it->value().get_string());
         details.erase(it);
     }
+    // Every "<thing>_not_found" is a 404; the fold's checks of one body's values are 422 (a
+    // malformed value it meets, which the gateway's own checks should have stopped, a 400).
+    static const std::set<std::string, std::less<>> unprocessable{
+        "self_dependency",    "deadline_before_creation", "self_link",      "invalid_link",
+        "invalid_rrule",      "rrule_too_frequent",       "rrule_too_many_occurrences",
+        "rrule_no_occurrences", "start_and_due",          "start_or_due_required", "end_without_start",
+        "all_day_mismatch",   "end_before_start",         "not_recurring",  "not_per_occurrence"};
+    static const std::set<std::string, std::less<>> invalid{"invalid_value", "invalid_format", "missing_field"};
     ProblemKind kind = ProblemKind::conflict;
-    if (code == "user_not_found" || code == "chat_not_found" || code == "goal_not_found" ||
-        code == "dependency_not_found" || code == "task_not_found" || code == "problem_not_found" ||
-        code == "inbox_item_not_found" || code == "habit_not_found" || code == "link_not_found" ||
-        code == "link_end_not_found")
+    if (code.ends_with("_not_found"))
         kind = ProblemKind::not_found;
     else if (code == "user_erased")
         return Problem{ProblemKind::gone, code, message, "user_id"};
-    else if (code == "self_dependency" || code == "deadline_before_creation" || code == "self_link" ||
-             code == "invalid_link" || code == "invalid_rrule")
+    else if (unprocessable.contains(code))
         kind = ProblemKind::unprocessable;
+    else if (invalid.contains(code))
+        kind = ProblemKind::invalid_input;
     return Problem{kind, code, message, std::move(field), std::move(details)};
 }
 
@@ -106,13 +126,13 @@ http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutc
         response.status = 204;
     } else {
         std::optional<bj::object> resource;
-        if (const auto& projection = projection_of(outcome.resource_type); !projection.empty()) {
+        if (const auto* derived = derived_resource(outcome.resource_type)) {
             // Read where that projection's serving schema is. A replayed key may find the
             // projection still behind its outcome: the client gets the position to wait for.
-            const auto schema = call.gateway.watcher.serving_schema(projection);
+            const auto schema = call.gateway.watcher.serving_schema(derived->projection);
             if (schema != call.gateway.settings.pg_schema)
                 tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
-            resource = goals_read_model::resource(tx, outcome.user_id, outcome.resource_type, outcome.resource_id);
+            resource = derived->read(tx, outcome.user_id, outcome.resource_type, outcome.resource_id);
             if (!resource) return accepted(outcome.batch_id, {outcome.partition, outcome.offset});
         } else {
             resource = read_resource(tx, outcome.resource_type, outcome.resource_id);

@@ -13,6 +13,7 @@
 #include "gateway/progress_watcher.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
+#include "projections/schedule/schedule_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/message_search/message_search_projection.hpp"
@@ -32,6 +33,7 @@ const std::vector<RouteEntry>& route_table() {
     using namespace handlers;
     const std::string entities(entity_store::EntityStoreProjection::kName);
     const std::string goals(goals_graph::GoalsGraphProjection::kName);
+    const std::string schedule(schedule::ScheduleProjection::kName);
     static const std::vector<RouteEntry> table = {
         {"GET", "/health", {health, true}},
         {"GET", "/metrics", {metrics, true}},
@@ -88,6 +90,14 @@ const std::vector<RouteEntry>& route_table() {
         {"POST", "/v1/links", {add_link}},
         {"GET", "/v1/links", {list_links, false, goals}},
         {"DELETE", "/v1/links/{link_id}", {remove_link}},
+        {"POST", "/v1/calendar-events", {create_calendar_event}},
+        {"GET", "/v1/calendar-events", {list_calendar_events, false, schedule}},
+        {"GET", "/v1/calendar-events/{calendar_event_id}", {get_calendar_event, false, schedule}},
+        {"PATCH", "/v1/calendar-events/{calendar_event_id}", {update_calendar_event}},
+        {"POST", "/v1/calendar-events/{calendar_event_id}/cancel", {cancel_calendar_event}},
+        {"POST", "/v1/calendar-events/{calendar_event_id}/complete", {complete_calendar_event}},
+        {"GET", "/v1/calendar/occurrences", {list_occurrences, false, schedule}},
+        {"GET", "/v1/calendar.ics", {export_calendar, false, schedule}},
     };
     return table;
 }

@@ -8,6 +8,7 @@
 #include "projections/keys/key_store.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/schedule/schedule_projection.hpp"
 
 namespace aimi {
 
@@ -36,6 +37,7 @@ const auto& table() {
              }},
             from_facts<message_search::MessageSearchProjection>(),
             from_facts<goals_graph::GoalsGraphProjection>(),
+            from_facts<schedule::ScheduleProjection>(),
         };
     return entries;
 }

@@ -123,6 +123,15 @@ struct LinkAddedTag {
 struct LinkRemovedTag {
     static constexpr std::string_view kType = "link.removed";
 };
+//! Calendar events (docs/schedule.md): the fold decides their timing (domain/schedule/timing.hpp).
+struct CalendarEventCreatedTag {
+    static constexpr std::string_view kType = "calendar_event.created";
+};
+struct CalendarEventUpdatedTag {
+    static constexpr std::string_view kType = "calendar_event.updated";
+};
+using CalendarEventCreated = EntityEvent<CalendarEventCreatedTag>;
+using CalendarEventUpdated = EntityEvent<CalendarEventUpdatedTag>;
 using HabitCreated = EntityEvent<HabitCreatedTag>;
 using HabitUpdated = EntityEvent<HabitUpdatedTag>;
 using LinkAdded = EntityEvent<LinkAddedTag>;

@@ -6,6 +6,7 @@
 
 #include "domain/goals/commands.hpp"
 #include "domain/goals/entities.hpp"
+#include "domain/schedule/timing.hpp"
 
 namespace aimi::goals {
 
@@ -13,6 +14,7 @@ namespace {
 
 using namespace events;
 using Outcome = std::variant<Applied, Refusal>;
+namespace bj = boost::json;
 
 std::optional<Refusal> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
     if (deadline_allowed(deadline, created_at)) return std::nullopt;
@@ -139,20 +141,77 @@ class Applier {
         return applied;
     }
 
+    //! Its timing decided by domain/schedule/timing.cpp; the fact carries the result.
+    Outcome operator()(const CalendarEventCreated& e) {
+        if (auto r = check_goal(e.data, "calendar events")) return *r;
+        const auto id = text(e.data, "calendar_event_id");
+        if (graph_.goal(id) || graph_.entity(id))
+            return Refusal{"calendar_event_exists", "calendar event id already in use", "", {}};
+        auto timing = schedule::create_timing(e.data);
+        if (auto* p = std::get_if<Problem>(&timing)) return refusal(*p);
+        const auto& t = std::get<schedule::Timing>(timing);
+        auto json = schedule::to_json(t);
+        graph_.put_entity(EntityNode{id, "calendar_event", t.status, json});
+        Applied applied{"calendar_event", id, {{"status", t.status}, {"timing", std::move(json)}}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
+
+    //! A change of the series, of one occurrence, or of this one and the following (a split:
+    //! the series ends before it, a new series `new_calendar_event_id` carries the change on).
+    Outcome operator()(const CalendarEventUpdated& e) {
+        const auto id = text(e.data, "calendar_event_id");
+        const auto* entity = graph_.entity(id);
+        if (!entity || entity->kind != "calendar_event")
+            return Refusal{"calendar_event_not_found", "no such calendar event", "", {{"calendar_event_id", id}}};
+        if (auto r = check_goal(e.data, "calendar events")) return *r;
+        const auto current = schedule::timing_from_json(entity->details);
+        auto updated = schedule::update_timing(current, e.data);
+        if (auto* p = std::get_if<Problem>(&updated)) return refusal(*p);
+        auto& result = std::get<schedule::UpdatedTiming>(updated);
+        bj::object assigned{{"previous_status", current.status}, {"status", result.series.status}};
+        if (result.following) {
+            const auto new_id = text(e.data, "new_calendar_event_id");
+            if (new_id.empty())
+                return Refusal{"missing_field", "a change of following occurrences names the new series",
+                               "/new_calendar_event_id", {}};
+            if (graph_.goal(new_id) || graph_.entity(new_id))
+                return Refusal{"calendar_event_exists", "calendar event id already in use", "", {}};
+            auto json = schedule::to_json(*result.following);
+            graph_.put_entity(EntityNode{new_id, "calendar_event", result.following->status, json});
+            assigned["following"] = bj::object{{"calendar_event_id", new_id}, {"timing", std::move(json)}};
+        }
+        auto json = schedule::to_json(result.series);
+        graph_.put_entity(EntityNode{id, "calendar_event", result.series.status, json});
+        assigned["timing"] = std::move(json);
+        Applied applied{"calendar_event", id, std::move(assigned), {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        if (result.following) applied.changed_entities.push_back(text(e.data, "new_calendar_event_id"));
+        return applied;
+    }
+
     template <class Other>
     Outcome operator()(const Other&) {
         return Refusal{"not_a_goals_event", "the goals graph does not apply this event", "", {}};
     }
 
   private:
-    //! A habit's goal must be the user's and not archived; its frequency an RRULE.
-    std::optional<Refusal> check_habit(const boost::json::object& d) const {
+    //! A linked goal (habit, calendar event) must be the user's and not archived.
+    std::optional<Refusal> check_goal(const boost::json::object& d, std::string_view what) const {
         if (const auto* goal = d.if_contains("goal_id"); goal && goal->is_string()) {
             const auto* g = graph_.goal(std::string(goal->get_string()));
             if (!g) return Refusal{"goal_not_found", "no such goal", "/goal_id", {}};
             if (g->status == GoalStatus::archived)
-                return Refusal{"goal_archived", "archived goals take no habits", "/goal_id", {}};
+                return Refusal{"goal_archived", "archived goals take no " + std::string(what), "/goal_id", {}};
         }
+        return std::nullopt;
+    }
+
+    static Refusal refusal(const Problem& p) { return Refusal{p.code, p.message, p.field, p.details}; }
+
+    //! A habit's goal must be the user's and not archived; its frequency an RRULE.
+    std::optional<Refusal> check_habit(const boost::json::object& d) const {
+        if (auto r = check_goal(d, "habits")) return r;
         if (const auto* rule = d.if_contains("frequency");
             rule && rule->is_string() && !valid_rrule(rule->get_string()))
             return Refusal{
@@ -170,7 +229,7 @@ class Applier {
         const auto status = text(data, "status");
         graph_.put_entity(EntityNode{id, kind, status});
         Applied applied{kind, id, {{"status", status}}, {}, {}, {}, {}};
-        applied.changed_entity = id;
+        applied.changed_entities.push_back(id);
         return applied;
     }
     //! An archived task or problem takes a change only if the change takes it out of archived.
@@ -188,7 +247,7 @@ class Applier {
         const auto previous = entity->status;
         graph_.put_entity(EntityNode{id, kind, status});
         Applied applied{kind, id, {{"status", status}, {"previous_status", previous}}, {}, {}, {}, {}};
-        applied.changed_entity = id;
+        applied.changed_entities.push_back(id);
         return applied;
     }
 

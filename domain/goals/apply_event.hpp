@@ -17,13 +17,13 @@ namespace aimi::goals {
 //! What a goals event did to its user's graph: the resource it touched, the values decided for
 //! its fact, the rows to write back, and the derived events (goal.blocked / goal.unblocked).
 struct Applied {
-    std::string resource_type;  //!< "goal" | "dependency"
+    std::string resource_type;  //!< "goal" | "dependency" | "task" | ... | "calendar_event"
     std::string resource_id;
     boost::json::object assigned;
     std::vector<std::string> changed_goals;  //!< decision rows to upsert
     std::optional<std::string> changed_dependency;
     std::optional<std::string> removed_dependency;
-    std::optional<std::string> changed_entity;  //!< a task, problem or habit
+    std::vector<std::string> changed_entities;  //!< tasks, problems, habits, calendar events
     std::optional<std::string> changed_link, removed_link;
     std::vector<events::EventData> derived;
 };
@@ -38,7 +38,8 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::TaskUpdated> || std::is_same_v<T, events::ProblemCreated> ||
     std::is_same_v<T, events::ProblemUpdated> || std::is_same_v<T, events::HabitCreated> ||
     std::is_same_v<T, events::HabitUpdated> || std::is_same_v<T, events::LinkAdded> ||
-    std::is_same_v<T, events::LinkRemoved>;
+    std::is_same_v<T, events::LinkRemoved> ||
+    std::is_same_v<T, events::CalendarEventCreated> || std::is_same_v<T, events::CalendarEventUpdated>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

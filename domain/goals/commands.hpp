@@ -66,7 +66,7 @@ struct RemoveDependency {
 //! Create or update a task, problem or habit, add or remove a link: the body's fields as its
 //! schema checked them (a habit's frequency also as an RRULE, a link's ends as distinct).
 struct EntityCommand {
-    std::string kind;               //!< "task" | "problem" | "habit" | "link"
+    std::string kind;               //!< "task" | "problem" | "habit" | "link" | "calendar_event"
     std::optional<std::string> id;  //!< update: the task, problem or habit; a link: the one to remove
     boost::json::object fields;
 };
@@ -74,6 +74,8 @@ struct EntityCommand {
 Result<CreateGoal> decode_create_goal(std::string_view body);
 Result<EntityCommand> decode_create_entity(const std::string& kind, std::string_view body);
 Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_view id, std::string_view body);
+//! POST /v1/calendar-events/{id}/cancel|complete: an optional body naming the scope and occurrence.
+Result<EntityCommand> decode_calendar_status(std::string_view id, std::string_view body, std::string_view status);
 Result<UpdateGoal> decode_update_goal(std::string_view goal_id, std::string_view body);
 Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::string_view body);
 Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body);

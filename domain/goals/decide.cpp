@@ -13,6 +13,26 @@ std::optional<Problem> check_deadline(const std::optional<std::string>& deadline
                    "the deadline is before the day the goal was created", "/deadline"};
 }
 
+//! Defaults made explicit, so the event says all the fold decided on; a change of the following
+//! occurrences gets the id of the series that will carry it.
+Result<Decision> decide_calendar_event(const DecisionContext& context, const EntityCommand& c) {
+    auto data = c.fields;
+    if (!c.id) {
+        data["calendar_event_id"] = context.new_id();
+        for (auto [key, value] : {std::pair<const char*, boost::json::value>{"type", "personal"},
+                                  {"priority", 3},
+                                  {"source", "user"},
+                                  {"all_day", false},
+                                  {"status", "scheduled"}})
+            if (!data.contains(key)) data[key] = value;
+        return Decision{{events::CalendarEventCreated{std::move(data)}}, false};
+    }
+    data["calendar_event_id"] = *c.id;
+    if (!data.contains("scope")) data["scope"] = "series";
+    if (data["scope"] == "following") data["new_calendar_event_id"] = context.new_id();
+    return Decision{{events::CalendarEventUpdated{std::move(data)}}, false};
+}
+
 }  // namespace
 
 std::chrono::sys_days earliest_deadline(Timestamp created_at) {
@@ -71,6 +91,7 @@ Result<Decision> decide(const DecisionContext& context, const EntityCommand& c) 
         data[id_key] = context.new_id();
         return Decision{{events::LinkAdded{std::move(data)}}, false};
     }
+    if (c.kind == "calendar_event") return decide_calendar_event(context, c);
     if (!c.id) {
         data[id_key] = context.new_id();
         if (!data.contains("status")) data["status"] = c.kind == "task" ? "open" : "active";

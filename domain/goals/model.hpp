@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "domain/time.hpp"
 
 // The goals graph's vocabulary, shared by the decider (the entity-store fold), the goals-graph
@@ -53,11 +55,13 @@ struct Dependency {
     int strength = 1;
 };
 
-//! A task or problem (seed 002) as the decider keeps it: its kind and status.
+//! A task, problem, habit (seed 002) or calendar event as the decider keeps it: its kind and
+//! status, and for a calendar event its decided timing (domain/schedule/timing.hpp) as JSON.
 struct EntityNode {
     std::string id;
-    std::string kind;  //!< "task" | "problem" | "habit"
+    std::string kind;  //!< "task" | "problem" | "habit" | "calendar_event"
     std::string status;
+    boost::json::object details;
     bool archived() const { return status == "archived"; }
 };
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "domain/schedule/calendar_time.hpp"
 #include "domain/time.hpp"
 #include "domain/uuid.hpp"
 
@@ -59,7 +60,7 @@ bool is_locale_tag(std::string_view text) {
 
 bool is_known_format(std::string_view format) {
     return format == "uuid" || format == "date-time" || format == "date" || format == "email" || format == "time-zone" ||
-           format == "locale";
+           format == "locale" || format == "calendar-time";
 }
 
 bool matches_format(std::string_view format, std::string_view text) {
@@ -69,6 +70,7 @@ bool matches_format(std::string_view format, std::string_view text) {
     if (format == "email") return is_email(text);
     if (format == "time-zone") return is_time_zone_name(text);
     if (format == "locale") return is_locale_tag(text);
+    if (format == "calendar-time") return schedule::parse_calendar_time(text).has_value();
     return false;
 }
 

@@ -18,7 +18,8 @@ namespace aimi::schema {
 
 //! A compiled JSON Schema node. Supports the subset the project's schemas use: type (single or
 //! list), properties, required, additionalProperties (bool), minLength/maxLength (code points),
-//! enum (strings), format (uuid, date-time, email, time-zone, locale), minimum/maximum,
+//! enum (strings), format (uuid, date-time, date, email, time-zone, locale,
+//! calendar-time: a date or a wall-clock YYYY-MM-DDTHH:MM:SS), minimum/maximum,
 //! items, maxItems, maxProperties, const, and x-personal (boolean: a field sealed with its user's
 //! data key in the log). Unknown keywords are rejected when compiling so a
 //! schema never silently promises more than is checked.

@@ -52,6 +52,16 @@ Reply goal_plan(const Call& call);
 Reply goal_bottlenecks(const Call& call);
 Reply goal_graph(const Call& call);
 
+// Calendar events: calendar_events.cpp.
+Reply create_calendar_event(const Call& call);
+Reply update_calendar_event(const Call& call);
+Reply cancel_calendar_event(const Call& call);
+Reply complete_calendar_event(const Call& call);
+Reply get_calendar_event(const Call& call);
+Reply list_calendar_events(const Call& call);
+Reply list_occurrences(const Call& call);
+Reply export_calendar(const Call& call);
+
 // Tasks, problems, habits and links: task_and_problem.cpp.
 Reply create_task(const Call& call);
 Reply update_task(const Call& call);

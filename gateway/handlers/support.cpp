@@ -97,11 +97,11 @@ Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(
     return std::optional(std::pair{at, normalize_uuid(id)});
 }
 
-boost::json::value next_created_cursor(const boost::json::array& items, int limit) {
+boost::json::value next_created_cursor(const boost::json::array& items, int limit, std::string_view id_key) {
     if (static_cast<int>(items.size()) != limit || items.empty()) return nullptr;
     const auto& last = items.back().as_object();
     return boost::json::value(std::string(last.at("created_at").as_string()) + "_" +
-                              std::string(last.at("id").as_string()));
+                              std::string(last.at(id_key).as_string()));
 }
 
 }  // namespace aimi::gateway::handlers

@@ -43,8 +43,8 @@ std::optional<Problem> query_date_range(const Call& call, std::optional<std::str
 
 //! A keyset cursor "<created_at>_<id>" from ?after= (nullopt when absent; 400 when malformed).
 Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(const Call& call);
-//! The cursor after a full page's last item (its created_at and id), or null.
-boost::json::value next_created_cursor(const boost::json::array& items, int limit);
+//! The cursor after a full page's last item (its created_at and `id_key`), or null.
+boost::json::value next_created_cursor(const boost::json::array& items, int limit, std::string_view id_key = "id");
 
 //! Points the transaction's unqualified names at the schema serving `projection` (after a
 //! rebuild switched it), for queries of read models built from facts.

@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -22,13 +23,14 @@ SELECT user_id::text, dependency_id::text, parent_goal_id::text, dependent_goal_
 FROM goal_edges WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
 const pg::Statement kLoadEntities{"entity_store.load_goal_entities", R"sql(
-SELECT user_id::text, id::text, kind, status FROM goal_entities
+SELECT user_id::text, id::text, kind, status, details::text FROM goal_entities
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
 const pg::Statement kUpsertEntities{"entity_store.upsert_goal_entities", R"sql(
-INSERT INTO goal_entities (user_id, id, kind, status)
-SELECT user_id, id, kind, status FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, id uuid, kind text, status text)
-ON CONFLICT (user_id, id) DO UPDATE SET status = excluded.status)sql"};
+INSERT INTO goal_entities (user_id, id, kind, status, details)
+SELECT user_id, id, kind, status, details
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, id uuid, kind text, status text, details jsonb)
+ON CONFLICT (user_id, id) DO UPDATE SET status = excluded.status, details = excluded.details)sql"};
 
 const pg::Statement kLoadLinks{"entity_store.load_goal_links", R"sql(
 SELECT user_id::text, id::text, from_kind, from_id::text, to_kind, to_id::text, type FROM goal_links
@@ -87,7 +89,8 @@ void load_goal_graphs(pqxx::dbtransaction& tx, const std::set<std::string>& user
     }
     for (const auto& row : pg::exec(tx, kLoadEntities, users))
         graphs[row[0].as<std::string>()].put_entity(
-            goals::EntityNode{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+            goals::EntityNode{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>(),
+                              json::parse_stored_object(row[4].as<std::string>())});
     for (const auto& row : pg::exec(tx, kLoadLinks, users))
         graphs[row[0].as<std::string>()].put_link(goals::Link{row[1].as<std::string>(), row[2].as<std::string>(),
                                                               row[3].as<std::string>(), row[4].as<std::string>(),
@@ -135,7 +138,8 @@ void write_goal_changes(pqxx::dbtransaction& tx, const conversation::EntityStore
     for (const auto& [user, id] : state.dirty_entities) {
         if (state.erased_users.contains(user)) continue;
         const auto* e = graph_of(user).entity(id);
-        entity_rows.push_back(bj::object{{"user_id", user}, {"id", id}, {"kind", e->kind}, {"status", e->status}});
+        entity_rows.push_back(bj::object{
+            {"user_id", user}, {"id", id}, {"kind", e->kind}, {"status", e->status}, {"details", e->details}});
     }
     if (!entity_rows.empty()) pg::exec(tx, kUpsertEntities, json::serialize(entity_rows));
     bj::array link_rows, removed_links;

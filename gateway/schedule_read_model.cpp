@@ -1,0 +1,211 @@
+#include "gateway/schedule_read_model.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <date/tz.h>
+#include <pqxx/pqxx>
+
+#include "domain/json/parse.hpp"
+#include "domain/schedule/icalendar.hpp"
+#include "domain/schedule/occurrences.hpp"
+#include "domain/time.hpp"
+#include "projections/pg/statement.hpp"
+
+namespace aimi::gateway::schedule_read_model {
+
+namespace {
+
+namespace bj = boost::json;
+using namespace aimi::schedule;
+
+const std::string kRow = R"sql(to_jsonb(e) || jsonb_build_object(
+    'created_at', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'updated_at', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'user_time_zone', (SELECT time_zone FROM schedule_users u WHERE u.user_id = e.user_id)))sql";
+
+const pg::Statement kFind{"schedule_read.find", "SELECT (" + kRow +
+                                                    ")::text FROM calendar_events e "
+                                                    "WHERE user_id = $1::uuid AND calendar_event_id = $2::uuid"};
+
+const pg::Statement kList{"schedule_read.list",
+                          "SELECT (" + kRow +
+                              ")::text FROM calendar_events e WHERE user_id = $1::uuid "
+                              "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3) "
+                              "AND ($4::timestamptz IS NULL OR (created_at, calendar_event_id) > ($4::timestamptz, "
+                              "$5::uuid)) ORDER BY created_at, calendar_event_id LIMIT $6"};
+
+const pg::Statement kCandidates{"schedule_read.candidates",
+                                "SELECT (" + kRow +
+                                    ")::text FROM calendar_events e WHERE user_id = $1::uuid "
+                                    "AND status <> 'cancelled' AND range_start < $3::timestamptz "
+                                    "AND (range_end IS NULL OR range_end > $2::timestamptz)"};
+
+const pg::Statement kAll{"schedule_read.all", "SELECT (" + kRow +
+                                                  ")::text FROM calendar_events e WHERE user_id = $1::uuid "
+                                                  "ORDER BY created_at, calendar_event_id"};
+
+bj::value text_or_null(const bj::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? *v : bj::value(nullptr);
+}
+
+//! The zone an event's times are read in: its own, or its user's (floating).
+std::string zone_of(const bj::object& row) {
+    const auto& timing = row.at("timing").as_object();
+    if (const auto& z = timing.at("time_zone"); z.is_string()) return std::string(z.get_string());
+    const auto* user = row.if_contains("user_time_zone");
+    return user && user->is_string() ? std::string(user->get_string()) : "UTC";
+}
+
+//! The API's resource: descriptive fields, the timing as decided, and the changed occurrences
+//! (timing changes and per-occurrence titles) in one list.
+bj::object resource(const bj::object& row) {
+    const auto& timing = row.at("timing").as_object();
+    const auto& details = row.at("occurrence_details").as_object();
+    std::map<std::string, bj::object> changed;
+    for (const auto& c : timing.at("occurrence_changes").as_array()) {
+        auto change = c.as_object();
+        const std::string key(change.at("occurrence").as_string());
+        changed[key] = std::move(change);
+    }
+    for (const auto& [key, fields] : details) {
+        auto& entry = changed[std::string(key)];
+        entry["occurrence"] = key;
+        for (const auto& [field, value] : fields.as_object()) entry[field] = value;
+    }
+    bj::array occurrences;
+    for (auto& [key, entry] : changed) occurrences.push_back(std::move(entry));
+    bj::object out{{"calendar_event_id", row.at("calendar_event_id")},
+                   {"type", row.at("type")},
+                   {"title", row.at("title")},
+                   {"description", text_or_null(row, "description")},
+                   {"location", text_or_null(row, "location")},
+                   {"priority", row.at("priority")},
+                   {"goal_id", text_or_null(row, "goal_id")},
+                   {"source", row.at("source")},
+                   {"status", row.at("status")},
+                   {"all_day", timing.at("all_day")},
+                   {"start", timing.at("start")},
+                   {"end", timing.at("end")},
+                   {"due", timing.at("due")},
+                   {"time_zone", timing.at("time_zone")},
+                   {"effective_time_zone", zone_of(row)},
+                   {"rrule", timing.at("rrule")},
+                   {"exdates", timing.at("exdates")},
+                   {"changed_occurrences", std::move(occurrences)},
+                   {"split_from", text_or_null(row, "split_from")},
+                   {"created_at", row.at("created_at")},
+                   {"updated_at", row.at("updated_at")}};
+    return out;
+}
+
+std::vector<bj::object> rows(const pqxx::result& r) {
+    std::vector<bj::object> out;
+    out.reserve(r.size());
+    for (const auto& row : r) out.push_back(json::parse_stored_object(row[0].as<std::string>()));
+    return out;
+}
+
+std::string instant(std::chrono::sys_seconds t) {
+    return format_timestamp(Timestamp{t});
+}
+
+std::optional<std::string> text(const bj::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    if (!v || !v->is_string()) return std::nullopt;
+    return std::string(v->get_string());
+}
+
+}  // namespace
+
+std::optional<bj::object> find_event(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& id) {
+    const auto r = pg::exec(tx, kFind, user_id, id);
+    if (r.empty()) return std::nullopt;
+    return resource(json::parse_stored_object(r[0][0].as<std::string>()));
+}
+
+bj::array list_events(pqxx::dbtransaction& tx, const std::string& user_id, const EventFilter& f) {
+    bj::array out;
+    const auto after_at = f.after ? std::optional<std::string>(f.after->first) : std::nullopt;
+    const auto after_id = f.after ? std::optional<std::string>(f.after->second) : std::nullopt;
+    for (const auto& row : rows(pg::exec(tx, kList, user_id, f.status, f.type, after_at, after_id, f.limit)))
+        out.push_back(resource(row));
+    return out;
+}
+
+OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, std::chrono::sys_seconds from,
+                           std::chrono::sys_seconds to, std::size_t limit) {
+    struct Item {
+        Occurrence occurrence;
+        const bj::object* row;
+        std::string zone;
+    };
+    const auto candidates = rows(pg::exec(tx, kCandidates, user_id, instant(from), instant(to)));
+    std::vector<Item> items;
+    for (const auto& row : candidates) {
+        const auto timing = timing_from_json(row.at("timing").as_object());
+        const auto zone_name = zone_of(row);
+        const auto* zone = find_zone(zone_name);
+        if (!zone) throw std::runtime_error("calendar event in unknown zone " + zone_name);
+        for (auto& o : occurrences_between(timing, *zone, from, to, limit + 1))
+            items.push_back(Item{std::move(o), &row, zone_name});
+    }
+    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+        return a.occurrence.start_utc < b.occurrence.start_utc;
+    });
+    OccurrencePage page;
+    page.more = items.size() > limit;
+    if (page.more) items.resize(limit);
+    for (const auto& item : items) {
+        const auto& o = item.occurrence;
+        const auto& row = *item.row;
+        const auto occurrence = format_local(o.recurrence_id, o.start.is_date);
+        bj::object details;
+        if (const auto* d = row.at("occurrence_details").as_object().if_contains(occurrence)) details = d->as_object();
+        const auto field = [&](std::string_view key) {
+            return details.contains(key) ? details.at(key) : text_or_null(row, key);
+        };
+        const auto& timing = row.at("timing").as_object();
+        page.items.push_back(bj::object{
+            {"calendar_event_id", row.at("calendar_event_id")},
+            {"occurrence", timing.at("rrule").is_null() ? bj::value(nullptr) : bj::value(occurrence)},
+            {"title", field("title")},
+            {"description", field("description")},
+            {"location", field("location")},
+            {"type", row.at("type")},
+            {"priority", row.at("priority")},
+            {"goal_id", text_or_null(row, "goal_id")},
+            {"status", o.status},
+            {"all_day", o.start.is_date},
+            {"time_zone", item.zone},
+            {"start_local", format_calendar_time(o.start)},
+            {"end_local", o.end ? bj::value(format_calendar_time(*o.end)) : bj::value(nullptr)},
+            {"starts_at", instant(o.start_utc)},
+            {"ends_at", instant(o.end_utc)},
+            {"changed", o.changed},
+            {"is_due", !timing.at("due").is_null()}});
+    }
+    return page;
+}
+
+std::string icalendar(pqxx::dbtransaction& tx, const std::string& user_id) {
+    std::vector<ExportedEvent> events;
+    for (const auto& row : rows(pg::exec(tx, kAll, user_id))) {
+        ExportedEvent e{std::string(row.at("calendar_event_id").as_string()),
+                        std::string(row.at("title").as_string()),
+                        text(row, "description"),
+                        text(row, "location"),
+                        timing_from_json(row.at("timing").as_object()),
+                        zone_of(row),
+                        *parse_timestamp(row.at("created_at").as_string()),
+                        *parse_timestamp(row.at("updated_at").as_string()),
+                        {}};
+        for (const auto& [key, fields] : row.at("occurrence_details").as_object())
+            if (const auto t = parse_calendar_time(key)) e.occurrence_details[t->at] = fields.as_object();
+        events.push_back(std::move(e));
+    }
+    return to_icalendar(events);
+}
+
+}  // namespace aimi::gateway::schedule_read_model

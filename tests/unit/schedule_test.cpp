@@ -1,0 +1,244 @@
+#include <date/tz.h>
+#include <gtest/gtest.h>
+#include <libical/ical.h>
+
+#include <boost/json/parse.hpp>
+
+#include "domain/schedule/calendar_time.hpp"
+#include "domain/schedule/icalendar.hpp"
+#include "domain/schedule/occurrences.hpp"
+#include "domain/schedule/recurrence.hpp"
+#include "domain/schedule/timing.hpp"
+#include "domain/time.hpp"
+
+namespace aimi::schedule {
+namespace {
+
+namespace bj = boost::json;
+using std::chrono::sys_seconds;
+
+LocalSeconds local(std::string_view text) {
+    return parse_calendar_time(text).value().at;
+}
+sys_seconds utc(std::string_view text) {
+    return std::chrono::floor<std::chrono::seconds>(parse_timestamp(text).value());
+}
+std::string utc_text(sys_seconds t) {
+    return format_timestamp(Timestamp{t});
+}
+const date::time_zone& zone(std::string_view name) {
+    return *find_zone(name);
+}
+Timing timing(const bj::object& data) {
+    auto t = create_timing(data);
+    if (auto* p = std::get_if<Problem>(&t)) ADD_FAILURE() << p->code << ": " << p->message;
+    return std::get<Timing>(t);
+}
+std::string refusal(const bj::object& data) {
+    auto t = create_timing(data);
+    return std::holds_alternative<Problem>(t) ? std::get<Problem>(t).code : "accepted";
+}
+std::vector<std::string> starts(const Timing& t, std::string_view zone_name, std::string_view from,
+                                std::string_view to, std::size_t limit = 1000) {
+    std::vector<std::string> out;
+    for (const auto& o : occurrences_between(t, zone(zone_name), utc(from), utc(to), limit))
+        out.push_back(format_calendar_time(o.start) + "=" + utc_text(o.start_utc));
+    return out;
+}
+
+TEST(CalendarTime, ParsesExactlyWhatItWrites) {
+    for (const auto* text : {"2026-03-08", "2026-03-08T02:30:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59"}) {
+        const auto t = parse_calendar_time(text);
+        ASSERT_TRUE(t) << text;
+        EXPECT_EQ(format_calendar_time(*t), text);
+    }
+    for (const auto* text : {"2026-03-08T02:30", "2026-02-30", "2026-03-08T24:00:00", "2026-03-08T02:30:00Z",
+                             "2026-03-08T02:30:00+01:00", "2026-3-8", "2026-03-08 02:30:00", ""})
+        EXPECT_FALSE(parse_calendar_time(text)) << text;
+}
+
+TEST(CalendarTime, ResolvesGapsAndOverlapsAsRfc5545Says) {
+    // New York springs forward 2026-03-08 02:00 -> 03:00: 02:30 is read with EST, the offset before.
+    EXPECT_EQ(utc_text(resolve(local("2026-03-08T02:30:00"), zone("America/New_York"))), "2026-03-08T07:30:00.000000Z");
+    // ... and falls back 2026-11-01 02:00 -> 01:00: 01:30 happens twice; the first (EDT) counts.
+    EXPECT_EQ(utc_text(resolve(local("2026-11-01T01:30:00"), zone("America/New_York"))), "2026-11-01T05:30:00.000000Z");
+    // Berlin: 2026-03-29 02:00 -> 03:00 and 2026-10-25 03:00 -> 02:00.
+    EXPECT_EQ(utc_text(resolve(local("2026-03-29T02:30:00"), zone("Europe/Berlin"))), "2026-03-29T01:30:00.000000Z");
+    EXPECT_EQ(utc_text(resolve(local("2026-10-25T02:30:00"), zone("Europe/Berlin"))), "2026-10-25T00:30:00.000000Z");
+    EXPECT_EQ(utc_text(resolve(local("2026-07-01T12:00:00"), zone("Europe/Berlin"))), "2026-07-01T10:00:00.000000Z");
+}
+
+TEST(Occurrences, KeepWallClockTimeAcrossSpringForwardInNewYork) {
+    const auto t = timing({{"start", "2026-03-06T08:00:00"}, {"end", "2026-03-06T08:30:00"}, {"rrule", "FREQ=DAILY"}});
+    EXPECT_EQ(starts(t, "America/New_York", "2026-03-06T00:00:00Z", "2026-03-10T00:00:00Z"),
+              (std::vector<std::string>{"2026-03-06T08:00:00=2026-03-06T13:00:00.000000Z",
+                                        "2026-03-07T08:00:00=2026-03-07T13:00:00.000000Z",
+                                        "2026-03-08T08:00:00=2026-03-08T12:00:00.000000Z",
+                                        "2026-03-09T08:00:00=2026-03-09T12:00:00.000000Z"}));
+}
+
+TEST(Occurrences, NonexistentAndRepeatedTimesInNewYork) {
+    const auto gap = timing({{"start", "2026-03-07T02:30:00"}, {"rrule", "FREQ=DAILY;COUNT=3"}});
+    EXPECT_EQ(starts(gap, "America/New_York", "2026-03-01T00:00:00Z", "2026-03-31T00:00:00Z"),
+              (std::vector<std::string>{"2026-03-07T02:30:00=2026-03-07T07:30:00.000000Z",
+                                        "2026-03-08T02:30:00=2026-03-08T07:30:00.000000Z",
+                                        "2026-03-09T02:30:00=2026-03-09T06:30:00.000000Z"}));
+    const auto twice = timing({{"start", "2026-10-31T01:30:00"}, {"rrule", "FREQ=DAILY;COUNT=3"}});
+    EXPECT_EQ(starts(twice, "America/New_York", "2026-10-01T00:00:00Z", "2026-11-30T00:00:00Z"),
+              (std::vector<std::string>{"2026-10-31T01:30:00=2026-10-31T05:30:00.000000Z",
+                                        "2026-11-01T01:30:00=2026-11-01T05:30:00.000000Z",
+                                        "2026-11-02T01:30:00=2026-11-02T06:30:00.000000Z"}));
+}
+
+TEST(Occurrences, WeeklyAcrossBothBerlinChanges) {
+    const auto t = timing({{"start", "2026-03-22T09:00:00"}, {"rrule", "FREQ=WEEKLY;UNTIL=20261101T000000"}});
+    const auto all = starts(t, "Europe/Berlin", "2026-03-01T00:00:00Z", "2026-12-01T00:00:00Z");
+    ASSERT_EQ(all.size(), 32u);
+    EXPECT_EQ(all[0], "2026-03-22T09:00:00=2026-03-22T08:00:00.000000Z");  // CET
+    EXPECT_EQ(all[1], "2026-03-29T09:00:00=2026-03-29T07:00:00.000000Z");  // CEST from that morning
+    EXPECT_EQ(all[31], "2026-10-25T09:00:00=2026-10-25T08:00:00.000000Z");  // CET again
+}
+
+TEST(Occurrences, AllDayEventsSpanTheirDatesFromMidnight) {
+    const auto t = timing({{"start", "2026-03-08"}, {"all_day", true}, {"rrule", "FREQ=YEARLY"}});
+    const auto o = occurrences_between(t, zone("America/New_York"), utc("2026-03-08T12:00:00Z"),
+                                       utc("2026-03-09T00:00:00Z"), 10);
+    ASSERT_EQ(o.size(), 1u);
+    EXPECT_EQ(utc_text(o[0].start_utc), "2026-03-08T05:00:00.000000Z");
+    EXPECT_EQ(utc_text(o[0].end_utc), "2026-03-09T04:00:00.000000Z");  // a 23-hour day
+}
+
+TEST(Occurrences, AYearOfADailyRuleAndTheLimit) {
+    const auto t = timing({{"start", "2026-01-01T07:00:00"}, {"rrule", "FREQ=DAILY"}});
+    EXPECT_EQ(starts(t, "Europe/Berlin", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z").size(), 365u);
+    EXPECT_EQ(starts(t, "Europe/Berlin", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", 10).size(), 10u);
+    // A window far from the start does not walk from it (and finds the same occurrences).
+    EXPECT_EQ(starts(t, "UTC", "2030-06-01T00:00:00Z", "2030-06-03T00:00:00Z"),
+              (std::vector<std::string>{"2030-06-01T07:00:00=2030-06-01T07:00:00.000000Z",
+                                        "2030-06-02T07:00:00=2030-06-02T07:00:00.000000Z"}));
+}
+
+TEST(Occurrences, IntervalRulesStayAlignedWhenStartingInsideTheSeries) {
+    const auto t = timing({{"start", "2026-01-05T10:00:00"}, {"rrule", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"}});
+    EXPECT_EQ(starts(t, "UTC", "2026-03-01T00:00:00Z", "2026-03-20T00:00:00Z"),
+              (std::vector<std::string>{"2026-03-02T10:00:00=2026-03-02T10:00:00.000000Z",
+                                        "2026-03-05T10:00:00=2026-03-05T10:00:00.000000Z",
+                                        "2026-03-16T10:00:00=2026-03-16T10:00:00.000000Z",
+                                        "2026-03-19T10:00:00=2026-03-19T10:00:00.000000Z"}));
+    EXPECT_TRUE(is_occurrence(t.series(), local("2026-03-16T10:00:00")));
+    EXPECT_FALSE(is_occurrence(t.series(), local("2026-03-09T10:00:00")));
+}
+
+TEST(Timing, RefusesWhatCannotBeScheduled) {
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"end", "2026-03-08T09:00:00"}}), "end_before_start");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"end", "2026-03-08T10:00:00"}}), "end_before_start");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"due", "2026-03-08T11:00:00"}}), "start_and_due");
+    EXPECT_EQ(refusal({{"title", "x"}}), "start_or_due_required");
+    EXPECT_EQ(refusal({{"due", "2026-03-08T10:00:00"}, {"end", "2026-03-08T11:00:00"}}), "end_without_start");
+    EXPECT_EQ(refusal({{"start", "2026-03-08"}}), "all_day_mismatch");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"all_day", true}}), "all_day_mismatch");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"time_zone", "Mars/Olympus_Mons"}}), "invalid_value");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=SOMETIMES"}}), "invalid_rrule");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "BYDAY=MO"}}), "invalid_rrule");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=MINUTELY"}}), "rrule_too_frequent");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY;COUNT=10000"}}),
+              "rrule_too_many_occurrences");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY;UNTIL=20260101T000000"}}),
+              "rrule_no_occurrences");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY"}, {"exdates", bj::array{"2026-03-09"}}}),
+              "all_day_mismatch");
+    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY;COUNT=1000"}}), "accepted");
+}
+
+TEST(Timing, RoundTripsThroughJson) {
+    auto t = timing({{"start", "2026-03-08T10:00:00"},
+                     {"end", "2026-03-08T11:00:00"},
+                     {"time_zone", "Europe/Berlin"},
+                     {"rrule", "FREQ=DAILY"},
+                     {"exdates", bj::array{"2026-03-10T10:00:00"}}});
+    auto moved = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-12T10:00:00"}, {"start", "2026-03-12T15:00:00"}});
+    t = std::get<UpdatedTiming>(moved).series;
+    EXPECT_EQ(timing_from_json(to_json(t)), t);
+}
+
+TEST(Timing, OneOccurrenceMovedCancelledOrCompleted) {
+    const auto t = timing({{"start", "2026-03-02T10:00:00"}, {"end", "2026-03-02T11:00:00"}, {"rrule", "FREQ=DAILY;COUNT=5"}});
+    auto moved = std::get<UpdatedTiming>(update_timing(
+        t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T10:00:00"}, {"start", "2026-03-03T16:00:00"}}));
+    auto cancelled = std::get<UpdatedTiming>(
+        update_timing(moved.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "cancelled"}}));
+    auto done = std::get<UpdatedTiming>(
+        update_timing(cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-05T10:00:00"}, {"status", "completed"}}));
+    std::vector<std::string> got;
+    for (const auto& o : occurrences_between(done.series, zone("UTC"), utc("2026-03-01T00:00:00Z"), utc("2026-04-01T00:00:00Z"), 100))
+        got.push_back(format_calendar_time(o.start) + "-" + format_calendar_time(*o.end) + " " + o.status);
+    EXPECT_EQ(got, (std::vector<std::string>{"2026-03-02T10:00:00-2026-03-02T11:00:00 scheduled",
+                                             "2026-03-03T16:00:00-2026-03-03T17:00:00 scheduled",
+                                             "2026-03-05T10:00:00-2026-03-05T11:00:00 completed",
+                                             "2026-03-06T10:00:00-2026-03-06T11:00:00 scheduled"}));
+    const auto missing = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T11:00:00"}, {"title", "x"}});
+    EXPECT_EQ(std::get<Problem>(missing).code, "occurrence_not_found");
+    const auto again = update_timing(cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "completed"}});
+    EXPECT_EQ(std::get<Problem>(again).code, "occurrence_not_found");
+    const auto rule = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T10:00:00"}, {"rrule", "FREQ=WEEKLY"}});
+    EXPECT_EQ(std::get<Problem>(rule).code, "not_per_occurrence");
+    const auto single = timing({{"start", "2026-03-02T10:00:00"}});
+    EXPECT_EQ(std::get<Problem>(update_timing(single, {{"scope", "occurrence"}, {"occurrence", "2026-03-02T10:00:00"}})).code,
+              "not_recurring");
+}
+
+TEST(Timing, ThisAndFollowingSplitsTheSeriesAndKeepsTheCount) {
+    const auto t = timing({{"start", "2026-03-02T10:00:00"}, {"rrule", "FREQ=DAILY;COUNT=10"}});
+    auto split = std::get<UpdatedTiming>(update_timing(
+        t, {{"scope", "following"}, {"occurrence", "2026-03-06T10:00:00"}, {"start", "2026-03-06T18:00:00"}}));
+    ASSERT_TRUE(split.following);
+    const auto before = starts(split.series, "UTC", "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z");
+    const auto after = starts(*split.following, "UTC", "2026-01-01T00:00:00Z", "2026-12-01T00:00:00Z");
+    EXPECT_EQ(before.size(), 4u);
+    ASSERT_EQ(after.size(), 6u);
+    EXPECT_EQ(after.front(), "2026-03-06T18:00:00=2026-03-06T18:00:00.000000Z");
+    EXPECT_EQ(after.back(), "2026-03-11T18:00:00=2026-03-11T18:00:00.000000Z");
+
+    const auto open = timing({{"start", "2026-03-02T10:00:00"}, {"rrule", "FREQ=DAILY"}});
+    auto ended = std::get<UpdatedTiming>(
+        update_timing(open, {{"scope", "following"}, {"occurrence", "2026-03-06T10:00:00"}, {"status", "cancelled"}}));
+    EXPECT_FALSE(ended.following);
+    EXPECT_EQ(starts(ended.series, "UTC", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z").size(), 4u);
+    EXPECT_TRUE(time_range(ended.series).end);
+    EXPECT_FALSE(time_range(open).end);
+}
+
+TEST(ICalendar, ParsesBackWithLibical) {
+    auto t = timing({{"start", "2026-03-02T10:00:00"},
+                     {"end", "2026-03-02T11:00:00"},
+                     {"time_zone", "America/New_York"},
+                     {"rrule", "FREQ=WEEKLY;BYDAY=MO,WE"},
+                     {"exdates", bj::array{"2026-03-04T10:00:00"}}});
+    t = std::get<UpdatedTiming>(update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-09T10:00:00"},
+                                                  {"start", "2026-03-09T12:00:00"}}))
+            .series;
+    const std::vector<ExportedEvent> events{
+        {"0b7f2a1e-0000-4000-8000-000000000001", "Run, then stretch; \"easy\"", std::string("line one\nline two"),
+         std::nullopt, t, "America/New_York", now_utc(), now_utc(), {}},
+        {"0b7f2a1e-0000-4000-8000-000000000002", "Holiday", std::nullopt, std::string("Berlin"),
+         timing({{"start", "2026-12-24"}, {"end", "2026-12-27"}, {"all_day", true}}), "Europe/Berlin", now_utc(),
+         now_utc(), {}}};
+    const auto text = to_icalendar(events);
+    icalcomponent* parsed = icalparser_parse_string(text.c_str());
+    ASSERT_NE(parsed, nullptr) << text;
+    EXPECT_EQ(icalcomponent_count_errors(parsed), 0) << text;
+    EXPECT_EQ(icalcomponent_count_components(parsed, ICAL_VEVENT_COMPONENT), 3);
+    EXPECT_EQ(icalcomponent_count_components(parsed, ICAL_VTIMEZONE_COMPONENT), 1);
+    icalcomponent* first = icalcomponent_get_first_component(parsed, ICAL_VEVENT_COMPONENT);
+    EXPECT_STREQ(icalcomponent_get_summary(first), "Run, then stretch; \"easy\"");
+    EXPECT_STREQ(icalcomponent_get_description(first), "line one\nline two");
+    const auto rrule = icalproperty_get_rrule(icalcomponent_get_first_property(first, ICAL_RRULE_PROPERTY));
+    EXPECT_EQ(rrule.freq, ICAL_WEEKLY_RECURRENCE);
+    EXPECT_NE(text.find("DTSTART;TZID=America/New_York:20260302T100000"), std::string::npos) << text;
+    EXPECT_NE(text.find("RECURRENCE-ID;TZID=America/New_York:20260309T100000"), std::string::npos) << text;
+    EXPECT_NE(text.find("DTSTART;VALUE=DATE:20261224"), std::string::npos) << text;
+    icalcomponent_free(parsed);
+}
+
+}  // namespace
+}  // namespace aimi::schedule
