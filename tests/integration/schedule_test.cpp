@@ -333,5 +333,45 @@ TEST_F(Schedule, TheCalendarExportsAsICalendarThatLibicalParses) {
     icalcomponent_free(cal);
 }
 
+TEST_F(Schedule, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
+    const auto bob = person("Europe/Berlin");
+    for (int i = 0; i < 5; ++i) {
+        for (const Person* p : {static_cast<const Person*>(&ann_), &bob}) {
+            const auto id = event(*p, {{"title", fmt::format("Series {}", i)},
+                                       {"start", fmt::format("2026-0{}-01T07:00:00", i + 1)},
+                                       {"end", fmt::format("2026-0{}-01T07:45:00", i + 1)},
+                                       {"rrule", "FREQ=DAILY;COUNT=20"}});
+            ASSERT_EQ(patch(*p, id, {{"scope", "occurrence"}, {"occurrence", fmt::format("2026-0{}-03T07:00:00", i + 1)},
+                                     {"start", fmt::format("2026-0{}-03T09:00:00", i + 1)}, {"location", "Gym"}})
+                          .status,
+                      200);
+            ASSERT_EQ(patch(*p, id, {{"scope", "following"}, {"occurrence", fmt::format("2026-0{}-10T07:00:00", i + 1)},
+                                     {"title", "Later"}})
+                          .status,
+                      200);
+        }
+    }
+    ASSERT_EQ(http().patch("/v1/users/" + bob.id, bob.token, R"({"time_zone":"Asia/Tokyo"})").status, 200);
+    const auto last = http().post("/v1/calendar-events/" + event(ann_, {{"title", "Last"}, {"due", "2026-09-01T12:00:00"}}) +
+                                      "/complete",
+                                  ann_.token, "");
+    ASSERT_EQ(last.status, 200);
+
+    TestEnv rebuilt_env(3);
+    auto rebuild = env_.start_projector({{"AIMI_PROJECTION", "schedule"}, {"AIMI_PG_SCHEMA", rebuilt_env.schema()}});
+    const auto count = env_.scalar("SELECT count(*) FROM calendar_events");
+    ASSERT_EQ(count, 21);
+    const auto digest = [](const TestEnv& e, const std::string& table, const std::string& order) {
+        return e.scalar("SELECT hashtext(string_agg(t::text, '|' ORDER BY " + order + ")) FROM " + table + " t");
+    };
+    ASSERT_TRUE(eventually([&] {
+        return rebuilt_env.scalar("SELECT count(*) FROM calendar_events WHERE status = 'completed'") == 1 &&
+               rebuilt_env.scalar("SELECT count(*) FROM schedule_users WHERE time_zone = 'Asia/Tokyo'") == 1;
+    }));
+    EXPECT_EQ(digest(env_, "calendar_events", "user_id, calendar_event_id"),
+              digest(rebuilt_env, "calendar_events", "user_id, calendar_event_id"));
+    EXPECT_EQ(digest(env_, "schedule_users", "user_id"), digest(rebuilt_env, "schedule_users", "user_id"));
+}
+
 }  // namespace
 }  // namespace aimi::testing
