@@ -19,6 +19,8 @@
 #                                edges); then one user's layered graph through Kafka: decide and
 #                                project it, and query/command latency through the gateway  vs
 #                                recursive CTEs in PostgreSQL over the same rows
+#   h. schedule                  aimi_schedule_bench: a year of a daily rule expanded into instants
+#                                (wall clock, tzdata, DST rule)  vs  libical alone iterating it
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -28,7 +30,7 @@
 # BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
 # BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_SEARCH_MESSAGES (1000000),
 # BENCH_SEARCH_ITERATIONS (100), BENCH_GOAL_LAYERS/WIDTH/PARENTS/ITERATIONS (100/100/5/100),
-# BENCH_PHASES ("a b c d e f g"), AIMI_BENCH_BUILD_DIR.
+# BENCH_PHASES ("a b c d e f g h"), AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
 
@@ -49,7 +51,7 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f g}"
+PHASES="${BENCH_PHASES:-a b c d e f g h}"
 GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
 GOAL_WIDTH="${BENCH_GOAL_WIDTH:-100}"
 GOAL_PARENTS="${BENCH_GOAL_PARENTS:-5}"
@@ -75,7 +77,7 @@ build_start=$(now)
 if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
-ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
+ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -601,6 +603,22 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
   result g "GET plan p50/p99" "$(gpair plan)" "-" "$(gfield plan bytes) bytes, every active goal"
   result g "POST dependency, refused cycle p50/p99" "$(gpair add_refused)" "cycle-check CTE $(gpair cte_cycle_check)" "decided in the fold, end to end"
   result g "POST dependency, applied p50/p99" "$(gpair add_applied)" "-" "answered once the read model recomputed"
+fi
+
+# ---- h. schedule: occurrence expansion (no stack needed) ------------------------------------------
+if has_phase h; then
+  log "h. aimi_schedule_bench: occurrence expansion vs libical alone (5 interleaved repetitions, medians)"
+  "${BIN}/aimi_schedule_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_out="${TMP}/schedule.json" --benchmark_out_format=json
+  eval "$(python3 -c '
+import json, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("aggregate_name") == "median":
+        us = b["real_time"] / 1000.0 if b["time_unit"] == "ns" else b["real_time"]
+        print("SCHED_%s=%.1f" % (b["run_name"], us))' "${TMP}/schedule.json")"
+  result h "a year of FREQ=DAILY, Europe/Berlin" "${SCHED_ScheduleYearOfDaily} us" "libical alone ${SCHED_LibicalAloneYearOfDaily} us" "365 occurrences with instants, DST rule"
+  result h "a week of FREQ=DAILY three years on" "${SCHED_ScheduleWeekOfDailyThreeYearsOn} us" "-" "libical starts at the window"
 fi
 
 # ---- results ----------------------------------------------------------------------------------
