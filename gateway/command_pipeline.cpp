@@ -1,8 +1,8 @@
 #include "gateway/command_pipeline.hpp"
 
 #include <array>
-#include <set>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -17,9 +17,9 @@
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/goals_read_model.hpp"
-#include "gateway/schedule_read_model.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
+#include "gateway/schedule_read_model.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
@@ -86,11 +86,21 @@ Problem rejection_problem(const std::string& code, const std::string& message, b
     }
     // Every "<thing>_not_found" is a 404; the fold's checks of one body's values are 422 (a
     // malformed value it meets, which the gateway's own checks should have stopped, a 400).
-    static const std::set<std::string, std::less<>> unprocessable{
-        "self_dependency",    "deadline_before_creation", "self_link",      "invalid_link",
-        "invalid_rrule",      "rrule_too_frequent",       "rrule_too_many_occurrences",
-        "rrule_no_occurrences", "start_and_due",          "start_or_due_required", "end_without_start",
-        "all_day_mismatch",   "end_before_start",         "not_recurring",  "not_per_occurrence"};
+    static const std::set<std::string, std::less<>> unprocessable{"self_dependency",
+                                                                  "deadline_before_creation",
+                                                                  "self_link",
+                                                                  "invalid_link",
+                                                                  "invalid_rrule",
+                                                                  "rrule_too_frequent",
+                                                                  "rrule_too_many_occurrences",
+                                                                  "rrule_no_occurrences",
+                                                                  "start_and_due",
+                                                                  "start_or_due_required",
+                                                                  "end_without_start",
+                                                                  "all_day_mismatch",
+                                                                  "end_before_start",
+                                                                  "not_recurring",
+                                                                  "not_per_occurrence"};
     static const std::set<std::string, std::less<>> invalid{"invalid_value", "invalid_format", "missing_field"};
     ProblemKind kind = ProblemKind::conflict;
     if (code.ends_with("_not_found"))
@@ -130,8 +140,7 @@ http::Response answer(const Call& call, pqxx::dbtransaction& tx, const BatchOutc
             // Read where that projection's serving schema is. A replayed key may find the
             // projection still behind its outcome: the client gets the position to wait for.
             const auto schema = call.gateway.watcher.serving_schema(derived->projection);
-            if (schema != call.gateway.settings.pg_schema)
-                tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+            if (schema != call.gateway.settings.pg_schema) tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
             resource = derived->read(tx, outcome.user_id, outcome.resource_type, outcome.resource_id);
             if (!resource) return accepted(outcome.batch_id, {outcome.partition, outcome.offset});
         } else {
@@ -211,7 +220,6 @@ struct Attempt {
 };
 
 Reply attempt(const Call& call, const Attempt& current);
-
 
 //! After the wait: the outcome decides the answer; a conflict re-decides on fresh state.
 Reply after_append(const Call& call, const Attempt& current, const std::string& batch_id, LogPosition position,

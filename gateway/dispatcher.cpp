@@ -12,11 +12,11 @@
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
-#include "projections/goals_graph/goals_graph_projection.hpp"
-#include "projections/schedule/schedule_projection.hpp"
 #include "projections/errors.hpp"
+#include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/schedule/schedule_projection.hpp"
 
 namespace aimi::gateway {
 

@@ -151,9 +151,8 @@ OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, 
         for (auto& o : occurrences_between(timing, *zone, from, to, limit + 1))
             items.push_back(Item{std::move(o), &row, zone_name});
     }
-    std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return a.occurrence.start_utc < b.occurrence.start_utc;
-    });
+    std::stable_sort(items.begin(), items.end(),
+                     [](const Item& a, const Item& b) { return a.occurrence.start_utc < b.occurrence.start_utc; });
     OccurrencePage page;
     page.more = items.size() > limit;
     if (page.more) items.resize(limit);
@@ -167,24 +166,24 @@ OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, 
             return details.contains(key) ? details.at(key) : text_or_null(row, key);
         };
         const auto& timing = row.at("timing").as_object();
-        page.items.push_back(bj::object{
-            {"calendar_event_id", row.at("calendar_event_id")},
-            {"occurrence", timing.at("rrule").is_null() ? bj::value(nullptr) : bj::value(occurrence)},
-            {"title", field("title")},
-            {"description", field("description")},
-            {"location", field("location")},
-            {"type", row.at("type")},
-            {"priority", row.at("priority")},
-            {"goal_id", text_or_null(row, "goal_id")},
-            {"status", o.status},
-            {"all_day", o.start.is_date},
-            {"time_zone", item.zone},
-            {"start_local", format_calendar_time(o.start)},
-            {"end_local", o.end ? bj::value(format_calendar_time(*o.end)) : bj::value(nullptr)},
-            {"starts_at", instant(o.start_utc)},
-            {"ends_at", instant(o.end_utc)},
-            {"changed", o.changed},
-            {"is_due", !timing.at("due").is_null()}});
+        page.items.push_back(
+            bj::object{{"calendar_event_id", row.at("calendar_event_id")},
+                       {"occurrence", timing.at("rrule").is_null() ? bj::value(nullptr) : bj::value(occurrence)},
+                       {"title", field("title")},
+                       {"description", field("description")},
+                       {"location", field("location")},
+                       {"type", row.at("type")},
+                       {"priority", row.at("priority")},
+                       {"goal_id", text_or_null(row, "goal_id")},
+                       {"status", o.status},
+                       {"all_day", o.start.is_date},
+                       {"time_zone", item.zone},
+                       {"start_local", format_calendar_time(o.start)},
+                       {"end_local", o.end ? bj::value(format_calendar_time(*o.end)) : bj::value(nullptr)},
+                       {"starts_at", instant(o.start_utc)},
+                       {"ends_at", instant(o.end_utc)},
+                       {"changed", o.changed},
+                       {"is_due", !timing.at("due").is_null()}});
     }
     return page;
 }

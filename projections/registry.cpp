@@ -5,8 +5,8 @@
 
 #include "projections/derived/fact_projection.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
-#include "projections/keys/key_store.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
+#include "projections/keys/key_store.hpp"
 #include "projections/message_search/message_search_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 

@@ -244,7 +244,8 @@ class EventApplier {
         for (const auto& id : applied.changed_goals) journal_.mark_dirty(s_.dirty_goals, UserKey{batch_.user_id, id});
         if (applied.changed_dependency)
             journal_.mark_dirty(s_.dirty_dependencies, UserKey{batch_.user_id, *applied.changed_dependency});
-        for (const auto& id : applied.changed_entities) journal_.mark_dirty(s_.dirty_entities, UserKey{batch_.user_id, id});
+        for (const auto& id : applied.changed_entities)
+            journal_.mark_dirty(s_.dirty_entities, UserKey{batch_.user_id, id});
         if (applied.changed_link) journal_.mark_dirty(s_.dirty_links, UserKey{batch_.user_id, *applied.changed_link});
         if (applied.removed_link) journal_.mark_dirty(s_.removed_links, UserKey{batch_.user_id, *applied.removed_link});
         if (applied.removed_dependency)

@@ -173,8 +173,10 @@ class Applier {
         if (result.following) {
             const auto new_id = text(e.data, "new_calendar_event_id");
             if (new_id.empty())
-                return Refusal{"missing_field", "a change of following occurrences names the new series",
-                               "/new_calendar_event_id", {}};
+                return Refusal{"missing_field",
+                               "a change of following occurrences names the new series",
+                               "/new_calendar_event_id",
+                               {}};
             if (graph_.goal(new_id) || graph_.entity(new_id))
                 return Refusal{"calendar_event_exists", "calendar event id already in use", "", {}};
             auto json = schedule::to_json(*result.following);

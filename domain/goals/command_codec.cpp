@@ -86,9 +86,11 @@ std::optional<Problem> check_calendar_fields(bool creating, const boost::json::o
     if (!per_occurrence && fields.contains("occurrence"))
         return Problem::invalid("unknown_field", "occurrence goes with scope occurrence or following", "/occurrence");
     if (const auto* rule = fields.if_contains("rrule"); rule && rule->is_string())
-        if (auto p = schedule::check_rrule(rule->get_string(), schedule::CalendarTime{}, "/rrule"); p && p->code != "rrule_no_occurrences")
+        if (auto p = schedule::check_rrule(rule->get_string(), schedule::CalendarTime{}, "/rrule");
+            p && p->code != "rrule_no_occurrences")
             return p;
-    if (const auto* zone = fields.if_contains("time_zone"); zone && zone->is_string() && !schedule::find_zone(zone->get_string()))
+    if (const auto* zone = fields.if_contains("time_zone");
+        zone && zone->is_string() && !schedule::find_zone(zone->get_string()))
         return Problem::invalid("invalid_value", "is not a time zone of the IANA database (e.g. Europe/Berlin)",
                                 "/time_zone");
     return std::nullopt;

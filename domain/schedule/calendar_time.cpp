@@ -38,12 +38,11 @@ std::optional<CalendarTime> parse_calendar_time(std::string_view text) {
 std::string format_local(LocalSeconds at, bool is_date) {
     const auto day = std::chrono::floor<std::chrono::days>(at);
     const std::chrono::year_month_day ymd{std::chrono::sys_days{day.time_since_epoch()}};
-    const auto date = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
-                                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    const auto date = fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day()));
     if (is_date) return date;
     const std::chrono::hh_mm_ss hms{at - day};
-    return fmt::format("{}T{:02}:{:02}:{:02}", date, hms.hours().count(), hms.minutes().count(),
-                       hms.seconds().count());
+    return fmt::format("{}T{:02}:{:02}:{:02}", date, hms.hours().count(), hms.minutes().count(), hms.seconds().count());
 }
 
 std::string format_calendar_time(const CalendarTime& t) {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <set>
 
-#include <libical/ical.h>
+#include "domain/schedule/ical_time.hpp"
 
 namespace aimi::schedule {
 
@@ -14,23 +14,6 @@ struct ComponentFree {
     void operator()(icalcomponent* c) const { icalcomponent_free(c); }
 };
 
-icaltimetype wall(LocalSeconds at, bool is_date) {
-    const auto day = std::chrono::floor<std::chrono::days>(at);
-    const std::chrono::year_month_day ymd{std::chrono::sys_days{day.time_since_epoch()}};
-    const std::chrono::hh_mm_ss hms{at - day};
-    icaltimetype t = icaltime_null_time();
-    t.year = static_cast<int>(ymd.year());
-    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
-    t.is_date = is_date ? 1 : 0;
-    if (!is_date) {
-        t.hour = static_cast<int>(hms.hours().count());
-        t.minute = static_cast<int>(hms.minutes().count());
-        t.second = static_cast<int>(hms.seconds().count());
-    }
-    return t;
-}
-
 icaltimetype utc(Timestamp at) {
     return icaltime_from_timet_with_zone(
         std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count(), 0,
@@ -39,7 +22,7 @@ icaltimetype utc(Timestamp at) {
 
 //! A date-time property in the event's zone (TZID), or a date (VALUE=DATE).
 icalproperty* zoned(icalproperty* (*make)(icaltimetype), const CalendarTime& t, const std::string& zone) {
-    icalproperty* p = make(wall(t.at, t.is_date));
+    icalproperty* p = make(to_ical(t.at, t.is_date));
     if (!t.is_date) icalproperty_add_parameter(p, icalparameter_new_tzid(zone.c_str()));
     return p;
 }
@@ -116,7 +99,8 @@ std::string to_icalendar(std::span<const ExportedEvent> events) {
         for (const auto& at : changed) {
             if (t.exdates.contains(at)) continue;
             const auto change = t.occurrence_changes.contains(at) ? t.occurrence_changes.at(at) : OccurrenceChange{};
-            const auto details = e.occurrence_details.contains(at) ? e.occurrence_details.at(at) : boost::json::object{};
+            const auto details =
+                e.occurrence_details.contains(at) ? e.occurrence_details.at(at) : boost::json::object{};
             icalcomponent* o = base_event(e);
             icalcomponent_add_property(o, zoned(icalproperty_new_recurrenceid, CalendarTime{at, t.all_day}, e.zone));
             const CalendarTime start = change.start.value_or(CalendarTime{at, t.all_day});

@@ -38,7 +38,8 @@ std::vector<Occurrence> occurrences_between(const Timing& timing, const date::ti
             if (it->second.status) o.status = *it->second.status;
         }
         o.start_utc = resolve(o.start.at, zone);
-        o.end_utc = o.end ? resolve(o.end->at, zone) : (timing.all_day ? resolve(o.start.at + duration, zone) : o.start_utc);
+        o.end_utc =
+            o.end ? resolve(o.end->at, zone) : (timing.all_day ? resolve(o.start.at + duration, zone) : o.start_utc);
         return o;
     };
     const auto overlaps = [&](const Occurrence& o) {

@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include <libical/ical.h>
+#include "domain/schedule/ical_time.hpp"
 
 namespace aimi::schedule {
 
@@ -11,32 +11,6 @@ namespace {
 
 using std::chrono::days;
 using std::chrono::floor;
-
-icaltimetype to_ical(LocalSeconds at, bool is_date) {
-    const auto day = floor<days>(at);
-    const std::chrono::year_month_day ymd{std::chrono::sys_days{day.time_since_epoch()}};
-    const std::chrono::hh_mm_ss hms{at - day};
-    icaltimetype t = icaltime_null_time();
-    t.year = static_cast<int>(ymd.year());
-    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
-    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
-    t.is_date = is_date ? 1 : 0;
-    if (!is_date) {
-        t.hour = static_cast<int>(hms.hours().count());
-        t.minute = static_cast<int>(hms.minutes().count());
-        t.second = static_cast<int>(hms.seconds().count());
-    }
-    t.zone = nullptr;  // floating: the rule is expanded on the wall clock
-    return t;
-}
-
-LocalSeconds from_ical(const icaltimetype& t) {
-    const std::chrono::year_month_day ymd{std::chrono::year{t.year}, std::chrono::month{static_cast<unsigned>(t.month)},
-                                          std::chrono::day{static_cast<unsigned>(t.day)}};
-    const std::chrono::local_days day{std::chrono::sys_days{ymd}.time_since_epoch()};
-    return LocalSeconds{day} + std::chrono::hours{t.is_date ? 0 : t.hour} +
-           std::chrono::minutes{t.is_date ? 0 : t.minute} + std::chrono::seconds{t.is_date ? 0 : t.second};
-}
 
 //! libical reports a bad rule through its per-thread error number and FREQ=NONE.
 std::optional<icalrecurrencetype> parse(std::string_view rule) {
@@ -157,7 +131,8 @@ std::string truncated_rule(const Series& series, LocalSeconds at) {
     if (rule.count > 0) {
         rule.count = occurrences_before(series, at);
     } else {
-        rule.until = to_ical(series.anchor.is_date ? at - days{1} : at - std::chrono::seconds{1}, series.anchor.is_date);
+        rule.until =
+            to_ical(series.anchor.is_date ? at - days{1} : at - std::chrono::seconds{1}, series.anchor.is_date);
     }
     return to_text(rule);
 }
@@ -166,6 +141,32 @@ std::string remaining_rule(const Series& series, LocalSeconds at) {
     auto rule = *parse(*series.rrule);
     if (rule.count > 0) rule.count -= occurrences_before(series, at);
     return to_text(rule);
+}
+
+icaltimetype to_ical(LocalSeconds at, bool is_date) {
+    const auto day = std::chrono::floor<std::chrono::days>(at);
+    const std::chrono::year_month_day ymd{std::chrono::sys_days{day.time_since_epoch()}};
+    const std::chrono::hh_mm_ss hms{at - day};
+    icaltimetype t = icaltime_null_time();
+    t.year = static_cast<int>(ymd.year());
+    t.month = static_cast<int>(static_cast<unsigned>(ymd.month()));
+    t.day = static_cast<int>(static_cast<unsigned>(ymd.day()));
+    t.is_date = is_date ? 1 : 0;
+    if (!is_date) {
+        t.hour = static_cast<int>(hms.hours().count());
+        t.minute = static_cast<int>(hms.minutes().count());
+        t.second = static_cast<int>(hms.seconds().count());
+    }
+    t.zone = nullptr;  // floating: rules are expanded on the wall clock
+    return t;
+}
+
+LocalSeconds from_ical(const icaltimetype& t) {
+    const std::chrono::year_month_day ymd{std::chrono::year{t.year}, std::chrono::month{static_cast<unsigned>(t.month)},
+                                          std::chrono::day{static_cast<unsigned>(t.day)}};
+    const std::chrono::local_days day{std::chrono::sys_days{ymd}.time_since_epoch()};
+    return LocalSeconds{day} + std::chrono::hours{t.is_date ? 0 : t.hour} +
+           std::chrono::minutes{t.is_date ? 0 : t.minute} + std::chrono::seconds{t.is_date ? 0 : t.second};
 }
 
 }  // namespace aimi::schedule

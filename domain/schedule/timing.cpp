@@ -141,8 +141,7 @@ std::variant<UpdatedTiming, Problem> update_occurrence(const Timing& current, Lo
         *slot = std::get<std::optional<CalendarTime>>(parsed);
         if (auto p = check_kind(*slot, t.all_day, "/" + std::string(key))) return *p;
     }
-    if (change.end && !t.start)
-        return unprocessable("end_without_start", "an event with a due has no end", "/end");
+    if (change.end && !t.start) return unprocessable("end_without_start", "an event with a due has no end", "/end");
     const auto start = change.start ? change.start->at : occurrence;
     const auto end = change.end ? change.end->at : start + t.duration();
     if (change.end && end <= start) return unprocessable("end_before_start", "the end must be after the start", "/end");
@@ -261,8 +260,7 @@ std::variant<UpdatedTiming, Problem> update_timing(const Timing& current, const 
     auto parsed = time_field(data, "occurrence");
     if (auto* p = std::get_if<Problem>(&parsed)) return *p;
     const auto occurrence = std::get<std::optional<CalendarTime>>(parsed);
-    if (!occurrence)
-        return Problem::invalid("missing_field", "scope " + scope + " names an occurrence", "/occurrence");
+    if (!occurrence) return Problem::invalid("missing_field", "scope " + scope + " names an occurrence", "/occurrence");
     if (auto p = check_kind(occurrence, current.all_day, "/occurrence")) return *p;
     if (current.exdates.contains(occurrence->at) || !is_occurrence(current.series(), occurrence->at))
         return Problem::not_found("occurrence_not_found", "the series has no such occurrence", "/occurrence");

@@ -31,7 +31,7 @@ struct Timing {
     std::optional<std::string> time_zone;  //!< nullopt: floating, the user's current zone
     std::optional<std::string> rrule;
     std::set<LocalSeconds> exdates;
-    std::string status = "scheduled";                           //!< scheduled|in_progress|completed|cancelled
+    std::string status = "scheduled";                             //!< scheduled|in_progress|completed|cancelled
     std::map<LocalSeconds, OccurrenceChange> occurrence_changes;  //!< by recurrence id (original start)
 
     CalendarTime anchor() const { return start ? *start : *due; }

@@ -59,8 +59,8 @@ bool is_locale_tag(std::string_view text) {
 }
 
 bool is_known_format(std::string_view format) {
-    return format == "uuid" || format == "date-time" || format == "date" || format == "email" || format == "time-zone" ||
-           format == "locale" || format == "calendar-time";
+    return format == "uuid" || format == "date-time" || format == "date" || format == "email" ||
+           format == "time-zone" || format == "locale" || format == "calendar-time";
 }
 
 bool matches_format(std::string_view format, std::string_view text) {

@@ -22,9 +22,10 @@ constexpr std::chrono::days kMaxWindow{366};
 
 Reply run(const Call& call, goals::EntityCommand command, int status) {
     return execute_command(
-        call, {.success_status = status,
-               .decide = [command = std::move(command)](const auto& context) { return goals::decide(context, command); },
-               .wait_for = kSchedule});
+        call,
+        {.success_status = status,
+         .decide = [command = std::move(command)](const auto& context) { return goals::decide(context, command); },
+         .wait_for = kSchedule});
 }
 
 Reply change_status(const Call& call, std::string_view status) {
@@ -79,8 +80,8 @@ Reply get_calendar_event(const Call& call) {
     return read_serving(call, kSchedule, [&](pqxx::dbtransaction& tx) -> Reply {
         auto event = schedule_read_model::find_event(tx, call.principal.user_id, id.value());
         if (!event)
-            return fail(call, Problem::not_found("calendar_event_not_found", "no such calendar event",
-                                                 "calendar_event_id"));
+            return fail(call,
+                        Problem::not_found("calendar_event_not_found", "no such calendar event", "calendar_event_id"));
         return json_response(200, *event);
     });
 }
@@ -95,12 +96,7 @@ Reply list_calendar_events(const Call& call) {
         filter.status = it->second;
     }
     if (const auto it = query.find("type"); it != query.end()) filter.type = it->second;
-    auto limit = query_int(call, "limit", 50, 1, 200);
-    if (!limit) return fail(call, limit.problem());
-    filter.limit = static_cast<int>(limit.value());
-    auto after = query_created_cursor(call);
-    if (!after) return fail(call, after.problem());
-    filter.after = after.value();
+    if (auto p = query_page(call, filter.limit, filter.after)) return fail(call, *p);
     return read_serving(call, kSchedule, [&](pqxx::dbtransaction& tx) -> Reply {
         auto items = schedule_read_model::list_events(tx, call.principal.user_id, filter);
         auto next = next_created_cursor(items, filter.limit, "calendar_event_id");

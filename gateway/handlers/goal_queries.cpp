@@ -93,12 +93,7 @@ Reply list_goals(const Call& call) {
         filter.category = it->second;
     }
     if (auto p = query_date_range(call, filter.due_after, filter.due_before)) return fail(call, *p);
-    auto limit = query_int(call, "limit", 50, 1, 200);
-    if (!limit) return fail(call, limit.problem());
-    filter.limit = static_cast<int>(limit.value());
-    auto after = query_created_cursor(call);
-    if (!after) return fail(call, after.problem());
-    filter.after = after.value();
+    if (auto p = query_page(call, filter.limit, filter.after)) return fail(call, *p);
     return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         auto items = goals_read_model::list_goals(tx, call.principal.user_id, filter);
         auto next = next_created_cursor(items, filter.limit);

@@ -97,6 +97,17 @@ Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(
     return std::optional(std::pair{at, normalize_uuid(id)});
 }
 
+std::optional<Problem> query_page(const Call& call, int& limit,
+                                  std::optional<std::pair<std::string, std::string>>& after) {
+    auto count = query_int(call, "limit", 50, 1, 200);
+    if (!count) return count.problem();
+    auto cursor = query_created_cursor(call);
+    if (!cursor) return cursor.problem();
+    limit = static_cast<int>(count.value());
+    after = cursor.value();
+    return std::nullopt;
+}
+
 boost::json::value next_created_cursor(const boost::json::array& items, int limit, std::string_view id_key) {
     if (static_cast<int>(items.size()) != limit || items.empty()) return nullptr;
     const auto& last = items.back().as_object();

@@ -43,6 +43,9 @@ std::optional<Problem> query_date_range(const Call& call, std::optional<std::str
 
 //! A keyset cursor "<created_at>_<id>" from ?after= (nullopt when absent; 400 when malformed).
 Result<std::optional<std::pair<std::string, std::string>>> query_created_cursor(const Call& call);
+//! ?limit= (1–200, 50) and ?after=<cursor> of a list oldest first; a Problem when malformed.
+std::optional<Problem> query_page(const Call& call, int& limit,
+                                  std::optional<std::pair<std::string, std::string>>& after);
 //! The cursor after a full page's last item (its created_at and `id_key`), or null.
 boost::json::value next_created_cursor(const boost::json::array& items, int limit, std::string_view id_key = "id");
 

@@ -93,13 +93,10 @@ class Folder {
             zones.erase(fact.user_id);
         } else if (event.type == "calendar_event.created") {
             const Key key{fact.user_id, text_of(d, "calendar_event_id")};
-            bj::object row{{"user_id", key.first},
-                           {"calendar_event_id", key.second},
-                           {"occurrence_details", bj::object{}},
-                           {"split_from", nullptr},
-                           {"source", d.at("source")},
-                           {"created_at", at},
-                           {"updated_at", at}};
+            bj::object row{
+                {"user_id", key.first},  {"calendar_event_id", key.second}, {"occurrence_details", bj::object{}},
+                {"split_from", nullptr}, {"source", d.at("source")},        {"created_at", at},
+                {"updated_at", at}};
             for (auto field : kSeriesFields) row[field] = d.contains(field) ? d.at(field) : bj::value(nullptr);
             set_timing(row, event.applied.at("timing").as_object());
             put(key, std::move(row));
@@ -123,8 +120,8 @@ class Folder {
         const auto scope = text_of(d, "scope");
         if (scope == "occurrence") {
             bj::object& per = row["occurrence_details"].as_object();
-            bj::object details = per.contains(text_of(d, "occurrence")) ? per.at(text_of(d, "occurrence")).as_object()
-                                                                         : bj::object{};
+            bj::object details =
+                per.contains(text_of(d, "occurrence")) ? per.at(text_of(d, "occurrence")).as_object() : bj::object{};
             for (auto field : kOccurrenceFields)
                 if (d.contains(field)) details[field] = d.at(field);
             if (!details.empty()) per[text_of(d, "occurrence")] = std::move(details);
@@ -175,7 +172,8 @@ void ScheduleProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::F
 
     if (!folder.zones.empty()) {
         bj::array users;
-        for (const auto& [user, zone] : folder.zones) users.push_back(bj::object{{"user_id", user}, {"time_zone", zone}});
+        for (const auto& [user, zone] : folder.zones)
+            users.push_back(bj::object{{"user_id", user}, {"time_zone", zone}});
         pg::exec(tx, kUpsertUsers, json::serialize(users));
     }
     if (!folder.dirty.empty()) {

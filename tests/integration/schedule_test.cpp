@@ -34,7 +34,8 @@ class Schedule : public ::testing::Test {
     Person person(const std::string& zone) {
         Person p{random_id()};
         p.token = env_.token(p.id);
-        EXPECT_EQ(http().post("/v1/users", p.token, bj::serialize(bj::object{{"display_name", "P"}, {"time_zone", zone}}))
+        EXPECT_EQ(http()
+                      .post("/v1/users", p.token, bj::serialize(bj::object{{"display_name", "P"}, {"time_zone", zone}}))
                       .status,
                   201);
         return p;
@@ -123,8 +124,10 @@ TEST_F(Schedule, WhatIsAcceptedReadsBackExactly) {
 
 TEST_F(Schedule, OccurrencesKeepTheirWallClockAcrossDstAndFollowTheUsersZone) {
     // Floating: follows ann's zone (New York, which springs forward on 2026-03-08).
-    const auto daily = event(ann_, {{"title", "Stand-up"}, {"start", "2026-03-06T08:00:00"},
-                                    {"end", "2026-03-06T08:15:00"}, {"rrule", "FREQ=DAILY;COUNT=4"}});
+    const auto daily = event(ann_, {{"title", "Stand-up"},
+                                    {"start", "2026-03-06T08:00:00"},
+                                    {"end", "2026-03-06T08:15:00"},
+                                    {"rrule", "FREQ=DAILY;COUNT=4"}});
     // Pinned to Berlin, where nothing changes that week.
     event(ann_, {{"title", "Call Oma"}, {"start", "2026-03-07T18:00:00"}, {"time_zone", "Europe/Berlin"}});
     EXPECT_EQ(occurrences(ann_, "2026-03-06T00:00:00Z", "2026-03-10T00:00:00Z"),
@@ -150,10 +153,16 @@ TEST_F(Schedule, OccurrencesKeepTheirWallClockAcrossDstAndFollowTheUsersZone) {
 }
 
 TEST_F(Schedule, EditOneOccurrenceThisAndFollowingOrTheWholeSeries) {
-    const auto id = event(ann_, {{"title", "Swim"}, {"start", "2026-06-01T07:00:00"}, {"end", "2026-06-01T08:00:00"},
-                                 {"time_zone", "UTC"}, {"rrule", "FREQ=DAILY;COUNT=6"}});
-    auto r = patch(ann_, id, {{"scope", "occurrence"}, {"occurrence", "2026-06-02T07:00:00"},
-                              {"start", "2026-06-02T18:00:00"}, {"title", "Evening swim"}});
+    const auto id = event(ann_, {{"title", "Swim"},
+                                 {"start", "2026-06-01T07:00:00"},
+                                 {"end", "2026-06-01T08:00:00"},
+                                 {"time_zone", "UTC"},
+                                 {"rrule", "FREQ=DAILY;COUNT=6"}});
+    auto r = patch(ann_, id,
+                   {{"scope", "occurrence"},
+                    {"occurrence", "2026-06-02T07:00:00"},
+                    {"start", "2026-06-02T18:00:00"},
+                    {"title", "Evening swim"}});
     ASSERT_EQ(r.status, 200) << r.body;
     r = http().post("/v1/calendar-events/" + id + "/cancel", ann_.token,
                     R"({"scope":"occurrence","occurrence":"2026-06-03T07:00:00"})");
@@ -162,8 +171,12 @@ TEST_F(Schedule, EditOneOccurrenceThisAndFollowingOrTheWholeSeries) {
     r = http().post("/v1/calendar-events/" + id + "/complete", ann_.token,
                     R"({"scope":"occurrence","occurrence":"2026-06-01T07:00:00"})");
     ASSERT_EQ(r.status, 200) << r.body;
-    r = patch(ann_, id, {{"scope", "following"}, {"occurrence", "2026-06-05T07:00:00"}, {"start", "2026-06-05T06:00:00"},
-                         {"end", "2026-06-05T06:30:00"}, {"title", "Early swim"}});
+    r = patch(ann_, id,
+              {{"scope", "following"},
+               {"occurrence", "2026-06-05T07:00:00"},
+               {"start", "2026-06-05T06:00:00"},
+               {"end", "2026-06-05T06:30:00"},
+               {"title", "Early swim"}});
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_NE(std::string(r.json().at("rrule").as_string()).find("COUNT=4"), std::string::npos) << r.body;
     EXPECT_EQ(occurrences(ann_, "2026-06-01T00:00:00Z", "2026-06-30T00:00:00Z"),
@@ -177,7 +190,8 @@ TEST_F(Schedule, EditOneOccurrenceThisAndFollowingOrTheWholeSeries) {
     EXPECT_EQ(items[1].at("split_from"), bj::value(id));
     EXPECT_EQ(items[1].at("title"), "Early swim");
     EXPECT_EQ(items[0].at("title"), "Swim");
-    const auto occ = http().get("/v1/calendar/occurrences?from=2026-06-02T00:00:00Z&to=2026-06-03T00:00:00Z", ann_.token);
+    const auto occ =
+        http().get("/v1/calendar/occurrences?from=2026-06-02T00:00:00Z&to=2026-06-03T00:00:00Z", ann_.token);
     EXPECT_EQ(occ.json().at("items").at(0).at("title"), "Evening swim");
 
     // The whole series, and what no longer exists.
@@ -202,20 +216,39 @@ TEST_F(Schedule, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
         int status;
         std::string code, field;
     } cases[] = {
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"end", "2026-05-04T08:00:00"}}, 422, "end_before_start", "/end"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=DAILY;COUNT=10000"}}, 422,
-         "rrule_too_many_occurrences", "/rrule"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=MINUTELY"}}, 422, "rrule_too_frequent", "/rrule"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=FORTNIGHTLY"}}, 422, "invalid_rrule", "/rrule"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"time_zone", "Europe/Atlantis"}}, 400, "invalid_value",
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"end", "2026-05-04T08:00:00"}},
+         422,
+         "end_before_start",
+         "/end"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=DAILY;COUNT=10000"}},
+         422,
+         "rrule_too_many_occurrences",
+         "/rrule"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=MINUTELY"}},
+         422,
+         "rrule_too_frequent",
+         "/rrule"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"rrule", "FREQ=FORTNIGHTLY"}},
+         422,
+         "invalid_rrule",
+         "/rrule"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"time_zone", "Europe/Atlantis"}},
+         400,
+         "invalid_value",
          "/time_zone"},
         {{{"title", "x"}, {"start", "2026-05-04T09:00"}}, 400, "invalid_format", "/start"},
         {{{"title", "x"}, {"start", "2026-05-04T09:00:00+02:00"}}, 400, "invalid_format", "/start"},
         {{{"title", "x"}, {"start", "2026-02-30T09:00:00"}}, 400, "invalid_format", "/start"},
         {{{"title", "x"}, {"start", "2026-05-04"}}, 422, "all_day_mismatch", "/start"},
         {{{"title", "x"}}, 422, "start_or_due_required", "/start"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"due", "2026-05-04T10:00:00"}}, 422, "start_and_due", "/due"},
-        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"goal_id", random_id()}}, 404, "goal_not_found", "/goal_id"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"due", "2026-05-04T10:00:00"}},
+         422,
+         "start_and_due",
+         "/due"},
+        {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"goal_id", random_id()}},
+         404,
+         "goal_not_found",
+         "/goal_id"},
         {{{"title", ""}, {"start", "2026-05-04T09:00:00"}}, 400, "too_short", "/title"},
         {{{"title", "x"}, {"start", "2026-05-04T09:00:00"}, {"priority", 9}}, 400, "out_of_range", "/priority"},
     };
@@ -244,8 +277,9 @@ TEST_F(Schedule, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
         EXPECT_EQ(r.status, c.status) << bj::serialize(c.body) << " -> " << r.body;
         EXPECT_EQ(code(r), c.code) << r.body;
     }
-    EXPECT_EQ(http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z", ann_.token).status,
-              400);  // a window over 366 days
+    EXPECT_EQ(
+        http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z", ann_.token).status,
+        400);  // a window over 366 days
     EXPECT_EQ(patch(ann_, random_id(), {{"title", "x"}}).status, 404);
     // What the body alone refutes never reaches the log; what needs the event's state (its end,
     // its rule, whether it exists, the goal) is decided by the fold and recorded as rejected.
@@ -294,10 +328,11 @@ TEST_F(Schedule, GeneratedBodiesAreAcceptedExactlyOrRefusedClearly) {
         ASSERT_LT(r.status, 500) << bj::serialize(body) << " -> " << r.body;
         if (r.status == 201) {
             ++accepted;
-            const auto back = http().get("/v1/calendar-events/" + std::string(r.json().at("calendar_event_id").as_string()),
-                                         ann_.token);
+            const auto back = http().get(
+                "/v1/calendar-events/" + std::string(r.json().at("calendar_event_id").as_string()), ann_.token);
             ASSERT_EQ(back.status, 200);
-            for (const auto& [key, value] : body) EXPECT_EQ(back.json().at(key), value) << key << " of " << bj::serialize(body);
+            for (const auto& [key, value] : body)
+                EXPECT_EQ(back.json().at(key), value) << key << " of " << bj::serialize(body);
         } else {
             ASSERT_TRUE(r.status == 400 || r.status == 404 || r.status == 422) << r.body;
             EXPECT_FALSE(code(r).empty()) << r.body;
@@ -306,15 +341,19 @@ TEST_F(Schedule, GeneratedBodiesAreAcceptedExactlyOrRefusedClearly) {
     }
     EXPECT_GT(accepted, 5u);
     EXPECT_EQ(event_count(ann_), accepted);
-    EXPECT_EQ(http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z", ann_.token).status,
-              200);
+    EXPECT_EQ(
+        http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z", ann_.token).status,
+        200);
 }
 
 TEST_F(Schedule, TheCalendarExportsAsICalendarThatLibicalParses) {
-    const auto id = event(ann_, {{"title", "Piano; lesson, \"grade 2\""}, {"description", "Bring\nthe book"},
-                                 {"start", "2026-03-02T17:00:00"}, {"end", "2026-03-02T17:45:00"},
+    const auto id = event(ann_, {{"title", "Piano; lesson, \"grade 2\""},
+                                 {"description", "Bring\nthe book"},
+                                 {"start", "2026-03-02T17:00:00"},
+                                 {"end", "2026-03-02T17:45:00"},
                                  {"rrule", "FREQ=WEEKLY;BYDAY=MO"}});
-    ASSERT_EQ(patch(ann_, id, {{"scope", "occurrence"}, {"occurrence", "2026-03-09T17:00:00"}, {"start", "2026-03-10T17:00:00"}})
+    ASSERT_EQ(patch(ann_, id,
+                    {{"scope", "occurrence"}, {"occurrence", "2026-03-09T17:00:00"}, {"start", "2026-03-10T17:00:00"}})
                   .status,
               200);
     event(ann_, {{"title", "Holiday"}, {"start", "2026-12-24"}, {"end", "2026-12-27"}, {"all_day", true}});
@@ -341,20 +380,25 @@ TEST_F(Schedule, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
                                        {"start", fmt::format("2026-0{}-01T07:00:00", i + 1)},
                                        {"end", fmt::format("2026-0{}-01T07:45:00", i + 1)},
                                        {"rrule", "FREQ=DAILY;COUNT=20"}});
-            ASSERT_EQ(patch(*p, id, {{"scope", "occurrence"}, {"occurrence", fmt::format("2026-0{}-03T07:00:00", i + 1)},
-                                     {"start", fmt::format("2026-0{}-03T09:00:00", i + 1)}, {"location", "Gym"}})
+            ASSERT_EQ(patch(*p, id,
+                            {{"scope", "occurrence"},
+                             {"occurrence", fmt::format("2026-0{}-03T07:00:00", i + 1)},
+                             {"start", fmt::format("2026-0{}-03T09:00:00", i + 1)},
+                             {"location", "Gym"}})
                           .status,
                       200);
-            ASSERT_EQ(patch(*p, id, {{"scope", "following"}, {"occurrence", fmt::format("2026-0{}-10T07:00:00", i + 1)},
-                                     {"title", "Later"}})
+            ASSERT_EQ(patch(*p, id,
+                            {{"scope", "following"},
+                             {"occurrence", fmt::format("2026-0{}-10T07:00:00", i + 1)},
+                             {"title", "Later"}})
                           .status,
                       200);
         }
     }
     ASSERT_EQ(http().patch("/v1/users/" + bob.id, bob.token, R"({"time_zone":"Asia/Tokyo"})").status, 200);
-    const auto last = http().post("/v1/calendar-events/" + event(ann_, {{"title", "Last"}, {"due", "2026-09-01T12:00:00"}}) +
-                                      "/complete",
-                                  ann_.token, "");
+    const auto last = http().post(
+        "/v1/calendar-events/" + event(ann_, {{"title", "Last"}, {"due", "2026-09-01T12:00:00"}}) + "/complete",
+        ann_.token, "");
     ASSERT_EQ(last.status, 200);
 
     TestEnv rebuilt_env(3);

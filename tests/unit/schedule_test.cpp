@@ -38,8 +38,8 @@ std::string refusal(const bj::object& data) {
     auto t = create_timing(data);
     return std::holds_alternative<Problem>(t) ? std::get<Problem>(t).code : "accepted";
 }
-std::vector<std::string> starts(const Timing& t, std::string_view zone_name, std::string_view from,
-                                std::string_view to, std::size_t limit = 1000) {
+std::vector<std::string> starts(const Timing& t, std::string_view zone_name, std::string_view from, std::string_view to,
+                                std::size_t limit = 1000) {
     std::vector<std::string> out;
     for (const auto& o : occurrences_between(t, zone(zone_name), utc(from), utc(to), limit))
         out.push_back(format_calendar_time(o.start) + "=" + utc_text(o.start_utc));
@@ -70,11 +70,11 @@ TEST(CalendarTime, ResolvesGapsAndOverlapsAsRfc5545Says) {
 
 TEST(Occurrences, KeepWallClockTimeAcrossSpringForwardInNewYork) {
     const auto t = timing({{"start", "2026-03-06T08:00:00"}, {"end", "2026-03-06T08:30:00"}, {"rrule", "FREQ=DAILY"}});
-    EXPECT_EQ(starts(t, "America/New_York", "2026-03-06T00:00:00Z", "2026-03-10T00:00:00Z"),
-              (std::vector<std::string>{"2026-03-06T08:00:00=2026-03-06T13:00:00.000000Z",
-                                        "2026-03-07T08:00:00=2026-03-07T13:00:00.000000Z",
-                                        "2026-03-08T08:00:00=2026-03-08T12:00:00.000000Z",
-                                        "2026-03-09T08:00:00=2026-03-09T12:00:00.000000Z"}));
+    EXPECT_EQ(
+        starts(t, "America/New_York", "2026-03-06T00:00:00Z", "2026-03-10T00:00:00Z"),
+        (std::vector<std::string>{
+            "2026-03-06T08:00:00=2026-03-06T13:00:00.000000Z", "2026-03-07T08:00:00=2026-03-07T13:00:00.000000Z",
+            "2026-03-08T08:00:00=2026-03-08T12:00:00.000000Z", "2026-03-09T08:00:00=2026-03-09T12:00:00.000000Z"}));
 }
 
 TEST(Occurrences, NonexistentAndRepeatedTimesInNewYork) {
@@ -94,15 +94,15 @@ TEST(Occurrences, WeeklyAcrossBothBerlinChanges) {
     const auto t = timing({{"start", "2026-03-22T09:00:00"}, {"rrule", "FREQ=WEEKLY;UNTIL=20261101T000000"}});
     const auto all = starts(t, "Europe/Berlin", "2026-03-01T00:00:00Z", "2026-12-01T00:00:00Z");
     ASSERT_EQ(all.size(), 32u);
-    EXPECT_EQ(all[0], "2026-03-22T09:00:00=2026-03-22T08:00:00.000000Z");  // CET
-    EXPECT_EQ(all[1], "2026-03-29T09:00:00=2026-03-29T07:00:00.000000Z");  // CEST from that morning
+    EXPECT_EQ(all[0], "2026-03-22T09:00:00=2026-03-22T08:00:00.000000Z");   // CET
+    EXPECT_EQ(all[1], "2026-03-29T09:00:00=2026-03-29T07:00:00.000000Z");   // CEST from that morning
     EXPECT_EQ(all[31], "2026-10-25T09:00:00=2026-10-25T08:00:00.000000Z");  // CET again
 }
 
 TEST(Occurrences, AllDayEventsSpanTheirDatesFromMidnight) {
     const auto t = timing({{"start", "2026-03-08"}, {"all_day", true}, {"rrule", "FREQ=YEARLY"}});
-    const auto o = occurrences_between(t, zone("America/New_York"), utc("2026-03-08T12:00:00Z"),
-                                       utc("2026-03-09T00:00:00Z"), 10);
+    const auto o =
+        occurrences_between(t, zone("America/New_York"), utc("2026-03-08T12:00:00Z"), utc("2026-03-09T00:00:00Z"), 10);
     ASSERT_EQ(o.size(), 1u);
     EXPECT_EQ(utc_text(o[0].start_utc), "2026-03-08T05:00:00.000000Z");
     EXPECT_EQ(utc_text(o[0].end_utc), "2026-03-09T04:00:00.000000Z");  // a 23-hour day
@@ -120,11 +120,11 @@ TEST(Occurrences, AYearOfADailyRuleAndTheLimit) {
 
 TEST(Occurrences, IntervalRulesStayAlignedWhenStartingInsideTheSeries) {
     const auto t = timing({{"start", "2026-01-05T10:00:00"}, {"rrule", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"}});
-    EXPECT_EQ(starts(t, "UTC", "2026-03-01T00:00:00Z", "2026-03-20T00:00:00Z"),
-              (std::vector<std::string>{"2026-03-02T10:00:00=2026-03-02T10:00:00.000000Z",
-                                        "2026-03-05T10:00:00=2026-03-05T10:00:00.000000Z",
-                                        "2026-03-16T10:00:00=2026-03-16T10:00:00.000000Z",
-                                        "2026-03-19T10:00:00=2026-03-19T10:00:00.000000Z"}));
+    EXPECT_EQ(
+        starts(t, "UTC", "2026-03-01T00:00:00Z", "2026-03-20T00:00:00Z"),
+        (std::vector<std::string>{
+            "2026-03-02T10:00:00=2026-03-02T10:00:00.000000Z", "2026-03-05T10:00:00=2026-03-05T10:00:00.000000Z",
+            "2026-03-16T10:00:00=2026-03-16T10:00:00.000000Z", "2026-03-19T10:00:00=2026-03-19T10:00:00.000000Z"}));
     EXPECT_TRUE(is_occurrence(t.series(), local("2026-03-16T10:00:00")));
     EXPECT_FALSE(is_occurrence(t.series(), local("2026-03-09T10:00:00")));
 }
@@ -145,8 +145,9 @@ TEST(Timing, RefusesWhatCannotBeScheduled) {
               "rrule_too_many_occurrences");
     EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY;UNTIL=20260101T000000"}}),
               "rrule_no_occurrences");
-    EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY"}, {"exdates", bj::array{"2026-03-09"}}}),
-              "all_day_mismatch");
+    EXPECT_EQ(
+        refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY"}, {"exdates", bj::array{"2026-03-09"}}}),
+        "all_day_mismatch");
     EXPECT_EQ(refusal({{"start", "2026-03-08T10:00:00"}, {"rrule", "FREQ=DAILY;COUNT=1000"}}), "accepted");
 }
 
@@ -156,35 +157,42 @@ TEST(Timing, RoundTripsThroughJson) {
                      {"time_zone", "Europe/Berlin"},
                      {"rrule", "FREQ=DAILY"},
                      {"exdates", bj::array{"2026-03-10T10:00:00"}}});
-    auto moved = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-12T10:00:00"}, {"start", "2026-03-12T15:00:00"}});
+    auto moved = update_timing(
+        t, {{"scope", "occurrence"}, {"occurrence", "2026-03-12T10:00:00"}, {"start", "2026-03-12T15:00:00"}});
     t = std::get<UpdatedTiming>(moved).series;
     EXPECT_EQ(timing_from_json(to_json(t)), t);
 }
 
 TEST(Timing, OneOccurrenceMovedCancelledOrCompleted) {
-    const auto t = timing({{"start", "2026-03-02T10:00:00"}, {"end", "2026-03-02T11:00:00"}, {"rrule", "FREQ=DAILY;COUNT=5"}});
+    const auto t =
+        timing({{"start", "2026-03-02T10:00:00"}, {"end", "2026-03-02T11:00:00"}, {"rrule", "FREQ=DAILY;COUNT=5"}});
     auto moved = std::get<UpdatedTiming>(update_timing(
         t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T10:00:00"}, {"start", "2026-03-03T16:00:00"}}));
-    auto cancelled = std::get<UpdatedTiming>(
-        update_timing(moved.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "cancelled"}}));
-    auto done = std::get<UpdatedTiming>(
-        update_timing(cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-05T10:00:00"}, {"status", "completed"}}));
+    auto cancelled = std::get<UpdatedTiming>(update_timing(
+        moved.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "cancelled"}}));
+    auto done = std::get<UpdatedTiming>(update_timing(
+        cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-05T10:00:00"}, {"status", "completed"}}));
     std::vector<std::string> got;
-    for (const auto& o : occurrences_between(done.series, zone("UTC"), utc("2026-03-01T00:00:00Z"), utc("2026-04-01T00:00:00Z"), 100))
+    for (const auto& o :
+         occurrences_between(done.series, zone("UTC"), utc("2026-03-01T00:00:00Z"), utc("2026-04-01T00:00:00Z"), 100))
         got.push_back(format_calendar_time(o.start) + "-" + format_calendar_time(*o.end) + " " + o.status);
     EXPECT_EQ(got, (std::vector<std::string>{"2026-03-02T10:00:00-2026-03-02T11:00:00 scheduled",
                                              "2026-03-03T16:00:00-2026-03-03T17:00:00 scheduled",
                                              "2026-03-05T10:00:00-2026-03-05T11:00:00 completed",
                                              "2026-03-06T10:00:00-2026-03-06T11:00:00 scheduled"}));
-    const auto missing = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T11:00:00"}, {"title", "x"}});
+    const auto missing =
+        update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T11:00:00"}, {"title", "x"}});
     EXPECT_EQ(std::get<Problem>(missing).code, "occurrence_not_found");
-    const auto again = update_timing(cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "completed"}});
+    const auto again = update_timing(
+        cancelled.series, {{"scope", "occurrence"}, {"occurrence", "2026-03-04T10:00:00"}, {"status", "completed"}});
     EXPECT_EQ(std::get<Problem>(again).code, "occurrence_not_found");
-    const auto rule = update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T10:00:00"}, {"rrule", "FREQ=WEEKLY"}});
+    const auto rule =
+        update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-03T10:00:00"}, {"rrule", "FREQ=WEEKLY"}});
     EXPECT_EQ(std::get<Problem>(rule).code, "not_per_occurrence");
     const auto single = timing({{"start", "2026-03-02T10:00:00"}});
-    EXPECT_EQ(std::get<Problem>(update_timing(single, {{"scope", "occurrence"}, {"occurrence", "2026-03-02T10:00:00"}})).code,
-              "not_recurring");
+    EXPECT_EQ(
+        std::get<Problem>(update_timing(single, {{"scope", "occurrence"}, {"occurrence", "2026-03-02T10:00:00"}})).code,
+        "not_recurring");
 }
 
 TEST(Timing, ThisAndFollowingSplitsTheSeriesAndKeepsTheCount) {
@@ -214,15 +222,29 @@ TEST(ICalendar, ParsesBackWithLibical) {
                      {"time_zone", "America/New_York"},
                      {"rrule", "FREQ=WEEKLY;BYDAY=MO,WE"},
                      {"exdates", bj::array{"2026-03-04T10:00:00"}}});
-    t = std::get<UpdatedTiming>(update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-03-09T10:00:00"},
-                                                  {"start", "2026-03-09T12:00:00"}}))
+    t = std::get<UpdatedTiming>(
+            update_timing(
+                t, {{"scope", "occurrence"}, {"occurrence", "2026-03-09T10:00:00"}, {"start", "2026-03-09T12:00:00"}}))
             .series;
     const std::vector<ExportedEvent> events{
-        {"0b7f2a1e-0000-4000-8000-000000000001", "Run, then stretch; \"easy\"", std::string("line one\nline two"),
-         std::nullopt, t, "America/New_York", now_utc(), now_utc(), {}},
-        {"0b7f2a1e-0000-4000-8000-000000000002", "Holiday", std::nullopt, std::string("Berlin"),
-         timing({{"start", "2026-12-24"}, {"end", "2026-12-27"}, {"all_day", true}}), "Europe/Berlin", now_utc(),
-         now_utc(), {}}};
+        {"0b7f2a1e-0000-4000-8000-000000000001",
+         "Run, then stretch; \"easy\"",
+         std::string("line one\nline two"),
+         std::nullopt,
+         t,
+         "America/New_York",
+         now_utc(),
+         now_utc(),
+         {}},
+        {"0b7f2a1e-0000-4000-8000-000000000002",
+         "Holiday",
+         std::nullopt,
+         std::string("Berlin"),
+         timing({{"start", "2026-12-24"}, {"end", "2026-12-27"}, {"all_day", true}}),
+         "Europe/Berlin",
+         now_utc(),
+         now_utc(),
+         {}}};
     const auto text = to_icalendar(events);
     icalcomponent* parsed = icalparser_parse_string(text.c_str());
     ASSERT_NE(parsed, nullptr) << text;
