@@ -16,6 +16,7 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 
 namespace aimi::gateway {
@@ -98,6 +99,7 @@ const std::vector<RouteEntry>& route_table() {
         {"POST", "/v1/calendar-events/{calendar_event_id}/complete", {complete_calendar_event}},
         {"GET", "/v1/calendar/occurrences", {list_occurrences, false, schedule}},
         {"GET", "/v1/calendar.ics", {export_calendar, false, schedule}},
+        {"GET", "/v1/reminders", {list_reminders, false, schedule::ReminderQueueProjection::kName}},
     };
     return table;
 }

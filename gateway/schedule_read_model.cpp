@@ -45,6 +45,17 @@ const pg::Statement kAll{"schedule_read.all", "SELECT (" + kRow +
                                                   ")::text FROM calendar_events e WHERE user_id = $1::uuid "
                                                   "ORDER BY created_at, calendar_event_id"};
 
+const pg::Statement kReminders{"schedule_read.reminders", R"sql(
+SELECT jsonb_build_object('reminder_id', reminder_id, 'calendar_event_id', calendar_event_id,
+    'occurrence', occurrence, 'offset_minutes', offset_minutes,
+    'occurrence_at', to_char(occurrence_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'trigger_at', to_char(trigger_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'status', status, 'skip_reason', skip_reason, 'title', title,
+    'planned_at', to_char(planned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
+FROM reminder_queue WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)
+    AND ($3::uuid IS NULL OR calendar_event_id = $3::uuid)
+ORDER BY trigger_at, reminder_id LIMIT $4)sql"};
+
 bj::value text_or_null(const bj::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     return v && v->is_string() ? *v : bj::value(nullptr);
@@ -186,6 +197,14 @@ OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, 
                        {"is_due", !timing.at("due").is_null()}});
     }
     return page;
+}
+
+bj::array list_reminders(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<std::string>& status,
+                         const std::optional<std::string>& calendar_event_id, int limit) {
+    bj::array out;
+    for (const auto& row : pg::exec(tx, kReminders, user_id, status, calendar_event_id, limit))
+        out.push_back(json::parse_stored(row[0].as<std::string>()));
+    return out;
 }
 
 std::string icalendar(pqxx::dbtransaction& tx, const std::string& user_id) {

@@ -8,6 +8,7 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 
 namespace aimi {
@@ -38,6 +39,7 @@ const auto& table() {
             from_facts<message_search::MessageSearchProjection>(),
             from_facts<goals_graph::GoalsGraphProjection>(),
             from_facts<schedule::ScheduleProjection>(),
+            from_facts<schedule::ReminderQueueProjection>(),
         };
     return entries;
 }

@@ -2,6 +2,7 @@
 
 #include "domain/conversation/commands.hpp"
 #include "domain/json/convert.hpp"
+#include "domain/schedule/reminders.hpp"
 #include "domain/schema/command_body.hpp"
 
 namespace aimi::conversation {
@@ -38,8 +39,10 @@ Result<RegisterUser> decode_register_user(std::string_view body) {
     auto doc = parse_checked(body, "commands/user.register.v1.json");
     if (!doc) return doc.problem();
     const element& d = doc.value();
-    return RegisterUser{opt_str(d, "email"), str_or(d, "display_name", ""), str_or(d, "time_zone", "UTC"),
-                        str_or(d, "locale", "en"), obj(d, "settings")};
+    RegisterUser command{opt_str(d, "email"), str_or(d, "display_name", ""), str_or(d, "time_zone", "UTC"),
+                         str_or(d, "locale", "en"), obj(d, "settings")};
+    if (auto p = schedule::check_reminder_settings(command.settings)) return *p;
+    return command;
 }
 
 Result<UpdateProfile> decode_update_profile(std::string_view body) {
@@ -51,7 +54,10 @@ Result<UpdateProfile> decode_update_profile(std::string_view body) {
     UpdateProfile command{opt_str(d, "display_name"), std::nullopt, opt_str(d, "time_zone"), opt_str(d, "locale"),
                           std::nullopt};
     if (field(d, "email")) command.email = opt_str(d, "email");
-    if (field(d, "settings")) command.settings_patch = obj(d, "settings");
+    if (field(d, "settings")) {
+        command.settings_patch = obj(d, "settings");
+        if (auto p = schedule::check_reminder_settings(*command.settings_patch)) return *p;
+    }
     return command;
 }
 

@@ -20,6 +20,19 @@ bool digits(std::string_view text, std::size_t from, std::size_t count, int& out
     return true;
 }
 
+// The tz database's files list transitions up to 2037 and give a rule for the years after, which
+// date/tz does not read (it would keep 2037's last offset forever: New York on EST all summer).
+// Between 1901 and 2099 the calendar repeats every 28 years — 10 227 days, same weekdays, same
+// leap days — so a later time takes the offset of its twin 28·k years earlier.
+constexpr int kLastListedYear = 2037;
+constexpr std::chrono::days kCalendarCycle{10227};
+
+std::chrono::days twin_shift(std::chrono::sys_days day) {
+    const int year = static_cast<int>(std::chrono::year_month_day{day}.year());
+    if (year <= kLastListedYear) return std::chrono::days{0};
+    return kCalendarCycle * ((year - kLastListedYear + 27) / 28);
+}
+
 }  // namespace
 
 std::optional<CalendarTime> parse_calendar_time(std::string_view text) {
@@ -58,11 +71,17 @@ const date::time_zone* find_zone(std::string_view name) {
 }
 
 std::chrono::sys_seconds resolve(LocalSeconds at, const date::time_zone& zone) {
-    const date::local_seconds local{at.time_since_epoch()};
+    const auto shift = twin_shift(std::chrono::sys_days{std::chrono::floor<std::chrono::days>(at).time_since_epoch()});
+    const date::local_seconds local{at.time_since_epoch() - shift};
     // unique: the one offset; ambiguous: `first` is the earlier instant's (the offset before
     // the change); nonexistent: `first` is the offset before the gap. One rule for all three.
     const auto info = zone.get_info(local);
     return std::chrono::sys_seconds{at.time_since_epoch() - info.first.offset};
+}
+
+LocalSeconds to_local(std::chrono::sys_seconds t, const date::time_zone& zone) {
+    const auto shift = twin_shift(std::chrono::floor<std::chrono::days>(t));
+    return LocalSeconds{t.time_since_epoch() + zone.get_info(t - shift).offset};
 }
 
 }  // namespace aimi::schedule

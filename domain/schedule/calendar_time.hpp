@@ -36,6 +36,11 @@ const date::time_zone* find_zone(std::string_view name);
 //! that occurs twice (fall back) is the first of the two; a time skipped by a DST gap (spring
 //! forward) is read with the offset before the gap, so 02:30 on a day New York springs forward
 //! is 03:30 EDT (07:30Z).
+//! Beyond 2037 (where the tz files' explicit transitions end) the offset is that of the same
+//! wall-clock time 28·k years earlier — exact while the zone's current rules hold, up to 2099.
 std::chrono::sys_seconds resolve(LocalSeconds at, const date::time_zone& zone);
+
+//! The wall-clock time in `zone` at instant `t` (the same rule beyond 2037).
+LocalSeconds to_local(std::chrono::sys_seconds t, const date::time_zone& zone);
 
 }  // namespace aimi::schedule

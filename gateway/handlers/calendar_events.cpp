@@ -4,10 +4,12 @@
 #include "domain/goals/commands.hpp"
 #include "domain/schedule/timing.hpp"
 #include "domain/time.hpp"
+#include "domain/uuid.hpp"
 #include "gateway/command_pipeline.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "gateway/schedule_read_model.hpp"
+#include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 
 // Calendar events (docs/schedule.md): commands through the write path (the fold decides their
@@ -119,6 +121,31 @@ Reply list_occurrences(const Call& call) {
         auto page = schedule_read_model::occurrences(tx, call.principal.user_id, from.value(), to.value(),
                                                      static_cast<std::size_t>(limit.value()));
         return json_response(200, bj::object{{"items", std::move(page.items)}, {"truncated", page.more}});
+    });
+}
+
+//! GET /v1/reminders?status=&calendar_event_id=&limit=: the caller's reminder queue, by trigger time.
+Reply list_reminders(const Call& call) {
+    const auto& query = call.request.query;
+    std::optional<std::string> status, event;
+    if (const auto it = query.find("status"); it != query.end()) {
+        if (it->second != "scheduled" && it->second != "sent" && it->second != "skipped" && it->second != "failed")
+            return fail(call,
+                        Problem::invalid("invalid_query", "status is scheduled, sent, skipped or failed", "status"));
+        status = it->second;
+    }
+    if (const auto it = query.find("calendar_event_id"); it != query.end()) {
+        if (!is_uuid(it->second))
+            return fail(call,
+                        Problem::invalid("invalid_query", "calendar_event_id must be a UUID", "calendar_event_id"));
+        event = normalize_uuid(it->second);
+    }
+    auto limit = query_int(call, "limit", 100, 1, 1000);
+    if (!limit) return fail(call, limit.problem());
+    return read_serving(call, schedule::ReminderQueueProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
+        return json_response(
+            200, bj::object{{"items", schedule_read_model::list_reminders(tx, call.principal.user_id, status, event,
+                                                                          static_cast<int>(limit.value()))}});
     });
 }
 

@@ -61,6 +61,7 @@ Reply get_calendar_event(const Call& call);
 Reply list_calendar_events(const Call& call);
 Reply list_occurrences(const Call& call);
 Reply export_calendar(const Call& call);
+Reply list_reminders(const Call& call);
 
 // Tasks, problems, habits and links: task_and_problem.cpp.
 Reply create_task(const Call& call);

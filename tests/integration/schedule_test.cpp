@@ -22,6 +22,7 @@ class Schedule : public ::testing::Test {
         entities_ = env_.start_projector();
         goals_ = env_.start_projector({{"AIMI_PROJECTION", "goals_graph"}});
         schedule_ = env_.start_projector({{"AIMI_PROJECTION", "schedule"}});
+        reminders_ = env_.start_projector({{"AIMI_PROJECTION", "reminder_queue"}});
         gateway_ = env_.start_gateway();
         ann_ = person("America/New_York");
     }
@@ -68,12 +69,32 @@ class Schedule : public ::testing::Test {
     }
     static std::string code(const HttpResult& r) { return std::string(r.json().at("error").at("code").as_string()); }
     static std::string field(const HttpResult& r) {
-        const auto* f = r.json().at("error").as_object().if_contains("field");
+        const auto json = r.json();
+        const auto* f = json.at("error").as_object().if_contains("field");
         return f && f->is_string() ? std::string(f->get_string()) : std::string();
     }
 
     TestEnv env_;
-    std::unique_ptr<ChildProcess> entities_, goals_, schedule_;
+    //! "reminder_id trigger_at status[/reason]" of an event's reminders, once the queue has the
+    //! command whose response is `after`.
+    std::vector<std::string> reminders(const Person& p, const std::string& event_id, const HttpResult& after) {
+        auto r = http().get("/v1/reminders?calendar_event_id=" + event_id, p.token,
+                            {{"Consistency-Token", after.headers.at("consistency-token")}});
+        EXPECT_EQ(r.status, 200) << r.body;
+        std::vector<std::string> out;
+        if (r.status != 200) return out;
+        const auto json = r.json();
+        for (const auto& item : json.at("items").as_array()) {
+            const auto& o = item.as_object();
+            auto line = fmt::format("{} {} {}", o.at("reminder_id").as_string().c_str(),
+                                    o.at("trigger_at").as_string().c_str(), o.at("status").as_string().c_str());
+            if (o.at("skip_reason").is_string()) line += "/" + std::string(o.at("skip_reason").as_string());
+            out.push_back(line.substr(line.find('/') + 1));  // without the event id
+        }
+        return out;
+    }
+
+    std::unique_ptr<ChildProcess> entities_, goals_, schedule_, reminders_;
     Gateway gateway_;
     Person ann_;
 };
@@ -278,7 +299,7 @@ TEST_F(Schedule, BadInputIsRefusedWithAClearErrorAndChangesNothing) {
         EXPECT_EQ(code(r), c.code) << r.body;
     }
     EXPECT_EQ(
-        http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2027-06-01T00:00:00Z", ann_.token).status,
+        http().get("/v1/calendar/occurrences?from=2026-01-01T00:00:00Z&to=2090-06-01T00:00:00Z", ann_.token).status,
         400);  // a window over 366 days
     EXPECT_EQ(patch(ann_, random_id(), {{"title", "x"}}).status, 404);
     // What the body alone refutes never reaches the log; what needs the event's state (its end,
@@ -372,24 +393,64 @@ TEST_F(Schedule, TheCalendarExportsAsICalendarThatLibicalParses) {
     icalcomponent_free(cal);
 }
 
+TEST_F(Schedule, RemindersArePlannedAndRePlannedWhenTheEventOrTheUserChanges) {
+    auto r = create(ann_, {{"title", "Dentist"}, {"start", "2090-03-15T09:00:00"}});  // floating, New York
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto id = std::string(r.json().at("calendar_event_id").as_string());
+    EXPECT_EQ(reminders(ann_, id, r),
+              (std::vector<std::string>{"2090-03-15T09:00:00/1440 2090-03-14T13:00:00.000000Z scheduled",
+                                        "2090-03-15T09:00:00/120 2090-03-15T11:00:00.000000Z scheduled"}));
+    r = patch(ann_, id, {{"start", "2090-03-16T06:30:00"}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(reminders(ann_, id, r),
+              (std::vector<std::string>{"2090-03-16T06:30:00/1440 2090-03-15T10:30:00.000000Z scheduled",
+                                        "2090-03-16T06:30:00/120 2090-03-16T08:30:00.000000Z scheduled"}));
+    // Quiet hours and one offset of 90 minutes: 05:00 is quiet until 06:00; the 24h one goes.
+    r = http().patch(
+        "/v1/users/" + ann_.id, ann_.token,
+        R"({"settings":{"reminders":{"offsets_minutes":[90],"quiet_hours":{"start":"22:00","end":"06:00"}}}})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(reminders(ann_, id, r),
+              (std::vector<std::string>{"2090-03-16T06:30:00/90 2090-03-16T10:00:00.000000Z scheduled"}));
+    // The user moves to Berlin: the floating event and its reminder move with her.
+    r = http().patch("/v1/users/" + ann_.id, ann_.token, R"({"time_zone":"Europe/Berlin"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(reminders(ann_, id, r),
+              (std::vector<std::string>{"2090-03-16T06:30:00/90 2090-03-16T05:00:00.000000Z scheduled"}));
+    // Bad reminder settings are refused at the edge.
+    r = http().patch("/v1/users/" + ann_.id, ann_.token, R"({"settings":{"reminders":{"offsets_minutes":[-1]}}})");
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(field(r), "/settings/reminders/offsets_minutes/0");
+    // Cancelled: nothing left to remind of.
+    r = http().post("/v1/calendar-events/" + id + "/cancel", ann_.token, "");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_TRUE(reminders(ann_, id, r).empty());
+    // A daily series reminds of its next occurrence only.
+    r = create(ann_,
+               {{"title", "Meds"}, {"start", "2090-01-01T08:00:00"}, {"time_zone", "UTC"}, {"rrule", "FREQ=DAILY"}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(reminders(ann_, std::string(r.json().at("calendar_event_id").as_string()), r),
+              (std::vector<std::string>{"2090-01-01T08:00:00/90 2090-01-01T06:30:00.000000Z scheduled"}));
+}
+
 TEST_F(Schedule, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
     const auto bob = person("Europe/Berlin");
     for (int i = 0; i < 5; ++i) {
         for (const Person* p : {static_cast<const Person*>(&ann_), &bob}) {
             const auto id = event(*p, {{"title", fmt::format("Series {}", i)},
-                                       {"start", fmt::format("2026-0{}-01T07:00:00", i + 1)},
-                                       {"end", fmt::format("2026-0{}-01T07:45:00", i + 1)},
+                                       {"start", fmt::format("2090-0{}-01T07:00:00", i + 1)},
+                                       {"end", fmt::format("2090-0{}-01T07:45:00", i + 1)},
                                        {"rrule", "FREQ=DAILY;COUNT=20"}});
             ASSERT_EQ(patch(*p, id,
                             {{"scope", "occurrence"},
-                             {"occurrence", fmt::format("2026-0{}-03T07:00:00", i + 1)},
-                             {"start", fmt::format("2026-0{}-03T09:00:00", i + 1)},
+                             {"occurrence", fmt::format("2090-0{}-03T07:00:00", i + 1)},
+                             {"start", fmt::format("2090-0{}-03T09:00:00", i + 1)},
                              {"location", "Gym"}})
                           .status,
                       200);
             ASSERT_EQ(patch(*p, id,
                             {{"scope", "following"},
-                             {"occurrence", fmt::format("2026-0{}-10T07:00:00", i + 1)},
+                             {"occurrence", fmt::format("2090-0{}-10T07:00:00", i + 1)},
                              {"title", "Later"}})
                           .status,
                       200);
@@ -397,12 +458,14 @@ TEST_F(Schedule, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
     }
     ASSERT_EQ(http().patch("/v1/users/" + bob.id, bob.token, R"({"time_zone":"Asia/Tokyo"})").status, 200);
     const auto last = http().post(
-        "/v1/calendar-events/" + event(ann_, {{"title", "Last"}, {"due", "2026-09-01T12:00:00"}}) + "/complete",
+        "/v1/calendar-events/" + event(ann_, {{"title", "Last"}, {"due", "2090-09-01T12:00:00"}}) + "/complete",
         ann_.token, "");
     ASSERT_EQ(last.status, 200);
 
     TestEnv rebuilt_env(3);
     auto rebuild = env_.start_projector({{"AIMI_PROJECTION", "schedule"}, {"AIMI_PG_SCHEMA", rebuilt_env.schema()}});
+    auto rebuild_queue =
+        env_.start_projector({{"AIMI_PROJECTION", "reminder_queue"}, {"AIMI_PG_SCHEMA", rebuilt_env.schema()}});
     const auto count = env_.scalar("SELECT count(*) FROM calendar_events");
     ASSERT_EQ(count, 21);
     const auto digest = [](const TestEnv& e, const std::string& table, const std::string& order) {
@@ -410,8 +473,15 @@ TEST_F(Schedule, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
     };
     ASSERT_TRUE(eventually([&] {
         return rebuilt_env.scalar("SELECT count(*) FROM calendar_events WHERE status = 'completed'") == 1 &&
-               rebuilt_env.scalar("SELECT count(*) FROM schedule_users WHERE time_zone = 'Asia/Tokyo'") == 1;
+               rebuilt_env.scalar("SELECT count(*) FROM schedule_users WHERE time_zone = 'Asia/Tokyo'") == 1 &&
+               rebuilt_env.scalar("SELECT count(*) FROM reminder_users WHERE time_zone = 'Asia/Tokyo'") == 1 &&
+               rebuilt_env.scalar("SELECT count(*) FROM reminder_events") == count;
     }));
+    // The queue waits for the serving copy to have everything too.
+    ASSERT_TRUE(eventually([&] { return env_.scalar("SELECT count(*) FROM reminder_events") == count; }));
+    EXPECT_GT(env_.scalar("SELECT count(*) FROM reminder_queue"), 0);
+    for (const auto* table : {"reminder_queue", "reminder_events", "reminder_users"})
+        EXPECT_EQ(digest(env_, table, "t::text"), digest(rebuilt_env, table, "t::text")) << table;
     EXPECT_EQ(digest(env_, "calendar_events", "user_id, calendar_event_id"),
               digest(rebuilt_env, "calendar_events", "user_id, calendar_event_id"));
     EXPECT_EQ(digest(env_, "schedule_users", "user_id"), digest(rebuilt_env, "schedule_users", "user_id"));

@@ -8,6 +8,7 @@
 #include "domain/schedule/icalendar.hpp"
 #include "domain/schedule/occurrences.hpp"
 #include "domain/schedule/recurrence.hpp"
+#include "domain/schedule/reminders.hpp"
 #include "domain/schedule/timing.hpp"
 #include "domain/time.hpp"
 
@@ -66,6 +67,13 @@ TEST(CalendarTime, ResolvesGapsAndOverlapsAsRfc5545Says) {
     EXPECT_EQ(utc_text(resolve(local("2026-03-29T02:30:00"), zone("Europe/Berlin"))), "2026-03-29T01:30:00.000000Z");
     EXPECT_EQ(utc_text(resolve(local("2026-10-25T02:30:00"), zone("Europe/Berlin"))), "2026-10-25T00:30:00.000000Z");
     EXPECT_EQ(utc_text(resolve(local("2026-07-01T12:00:00"), zone("Europe/Berlin"))), "2026-07-01T10:00:00.000000Z");
+    // After 2037, where the tz files stop listing transitions, the zone's rule still holds.
+    EXPECT_EQ(utc_text(resolve(local("2050-07-01T12:00:00"), zone("America/New_York"))), "2050-07-01T16:00:00.000000Z");
+    EXPECT_EQ(utc_text(resolve(local("2090-03-15T09:00:00"), zone("America/New_York"))), "2090-03-15T13:00:00.000000Z");
+    EXPECT_EQ(utc_text(resolve(local("2090-03-12T02:30:00"), zone("America/New_York"))), "2090-03-12T07:30:00.000000Z");
+    EXPECT_EQ(utc_text(resolve(local("2090-12-01T09:00:00"), zone("America/New_York"))), "2090-12-01T14:00:00.000000Z");
+    EXPECT_EQ(format_local(to_local(utc("2050-07-01T16:00:00Z"), zone("America/New_York")), false),
+              "2050-07-01T12:00:00");
 }
 
 TEST(Occurrences, KeepWallClockTimeAcrossSpringForwardInNewYork) {
@@ -260,6 +268,85 @@ TEST(ICalendar, ParsesBackWithLibical) {
     EXPECT_NE(text.find("RECURRENCE-ID;TZID=America/New_York:20260309T100000"), std::string::npos) << text;
     EXPECT_NE(text.find("DTSTART;VALUE=DATE:20261224"), std::string::npos) << text;
     icalcomponent_free(parsed);
+}
+
+std::vector<std::string> plan(const Timing& t, std::string_view zone_name, const bj::object& settings,
+                              std::string_view after) {
+    std::vector<std::string> out;
+    for (const auto& r : plan_reminders("e", t, zone(zone_name), reminder_settings(settings), utc(after)))
+        out.push_back(r.reminder_id + " " + utc_text(r.trigger_at) + " " + r.status +
+                      (r.skip_reason ? "/" + *r.skip_reason : ""));
+    return out;
+}
+
+TEST(Reminders, DefaultsAreADayAndTwoHoursBeforeInTheEventsZone) {
+    const auto t = timing({{"start", "2026-03-09T09:00:00"}});  // New York is on EDT since the 8th
+    EXPECT_EQ(plan(t, "America/New_York", {}, "2026-03-01T00:00:00Z"),
+              (std::vector<std::string>{"e/2026-03-09T09:00:00/1440 2026-03-08T13:00:00.000000Z scheduled",
+                                        "e/2026-03-09T09:00:00/120 2026-03-09T11:00:00.000000Z scheduled"}));
+    // Planned an hour before: both are past.
+    EXPECT_EQ(plan(t, "America/New_York", {}, "2026-03-09T12:00:00Z"),
+              (std::vector<std::string>{"e/2026-03-09T09:00:00/1440 2026-03-08T13:00:00.000000Z skipped/past",
+                                        "e/2026-03-09T09:00:00/120 2026-03-09T11:00:00.000000Z skipped/past"}));
+    // Once it has begun, nothing (a single event has no next occurrence).
+    EXPECT_TRUE(plan(t, "America/New_York", {}, "2026-03-09T13:00:01Z").empty());
+}
+
+TEST(Reminders, QuietHoursMoveAReminderToTheirEndOrSkipIt) {
+    const bj::object settings{
+        {"reminders", bj::object{{"offsets_minutes", bj::array{120, 30}},
+                                 {"quiet_hours", bj::object{{"start", "22:00"}, {"end", "07:00"}}}}}};
+    EXPECT_EQ(
+        plan(timing({{"start", "2026-05-04T08:00:00"}}), "Europe/Berlin", settings, "2026-05-01T00:00:00Z"),
+        (std::vector<std::string>{"e/2026-05-04T08:00:00/120 2026-05-04T05:00:00.000000Z scheduled",  // 07:00 CEST
+                                  "e/2026-05-04T08:00:00/30 2026-05-04T05:30:00.000000Z scheduled"}));
+    EXPECT_EQ(plan(timing({{"start", "2026-05-04T06:45:00"}}), "Europe/Berlin", settings, "2026-05-01T00:00:00Z"),
+              (std::vector<std::string>{"e/2026-05-04T06:45:00/120 2026-05-04T02:45:00.000000Z skipped/quiet_hours",
+                                        "e/2026-05-04T06:45:00/30 2026-05-04T04:15:00.000000Z skipped/quiet_hours"}));
+    EXPECT_EQ(plan(timing({{"start", "2026-05-04T23:30:00"}}), "Europe/Berlin", settings, "2026-05-01T00:00:00Z"),
+              (std::vector<std::string>{"e/2026-05-04T23:30:00/120 2026-05-04T19:30:00.000000Z scheduled",
+                                        "e/2026-05-04T23:30:00/30 2026-05-04T21:00:00.000000Z skipped/quiet_hours"}));
+}
+
+TEST(Reminders, ARecurringEventRemindsOfItsNextOccurrenceOnly) {
+    auto t = timing({{"start", "2026-06-01T07:00:00"}, {"rrule", "FREQ=WEEKLY;BYDAY=MO"}, {"time_zone", "UTC"}});
+    const bj::object one{{"reminders", bj::object{{"offsets_minutes", bj::array{60}}}}};
+    EXPECT_EQ(plan(t, "UTC", one, "2026-06-09T00:00:00Z"),
+              (std::vector<std::string>{"e/2026-06-15T07:00:00/60 2026-06-15T06:00:00.000000Z scheduled"}));
+    t = std::get<UpdatedTiming>(
+            update_timing(t, {{"scope", "occurrence"}, {"occurrence", "2026-06-15T07:00:00"}, {"status", "cancelled"}}))
+            .series;
+    EXPECT_EQ(plan(t, "UTC", one, "2026-06-09T00:00:00Z"),
+              (std::vector<std::string>{"e/2026-06-22T07:00:00/60 2026-06-22T06:00:00.000000Z scheduled"}));
+    // A yearly rule a year away, a finished series, a completed event.
+    EXPECT_EQ(plan(timing({{"start", "2026-01-10"}, {"all_day", true}, {"rrule", "FREQ=YEARLY"}}), "UTC", one,
+                   "2026-01-11T00:00:00Z"),
+              (std::vector<std::string>{"e/2027-01-10/60 2027-01-09T23:00:00.000000Z scheduled"}));
+    EXPECT_TRUE(plan(timing({{"start", "2026-01-10T10:00:00"}, {"rrule", "FREQ=DAILY;COUNT=2"}}), "UTC", one,
+                     "2026-02-01T00:00:00Z")
+                    .empty());
+    EXPECT_TRUE(
+        plan(timing({{"start", "2026-08-10T10:00:00"}, {"status", "completed"}}), "UTC", one, "2026-02-01T00:00:00Z")
+            .empty());
+}
+
+TEST(Reminders, SettingsAreCheckedWhereTheProfileIsWritten) {
+    const auto code = [](const bj::object& reminders) {
+        const auto p = check_reminder_settings(bj::object{{"reminders", reminders}});
+        return p ? p->code + " " + p->field : std::string("ok");
+    };
+    EXPECT_EQ(code({{"offsets_minutes", bj::array{1440, 120, 0}},
+                    {"quiet_hours", bj::object{{"start", "22:00"}, {"end", "07:00"}}}}),
+              "ok");
+    EXPECT_EQ(code({{"offsets_minutes", bj::array{-5}}}), "out_of_range /settings/reminders/offsets_minutes/0");
+    EXPECT_EQ(code({{"offsets_minutes", bj::array{50000}}}), "out_of_range /settings/reminders/offsets_minutes/0");
+    EXPECT_EQ(code({{"offsets_minutes", "1440"}}), "invalid_type /settings/reminders/offsets_minutes");
+    EXPECT_EQ(code({{"quiet_hours", bj::object{{"start", "25:00"}, {"end", "07:00"}}}}),
+              "invalid_format /settings/reminders/quiet_hours/start");
+    EXPECT_EQ(code({{"quiet_hours", bj::object{{"start", "22:00"}}}}),
+              "invalid_format /settings/reminders/quiet_hours/end");
+    EXPECT_EQ(code({{"snooze", true}}), "unknown_field /settings/reminders/snooze");
+    EXPECT_FALSE(check_reminder_settings(bj::object{{"theme", "dark"}}));
 }
 
 }  // namespace

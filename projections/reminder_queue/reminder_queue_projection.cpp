@@ -1,0 +1,200 @@
+#include "projections/reminder_queue/reminder_queue_projection.hpp"
+
+#include <map>
+#include <set>
+
+#include <boost/json/array.hpp>
+#include <pqxx/pqxx>
+
+#include "domain/conversation/model.hpp"
+#include "domain/json/parse.hpp"
+#include "domain/json/serialize.hpp"
+#include "domain/schedule/reminders.hpp"
+#include "projections/pg/statement.hpp"
+
+namespace aimi::schedule {
+
+namespace {
+
+namespace bj = boost::json;
+using Key = std::pair<std::string, std::string>;  // user, calendar event
+
+const pg::Statement kLoadUsers{"reminder_queue.load_users", R"sql(
+SELECT user_id::text, time_zone, settings::text FROM reminder_users
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+const pg::Statement kLoadEvents{"reminder_queue.load_events", R"sql(
+SELECT user_id::text, calendar_event_id::text, title, timing::text FROM reminder_events
+WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+const pg::Statement kUpsertUsers{"reminder_queue.upsert_users", R"sql(
+INSERT INTO reminder_users (user_id, time_zone, settings)
+SELECT user_id, time_zone, settings FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, time_zone text, settings jsonb)
+ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone, settings = excluded.settings)sql"};
+
+const pg::Statement kUpsertEvents{"reminder_queue.upsert_events", R"sql(
+INSERT INTO reminder_events (user_id, calendar_event_id, title, timing)
+SELECT user_id, calendar_event_id, title, timing
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, calendar_event_id uuid, title text, timing jsonb)
+ON CONFLICT (user_id, calendar_event_id) DO UPDATE SET title = excluded.title, timing = excluded.timing)sql"};
+
+// Re-planned events lose their scheduled and skipped reminders; sent and failed ones stay.
+const pg::Statement kDropPlans{"reminder_queue.drop_plans", R"sql(
+DELETE FROM reminder_queue WHERE status IN ('scheduled', 'skipped') AND (user_id, calendar_event_id) IN
+    (SELECT u, e FROM jsonb_to_recordset($1::jsonb) AS r(u uuid, e uuid)))sql"};
+
+const pg::Statement kInsertPlans{"reminder_queue.insert_plans", R"sql(
+INSERT INTO reminder_queue SELECT * FROM jsonb_populate_recordset(NULL::reminder_queue, $1::jsonb)
+ON CONFLICT (user_id, reminder_id) DO NOTHING)sql"};
+
+const pg::Statement kEraseUsers{"reminder_queue.erase_users", R"sql(
+WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
+     q AS (DELETE FROM reminder_queue WHERE user_id IN (SELECT id FROM erased)),
+     e AS (DELETE FROM reminder_events WHERE user_id IN (SELECT id FROM erased))
+DELETE FROM reminder_users WHERE user_id IN (SELECT id FROM erased))sql"};
+
+std::string text_of(const bj::object& o, std::string_view key) {
+    const auto* v = o.if_contains(key);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+struct User {
+    std::string time_zone = "UTC";
+    bj::object settings;
+};
+struct Event {
+    std::string title;
+    bj::object timing;
+};
+
+class Planner {
+  public:
+    std::map<std::string, User> users;
+    std::map<Key, Event> events;
+    std::set<std::string> dirty_users, erased;
+    std::set<Key> dirty_events;
+    std::map<Key, Timestamp> replan_at;  //!< the time of the last fact each plan depends on
+
+    void apply(const facts::Fact& fact, const facts::AppliedEvent& event) {
+        const auto& d = event.data;
+        const auto& user_id = fact.user_id;
+        const auto at = *fact.occurred_at;
+        if (event.type == "user.registered") {
+            users[user_id] =
+                User{text_of(d, "time_zone"), d.contains("settings") ? d.at("settings").as_object() : bj::object{}};
+            dirty_users.insert(user_id);
+        } else if (event.type == "user.profile_updated") {
+            auto& user = users[user_id];
+            if (d.contains("time_zone")) user.time_zone = text_of(d, "time_zone");
+            if (const auto* patch = d.if_contains("settings_patch"); patch && patch->is_object())
+                conversation::merge_patch(user.settings, patch->get_object());
+            dirty_users.insert(user_id);
+            if (d.contains("time_zone") || d.contains("settings_patch"))
+                for (const auto& [key, e] : events)
+                    if (key.first == user_id) replan_at[key] = at;
+        } else if (event.type == "user.erased") {
+            erased.insert(user_id);
+            users.erase(user_id);
+            dirty_users.erase(user_id);
+            std::erase_if(events, [&](const auto& e) { return e.first.first == user_id; });
+            std::erase_if(dirty_events, [&](const Key& k) { return k.first == user_id; });
+            std::erase_if(replan_at, [&](const auto& e) { return e.first.first == user_id; });
+        } else if (event.type == "calendar_event.created" || event.type == "calendar_event.updated") {
+            const Key key{user_id, text_of(d, "calendar_event_id")};
+            auto& e = events[key];
+            if (event.type == "calendar_event.created" || (d.contains("title") && text_of(d, "scope") != "occurrence"))
+                e.title = text_of(d, "title");
+            e.timing = event.applied.at("timing").as_object();
+            dirty_events.insert(key);
+            replan_at[key] = at;
+            if (const auto* following = event.applied.if_contains("following")) {
+                const Key next{user_id, text_of(following->as_object(), "calendar_event_id")};
+                events[next] =
+                    Event{d.contains("title") ? text_of(d, "title") : e.title, following->at("timing").as_object()};
+                dirty_events.insert(next);
+                replan_at[next] = at;
+            }
+        }
+    }
+
+    bj::array plans() const {
+        bj::array rows;
+        for (const auto& [key, at] : replan_at) {
+            const auto& e = events.at(key);
+            const auto user = users.contains(key.first) ? users.at(key.first) : User{};
+            const auto timing = timing_from_json(e.timing);
+            const auto zone_name = timing.time_zone.value_or(user.time_zone);
+            const auto* zone = find_zone(zone_name);
+            if (!zone) throw std::runtime_error("reminder_queue: unknown zone " + zone_name);
+            const auto planned_at = format_timestamp(at);
+            for (const auto& r : plan_reminders(key.second, timing, *zone, reminder_settings(user.settings),
+                                                std::chrono::floor<std::chrono::seconds>(at)))
+                rows.push_back(
+                    bj::object{{"user_id", key.first},
+                               {"reminder_id", r.reminder_id},
+                               {"calendar_event_id", key.second},
+                               {"occurrence", r.occurrence},
+                               {"offset_minutes", r.offset_minutes},
+                               {"occurrence_at", format_timestamp(Timestamp{r.occurrence_at})},
+                               {"trigger_at", format_timestamp(Timestamp{r.trigger_at})},
+                               {"status", r.status},
+                               {"skip_reason", r.skip_reason ? bj::value(*r.skip_reason) : bj::value(nullptr)},
+                               {"title", e.title},
+                               {"planned_at", planned_at}});
+        }
+        return rows;
+    }
+};
+
+}  // namespace
+
+void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
+    std::set<std::string> user_ids;
+    for (const auto& fact : facts)
+        if (fact.applied()) user_ids.insert(fact.user_id);
+    if (user_ids.empty()) return;
+    bj::array ids;
+    for (const auto& id : user_ids) ids.push_back(bj::value(id));
+    const auto users_json = json::serialize(ids);
+    Planner planner;
+    for (const auto& row : pg::exec(tx, kLoadUsers, users_json))
+        planner.users[row[0].as<std::string>()] =
+            User{row[1].as<std::string>(), json::parse_stored_object(row[2].as<std::string>())};
+    for (const auto& row : pg::exec(tx, kLoadEvents, users_json))
+        planner.events[{row[0].as<std::string>(), row[1].as<std::string>()}] =
+            Event{row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>())};
+    for (const auto& fact : facts)
+        if (fact.applied())
+            for (const auto& event : fact.events) planner.apply(fact, event);
+
+    if (!planner.dirty_users.empty()) {
+        bj::array rows;
+        for (const auto& id : planner.dirty_users)
+            rows.push_back(bj::object{{"user_id", id},
+                                      {"time_zone", planner.users.at(id).time_zone},
+                                      {"settings", planner.users.at(id).settings}});
+        pg::exec(tx, kUpsertUsers, json::serialize(rows));
+    }
+    if (!planner.dirty_events.empty()) {
+        bj::array rows;
+        for (const auto& key : planner.dirty_events) {
+            const auto& e = planner.events.at(key);
+            rows.push_back(bj::object{
+                {"user_id", key.first}, {"calendar_event_id", key.second}, {"title", e.title}, {"timing", e.timing}});
+        }
+        pg::exec(tx, kUpsertEvents, json::serialize(rows));
+    }
+    if (!planner.replan_at.empty()) {
+        bj::array keys;
+        for (const auto& [key, at] : planner.replan_at) keys.push_back(bj::object{{"u", key.first}, {"e", key.second}});
+        pg::exec(tx, kDropPlans, json::serialize(keys));
+        if (auto rows = planner.plans(); !rows.empty()) pg::exec(tx, kInsertPlans, json::serialize(rows));
+    }
+    if (!planner.erased.empty()) {
+        bj::array erased;
+        for (const auto& id : planner.erased) erased.push_back(bj::value(id));
+        pg::exec(tx, kEraseUsers, json::serialize(erased));
+    }
+}
+
+}  // namespace aimi::schedule
