@@ -130,6 +130,12 @@ struct CalendarEventCreatedTag {
 struct CalendarEventUpdatedTag {
     static constexpr std::string_view kType = "calendar_event.updated";
 };
+//! A reminder delivered (or skipped, or failed for good) on one channel by the dispatcher; the
+//! record's idempotency key (reminder:<id>:<channel>) keeps it single.
+struct ReminderDeliveredTag {
+    static constexpr std::string_view kType = "reminder.delivered";
+};
+using ReminderDelivered = EntityEvent<ReminderDeliveredTag>;
 using CalendarEventCreated = EntityEvent<CalendarEventCreatedTag>;
 using CalendarEventUpdated = EntityEvent<CalendarEventUpdatedTag>;
 using HabitCreated = EntityEvent<HabitCreatedTag>;

@@ -192,6 +192,16 @@ class Applier {
         return applied;
     }
 
+    //! A delivery report: the calendar event must be the user's (it may have changed since).
+    Outcome operator()(const ReminderDelivered& e) {
+        const auto event_id = text(e.data, "calendar_event_id");
+        const auto* entity = graph_.entity(event_id);
+        if (!entity || entity->kind != "calendar_event")
+            return Refusal{"calendar_event_not_found", "no such calendar event", "/calendar_event_id", {}};
+        // The report's resource is the calendar event it is about (resources are named by UUID).
+        return Applied{"calendar_event", event_id, {}, {}, {}, {}, {}};
+    }
+
     template <class Other>
     Outcome operator()(const Other&) {
         return Refusal{"not_a_goals_event", "the goals graph does not apply this event", "", {}};

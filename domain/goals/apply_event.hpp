@@ -39,7 +39,7 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::ProblemUpdated> || std::is_same_v<T, events::HabitCreated> ||
     std::is_same_v<T, events::HabitUpdated> || std::is_same_v<T, events::LinkAdded> ||
     std::is_same_v<T, events::LinkRemoved> || std::is_same_v<T, events::CalendarEventCreated> ||
-    std::is_same_v<T, events::CalendarEventUpdated>;
+    std::is_same_v<T, events::CalendarEventUpdated> || std::is_same_v<T, events::ReminderDelivered>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

@@ -1,5 +1,6 @@
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -24,7 +25,8 @@ SELECT user_id::text, time_zone, settings::text FROM reminder_users
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
 const pg::Statement kLoadEvents{"reminder_queue.load_events", R"sql(
-SELECT user_id::text, calendar_event_id::text, title, timing::text FROM reminder_events
+SELECT user_id::text, calendar_event_id::text, title, timing::text,
+       (extract(epoch FROM done_until) * 1000000)::bigint FROM reminder_events
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
 const pg::Statement kUpsertUsers{"reminder_queue.upsert_users", R"sql(
@@ -33,10 +35,22 @@ SELECT user_id, time_zone, settings FROM jsonb_to_recordset($1::jsonb) AS r(user
 ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone, settings = excluded.settings)sql"};
 
 const pg::Statement kUpsertEvents{"reminder_queue.upsert_events", R"sql(
-INSERT INTO reminder_events (user_id, calendar_event_id, title, timing)
-SELECT user_id, calendar_event_id, title, timing
-FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, calendar_event_id uuid, title text, timing jsonb)
-ON CONFLICT (user_id, calendar_event_id) DO UPDATE SET title = excluded.title, timing = excluded.timing)sql"};
+INSERT INTO reminder_events (user_id, calendar_event_id, title, timing, done_until)
+SELECT user_id, calendar_event_id, title, timing, done_until
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, calendar_event_id uuid, title text, timing jsonb,
+                                        done_until timestamptz)
+ON CONFLICT (user_id, calendar_event_id) DO UPDATE SET title = excluded.title, timing = excluded.timing,
+    done_until = excluded.done_until)sql"};
+
+const pg::Statement kInsertLogs{"reminder_queue.insert_logs", R"sql(
+INSERT INTO reminder_logs SELECT * FROM jsonb_populate_recordset(NULL::reminder_logs, $1::jsonb)
+ON CONFLICT (user_id, reminder_id, channel) DO NOTHING)sql"};
+
+// The chat record is the reminder's primary one: its status is the queue row's.
+const pg::Statement kMarkDelivered{"reminder_queue.mark_delivered", R"sql(
+UPDATE reminder_queue q SET status = r.status
+FROM jsonb_to_recordset($1::jsonb) AS r(user_id uuid, reminder_id text, status text)
+WHERE q.user_id = r.user_id AND q.reminder_id = r.reminder_id)sql"};
 
 // Re-planned events lose their scheduled and skipped reminders; sent and failed ones stay.
 const pg::Statement kDropPlans{"reminder_queue.drop_plans", R"sql(
@@ -50,6 +64,7 @@ ON CONFLICT (user_id, reminder_id) DO NOTHING)sql"};
 const pg::Statement kEraseUsers{"reminder_queue.erase_users", R"sql(
 WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::jsonb)),
      q AS (DELETE FROM reminder_queue WHERE user_id IN (SELECT id FROM erased)),
+     l AS (DELETE FROM reminder_logs WHERE user_id IN (SELECT id FROM erased)),
      e AS (DELETE FROM reminder_events WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM reminder_users WHERE user_id IN (SELECT id FROM erased))sql"};
 
@@ -65,6 +80,7 @@ struct User {
 struct Event {
     std::string title;
     bj::object timing;
+    std::optional<Timestamp> done_until;
 };
 
 class Planner {
@@ -73,12 +89,15 @@ class Planner {
     std::map<Key, Event> events;
     std::set<std::string> dirty_users, erased;
     std::set<Key> dirty_events;
-    std::map<Key, Timestamp> replan_at;  //!< the time of the last fact each plan depends on
+    std::map<Key, Timestamp> replan_at;     //!< the time of the last fact each plan depends on
+    std::map<std::string, int> partitions;  //!< each user's partition (of the facts that name them)
+    bj::array logs, delivered;
 
     void apply(const facts::Fact& fact, const facts::AppliedEvent& event) {
         const auto& d = event.data;
         const auto& user_id = fact.user_id;
         const auto at = *fact.occurred_at;
+        partitions[user_id] = fact.origin.partition;
         if (event.type == "user.registered") {
             users[user_id] =
                 User{text_of(d, "time_zone"), d.contains("settings") ? d.at("settings").as_object() : bj::object{}};
@@ -99,6 +118,8 @@ class Planner {
             std::erase_if(events, [&](const auto& e) { return e.first.first == user_id; });
             std::erase_if(dirty_events, [&](const Key& k) { return k.first == user_id; });
             std::erase_if(replan_at, [&](const auto& e) { return e.first.first == user_id; });
+        } else if (event.type == "reminder.delivered") {
+            deliver(fact, d);
         } else if (event.type == "calendar_event.created" || event.type == "calendar_event.updated") {
             const Key key{user_id, text_of(d, "calendar_event_id")};
             auto& e = events[key];
@@ -117,6 +138,39 @@ class Planner {
         }
     }
 
+    //! Logs the delivery; the chat record sets the queue row's status, and once the occurrence's
+    //! last reminder (the smallest offset) is done, the series moves on to its next occurrence.
+    void deliver(const facts::Fact& fact, const bj::object& d) {
+        const auto at = *fact.occurred_at;
+        logs.push_back(bj::object{{"user_id", fact.user_id},
+                                  {"reminder_id", d.at("reminder_id")},
+                                  {"channel", d.at("channel")},
+                                  {"status", d.at("status")},
+                                  {"reason", d.contains("reason") ? d.at("reason") : bj::value(nullptr)},
+                                  {"attempts", d.at("attempts")},
+                                  {"message_id", d.contains("message_id") ? d.at("message_id") : bj::value(nullptr)},
+                                  {"at", format_timestamp(at)}});
+        if (text_of(d, "channel") != "chat") return;
+        delivered.push_back(
+            bj::object{{"user_id", fact.user_id}, {"reminder_id", d.at("reminder_id")}, {"status", d.at("status")}});
+        const Key key{fact.user_id, text_of(d, "calendar_event_id")};
+        const auto it = events.find(key);
+        if (it == events.end()) return;
+        const auto user = users.contains(key.first) ? users.at(key.first) : User{};
+        const auto offsets = reminder_settings(user.settings).offsets_minutes;
+        if (offsets.empty() ||
+            d.at("offset_minutes").to_number<int>() != *std::min_element(offsets.begin(), offsets.end()))
+            return;
+        const auto timing = timing_from_json(it->second.timing);
+        const auto* zone = find_zone(timing.time_zone.value_or(user.time_zone));
+        const auto occurrence = parse_calendar_time(text_of(d, "occurrence"));
+        if (!zone || !occurrence) return;
+        const Timestamp start{resolve(occurrence->at, *zone)};
+        it->second.done_until = std::max(it->second.done_until.value_or(start), start);
+        dirty_events.insert(key);
+        replan_at[key] = at;
+    }
+
     bj::array plans() const {
         bj::array rows;
         for (const auto& [key, at] : replan_at) {
@@ -127,8 +181,9 @@ class Planner {
             const auto* zone = find_zone(zone_name);
             if (!zone) throw std::runtime_error("reminder_queue: unknown zone " + zone_name);
             const auto planned_at = format_timestamp(at);
+            const auto after = std::max(at, e.done_until.value_or(at));
             for (const auto& r : plan_reminders(key.second, timing, *zone, reminder_settings(user.settings),
-                                                std::chrono::floor<std::chrono::seconds>(at)))
+                                                std::chrono::floor<std::chrono::seconds>(after)))
                 rows.push_back(
                     bj::object{{"user_id", key.first},
                                {"reminder_id", r.reminder_id},
@@ -140,7 +195,8 @@ class Planner {
                                {"status", r.status},
                                {"skip_reason", r.skip_reason ? bj::value(*r.skip_reason) : bj::value(nullptr)},
                                {"title", e.title},
-                               {"planned_at", planned_at}});
+                               {"planned_at", planned_at},
+                               {"partition", partitions.at(key.first)}});
         }
         return rows;
     }
@@ -162,7 +218,8 @@ void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
             User{row[1].as<std::string>(), json::parse_stored_object(row[2].as<std::string>())};
     for (const auto& row : pg::exec(tx, kLoadEvents, users_json))
         planner.events[{row[0].as<std::string>(), row[1].as<std::string>()}] =
-            Event{row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>())};
+            Event{row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>()),
+                  row[4].is_null() ? std::nullopt : std::optional<Timestamp>(from_micros(row[4].as<std::int64_t>()))};
     for (const auto& fact : facts)
         if (fact.applied())
             for (const auto& event : fact.events) planner.apply(fact, event);
@@ -180,10 +237,17 @@ void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
         for (const auto& key : planner.dirty_events) {
             const auto& e = planner.events.at(key);
             rows.push_back(bj::object{
-                {"user_id", key.first}, {"calendar_event_id", key.second}, {"title", e.title}, {"timing", e.timing}});
+                {"user_id", key.first},
+                {"calendar_event_id", key.second},
+                {"title", e.title},
+                {"timing", e.timing},
+                {"done_until", e.done_until ? bj::value(format_timestamp(*e.done_until)) : bj::value(nullptr)}});
         }
         pg::exec(tx, kUpsertEvents, json::serialize(rows));
     }
+    if (!planner.logs.empty()) pg::exec(tx, kInsertLogs, json::serialize(planner.logs));
+    // Before re-planning, which replaces what is still scheduled.
+    if (!planner.delivered.empty()) pg::exec(tx, kMarkDelivered, json::serialize(planner.delivered));
     if (!planner.replan_at.empty()) {
         bj::array keys;
         for (const auto& [key, at] : planner.replan_at) keys.push_back(bj::object{{"u", key.first}, {"e", key.second}});

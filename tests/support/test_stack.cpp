@@ -116,6 +116,12 @@ std::unique_ptr<ChildProcess> TestEnv::start_session_closer(const std::map<std::
                                           log_path(fmt::format("closer{}", children_++)));
 }
 
+std::unique_ptr<ChildProcess> TestEnv::start_dispatcher(const std::map<std::string, std::string>& extra) {
+    return std::make_unique<ChildProcess>(std::string(AIMI_BIN_DIR) + "/aimi-reminder-dispatcher",
+                                          std::vector<std::string>{}, child_env(extra),
+                                          log_path(fmt::format("dispatcher{}", children_++)));
+}
+
 Gateway TestEnv::start_gateway(const std::map<std::string, std::string>& extra) {
     const auto port_file = log_path(fmt::format("gateway{}.port", children_));
     std::remove(port_file.c_str());

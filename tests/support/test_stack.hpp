@@ -57,6 +57,7 @@ class TestEnv {
 
     std::unique_ptr<ChildProcess> start_projector(const std::map<std::string, std::string>& extra = {});
     std::unique_ptr<ChildProcess> start_session_closer(const std::map<std::string, std::string>& extra = {});
+    std::unique_ptr<ChildProcess> start_dispatcher(const std::map<std::string, std::string>& extra = {});
     //! Starts a gateway on a free port and waits until /health answers.
     Gateway start_gateway(const std::map<std::string, std::string>& extra = {});
 

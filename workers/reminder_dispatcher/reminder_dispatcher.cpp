@@ -1,0 +1,218 @@
+#include "workers/reminder_dispatcher/reminder_dispatcher.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/json/object.hpp>
+#include <pqxx/pqxx>
+
+#include "domain/events/envelope.hpp"
+#include "domain/json/serialize.hpp"
+#include "domain/metrics/registry.hpp"
+#include "domain/uuid.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
+#include "projections/serving_schemas.hpp"
+#include "workers/reminder_dispatcher/http_post.hpp"
+
+namespace aimi::dispatch {
+
+namespace {
+
+namespace bj = boost::json;
+using Clock = std::chrono::steady_clock;
+
+// Due now in the owned partitions: scheduled or skipped ones whose chat record is missing, and
+// (with a webhook) delivered ones of the last day whose webhook record is missing.
+constexpr const char* kDue = R"sql(
+SELECT q.user_id::text, q.reminder_id, q.calendar_event_id::text, q.occurrence, q.offset_minutes,
+       to_char(q.occurrence_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       to_char(q.trigger_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), q.status, q.skip_reason, q.title,
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+               AND l.channel = 'chat') AS chat_done,
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+               AND l.channel = 'webhook') AS webhook_done
+FROM reminder_queue q
+WHERE q."partition" = ANY($1::int[]) AND q.trigger_at <= now()
+  AND (q.status = 'scheduled'
+       OR (q.status = 'skipped' AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                                                AND l.reminder_id = q.reminder_id AND l.channel = 'chat'))
+       OR ($2 AND q.status = 'sent' AND q.trigger_at > now() - interval '1 day'
+           AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                           AND l.reminder_id = q.reminder_id AND l.channel = 'webhook')))
+ORDER BY q.trigger_at
+LIMIT $3)sql";
+
+// How long an appended record is trusted to be on its way before the queue must show it.
+constexpr std::chrono::seconds kInFlight{30};
+
+metrics::Counter& delivered(const std::string& channel, const std::string& status) {
+    return metrics::registry().counter("aimi_reminders_delivered_total",
+                                       "Reminder records appended by channel and status",
+                                       {{"channel", channel}, {"status", status}});
+}
+
+std::string human(const std::string& occurrence) {
+    auto text = occurrence;
+    std::replace(text.begin(), text.end(), 'T', ' ');
+    return text.size() == 19 ? text.substr(0, 16) : text;
+}
+
+}  // namespace
+
+struct ReminderDispatcher::Due {
+    std::string user_id, reminder_id, calendar_event_id, occurrence;
+    int offset_minutes = 0;
+    std::string occurrence_at, trigger_at, status;
+    std::optional<std::string> skip_reason;
+    std::string title;
+    bool chat_done = false, webhook_done = false;
+
+    bj::object report(const std::string& channel, const std::string& outcome, int attempts) const {
+        return bj::object{{"reminder_id", reminder_id}, {"calendar_event_id", calendar_event_id},
+                          {"occurrence", occurrence},   {"offset_minutes", offset_minutes},
+                          {"channel", channel},         {"status", outcome},
+                          {"attempts", attempts}};
+    }
+};
+
+ReminderDispatcher::ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys)
+    : options_(std::move(options)), log_(log), keys_(keys) {}
+
+std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<int>& owned) {
+    appended_now_ = 0;
+    std::erase_if(appended_, [now = Clock::now()](const auto& entry) { return entry.second < now; });
+    if (owned.empty()) return 0;
+    std::vector<Due> due;
+    {
+        pqxx::read_transaction tx(db, "due_reminders");
+        const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
+        tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+        std::string partitions = "{";
+        for (int p : owned) partitions += (partitions.size() > 1 ? "," : "") + std::to_string(p);
+        partitions += "}";
+        for (const auto& row : tx.exec_params(kDue, partitions, options_.webhook_url.has_value(), options_.batch))
+            due.push_back(Due{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                              row[3].as<std::string>(), row[4].as<int>(), row[5].as<std::string>(),
+                              row[6].as<std::string>(), row[7].as<std::string>(),
+                              row[8].is_null() ? std::nullopt : std::optional<std::string>(row[8].as<std::string>()),
+                              row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>()});
+        tx.commit();
+    }
+    for (const auto& d : due) {
+        if (!d.chat_done && (d.status == "scheduled" || d.status == "skipped")) deliver_chat(db, d);
+        if (options_.webhook_url && !d.webhook_done && d.status != "skipped") deliver_webhook(d);
+    }
+    return appended_now_;
+}
+
+void ReminderDispatcher::deliver_chat(pqxx::connection& db, const Due& d) {
+    if (d.status == "skipped") {
+        auto report = d.report("chat", "skipped", 0);
+        report["reason"] = d.skip_reason.value_or("skipped");
+        append(d, "chat", {events::ReminderDelivered{std::move(report)}});
+        return;
+    }
+    std::optional<std::string> chat;
+    {
+        pqxx::read_transaction tx(db, "reminder_chat");
+        const auto r = tx.exec_params("SELECT id::text FROM " + tx.quote_name(options_.main_schema) +
+                                          ".chats WHERE user_id = $1::uuid AND NOT archived "
+                                          "ORDER BY last_active_at DESC, id LIMIT 1",
+                                      d.user_id);
+        if (!r.empty()) chat = r[0][0].as<std::string>();
+        tx.commit();
+    }
+    if (!chat) {
+        auto report = d.report("chat", "skipped", 0);
+        report["reason"] = "no_chat";
+        append(d, "chat", {events::ReminderDelivered{std::move(report)}});
+        return;
+    }
+    events::MessagePosted message;
+    message.message_id = new_uuid();
+    message.chat_id = *chat;
+    message.role = "assistant";
+    message.content = fmt::format("Reminder: {} — {}", d.title, human(d.occurrence));
+    message.metadata = bj::object{{"reminder_id", d.reminder_id},
+                                  {"calendar_event_id", d.calendar_event_id},
+                                  {"occurrence", d.occurrence},
+                                  {"occurrence_at", d.occurrence_at}};
+    message.source = "reminder";
+    message.client_msg_id = d.reminder_id;  // the chat keeps one message per reminder, whatever happens
+    message.new_session_id = new_uuid();
+    message.idle_timeout_seconds = options_.idle_timeout_s;
+    auto report = d.report("chat", "sent", 1);
+    report["message_id"] = message.message_id;
+    append(d, "chat", {std::move(message), events::ReminderDelivered{std::move(report)}});
+}
+
+void ReminderDispatcher::deliver_webhook(const Due& d) {
+    const auto key = d.user_id + "/" + d.reminder_id;
+    auto& retry = retries_[key];
+    if (Clock::now() < retry.next_try) return;
+    if (appended_.contains("reminder:" + d.reminder_id + ":webhook")) return;
+    const bj::object body{{"reminder_id", d.reminder_id},
+                          {"user_id", d.user_id},
+                          {"calendar_event_id", d.calendar_event_id},
+                          {"occurrence", d.occurrence},
+                          {"occurrence_at", d.occurrence_at},
+                          {"trigger_at", d.trigger_at},
+                          {"offset_minutes", d.offset_minutes},
+                          {"title", d.title}};
+    ++retry.attempts;
+    std::string failure;
+    try {
+        const int status = post_json(parse_http_url(*options_.webhook_url), json::serialize(body),
+                                     {{"Idempotency-Key", "reminder:" + d.reminder_id}}, options_.http_timeout);
+        if (status >= 200 && status < 300) {
+            if (append(d, "webhook", {events::ReminderDelivered{d.report("webhook", "sent", retry.attempts)}}))
+                retries_.erase(key);
+            return;
+        }
+        failure = "HTTP " + std::to_string(status);
+    } catch (const std::runtime_error& e) {
+        failure = e.what();
+    }
+    if (retry.attempts >= options_.webhook_max_attempts) {
+        spdlog::warn("webhook for reminder {} failed {} times, last: {}", d.reminder_id, retry.attempts, failure);
+        auto report = d.report("webhook", "failed", retry.attempts);
+        report["reason"] = failure.substr(0, 500);
+        if (append(d, "webhook", {events::ReminderDelivered{std::move(report)}})) retries_.erase(key);
+        return;
+    }
+    const auto backoff =
+        std::min(options_.backoff_max, options_.backoff_base * (1 << std::min(retry.attempts - 1, 16)));
+    retry.next_try = Clock::now() + backoff;
+    spdlog::info("webhook for reminder {} failed (try {}): {}; next in {} ms", d.reminder_id, retry.attempts, failure,
+                 backoff.count());
+}
+
+bool ReminderDispatcher::append(const Due& d, const std::string& channel, std::vector<events::EventData> data) {
+    const auto key = "reminder:" + d.reminder_id + ":" + channel;
+    if (appended_.contains(key)) return false;
+    events::EventBatch batch;
+    batch.batch_id = new_uuid();
+    batch.user_id = d.user_id;
+    batch.occurred_at = now_utc();
+    batch.request_id = batch.batch_id;
+    batch.idempotency_key = key;
+    batch.causation_id = "reminder-due";
+    batch.producer = options_.producer;
+    std::string outcome;
+    for (auto& e : data) {
+        if (const auto* r = std::get_if<events::ReminderDelivered>(&e))
+            outcome = std::string(r->data.at("status").as_string());
+        batch.events.push_back(events::Event{new_uuid(), std::move(e)});
+    }
+    const auto user_key = keys_.key_of(d.user_id);
+    if (!user_key) return false;  // erased: their queue goes with their next fact
+    log_.append(options_.events_topic, d.user_id, events::encode(batch, &*user_key));
+    appended_[key] = Clock::now() + kInFlight;
+    ++appended_now_;
+    delivered(channel, outcome).add();
+    return true;
+}
+
+}  // namespace aimi::dispatch

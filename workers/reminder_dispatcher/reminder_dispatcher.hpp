@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <pqxx/connection>
+
+#include "domain/events/events.hpp"
+
+namespace aimi::kafka {
+class EventLogWriter;
+}
+namespace aimi::keys {
+class KeyStore;
+}
+
+// Delivers due reminders (docs/schedule.md, "Dispatch"): for each one of the partitions it owns,
+// the chat record (an assistant message in the user's latest chat and reminder.delivered, in one
+// record) and, when configured, the webhook (POST with Idempotency-Key, retried with backoff,
+// failed for good after N tries, then a record too). Every record's idempotency key is
+// reminder:<reminder id>:<channel>, so a crash, a retry or two owners during a rebalance never
+// apply one twice; the webhook receiver gets the same key on every try.
+namespace aimi::dispatch {
+
+struct DispatchOptions {
+    std::string events_topic;
+    std::string main_schema;  //!< where the entity store (chats) and serving_schemas are
+    std::string producer;     //!< envelope producer, e.g. reminder-dispatcher@host/pid
+    std::int64_t idle_timeout_s = 1800;
+    std::optional<std::string> webhook_url;  //!< AIMI_WEBHOOK_URL
+    int webhook_max_attempts = 8;            //!< AIMI_WEBHOOK_MAX_ATTEMPTS
+    std::chrono::milliseconds backoff_base{1000}, backoff_max{60000};
+    std::chrono::milliseconds http_timeout{5000};
+    int batch = 500;
+};
+
+class ReminderDispatcher {
+  public:
+    ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys);
+
+    //! One pass over what is due in `owned` partitions; returns the records appended.
+    std::size_t run_once(pqxx::connection& db, const std::set<int>& owned);
+
+  private:
+    struct Due;
+    void deliver_chat(pqxx::connection& db, const Due& due);
+    void deliver_webhook(const Due& due);
+    //! One record for the reminder on `channel`; true if appended (false: done very recently).
+    bool append(const Due& due, const std::string& channel, std::vector<events::EventData> events);
+
+    struct Retry {
+        int attempts = 0;
+        std::chrono::steady_clock::time_point next_try{};
+    };
+    DispatchOptions options_;
+    kafka::EventLogWriter& log_;
+    keys::KeyStore& keys_;
+    std::map<std::string, Retry> retries_;                                   //!< webhook tries, by reminder
+    std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the queue shows it
+    std::size_t appended_now_ = 0;
+};
+
+}  // namespace aimi::dispatch
