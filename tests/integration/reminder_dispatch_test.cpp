@@ -45,9 +45,9 @@ class ReminderDispatch : public ::testing::Test {
     std::map<std::string, std::string> dispatcher_env(const std::string& backoff_ms = "200") const {
         return {{"AIMI_WEBHOOK_URL", webhook_.url()},
                 {"AIMI_DISPATCH_INTERVAL_MS", "100"},
-                {"AIMI_WEBHOOK_BACKOFF_MS", backoff_ms},
-                {"AIMI_WEBHOOK_BACKOFF_MAX_MS", "8000"},
-                {"AIMI_WEBHOOK_MAX_ATTEMPTS", "40"}};
+                {"AIMI_DELIVERY_BACKOFF_MS", backoff_ms},
+                {"AIMI_DELIVERY_BACKOFF_MAX_MS", "8000"},
+                {"AIMI_DELIVERY_MAX_ATTEMPTS", "40"}};
     }
 
     //! `count` single events (UTC) whose one reminder comes due `lead` after now; their ids.
@@ -102,7 +102,11 @@ class ReminderDispatch : public ::testing::Test {
     std::string chat_;
 };
 
-TEST_F(ReminderDispatch, DueRemindersReachTheChatAndTheWebhookOnceAndTheSeriesMovesOn) {
+TEST_F(ReminderDispatch, DueRemindersReachTheChatTheWebhookAndTheDevicesOnceAndTheSeriesMovesOn) {
+    WebhookReceiver push_gateway;
+    auto r =
+        http().post("/v1/users/" + ann_.id + "/devices", ann_.token, R"({"token":"apns-token-1","platform":"ios"})");
+    ASSERT_EQ(r.status, 201) << r.body;
     events_due_in(5, 4s);
     events_due_in(1, 4s, "FREQ=DAILY");
     // An hour ahead: its two-hours-before reminder is past when planned, and says so.
@@ -112,9 +116,14 @@ TEST_F(ReminderDispatch, DueRemindersReachTheChatAndTheWebhookOnceAndTheSeriesMo
                         bj::serialize(bj::object{{"title", "Soon"}, {"start", soon}, {"time_zone", "UTC"}}))
                   .status,
               201);
-    auto dispatcher = env_.start_dispatcher(dispatcher_env());
-    ASSERT_TRUE(eventually([&] { return all_delivered(6); }, 60s));
+    auto env = dispatcher_env();
+    env["AIMI_PUSH_URL"] = push_gateway.url();
+    auto dispatcher = env_.start_dispatcher(env);
+    ASSERT_TRUE(eventually([&] { return all_delivered(6) && logs("channel = 'push'") == 6; }, 60s));
     expect_each_once(6);
+    EXPECT_EQ(logs("channel = 'push' AND status = 'sent'"), 6);
+    EXPECT_EQ(push_gateway.accepted_keys().size(), 6u);
+    EXPECT_NE(push_gateway.requests().front().body.find("apns-token-1"), std::string::npos);
     EXPECT_TRUE(eventually([&] { return logs("channel = 'chat' AND status = 'skipped' AND reason = 'past'") == 1; }));
     const auto messages = http().get("/v1/chats/" + chat_ + "/messages?limit=500", ann_.token).json();
     const auto& first = messages.at("items").as_array().back().as_object();

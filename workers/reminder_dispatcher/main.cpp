@@ -30,20 +30,23 @@ int main() {
             aimi::dispatch::parse_http_url(url);  // refuse a malformed one at start
             options.webhook_url = url;
         }
-        options.webhook_max_attempts = static_cast<int>(aimi::env_int("AIMI_WEBHOOK_MAX_ATTEMPTS", 8));
-        options.backoff_base = std::chrono::milliseconds(aimi::env_int("AIMI_WEBHOOK_BACKOFF_MS", 1000));
-        options.backoff_max = std::chrono::milliseconds(aimi::env_int("AIMI_WEBHOOK_BACKOFF_MAX_MS", 60000));
+        options.max_attempts = static_cast<int>(aimi::env_int("AIMI_DELIVERY_MAX_ATTEMPTS", 8));
+        options.backoff_base = std::chrono::milliseconds(aimi::env_int("AIMI_DELIVERY_BACKOFF_MS", 1000));
+        options.backoff_max = std::chrono::milliseconds(aimi::env_int("AIMI_DELIVERY_BACKOFF_MAX_MS", 60000));
         const auto interval = std::chrono::milliseconds(aimi::env_int("AIMI_DISPATCH_INTERVAL_MS", 200));
 
         aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
                                         aimi::kafka::properties_from_env());
         aimi::keys::KeyStore keys(settings.pg_url, aimi::privacy::parse_master_key(settings.master_key_hex));
-        aimi::dispatch::ReminderDispatcher dispatcher(options, log, keys);
+        std::unique_ptr<aimi::dispatch::PushProvider> push;
+        if (auto url = aimi::env_or("AIMI_PUSH_URL", ""); !url.empty())
+            push = std::make_unique<aimi::dispatch::HttpPushProvider>(url, options.http_timeout);
+        aimi::dispatch::ReminderDispatcher dispatcher(options, log, keys, push.get());
         aimi::dispatch::PartitionOwnership ownership(settings.kafka_bootstrap, settings.facts_topic,
                                                      "aimi.reminder-dispatcher." + settings.pg_schema,
                                                      aimi::kafka::properties_from_env());
-        spdlog::info("dispatching reminders every {} ms; webhook {}", interval.count(),
-                     options.webhook_url.value_or("off"));
+        spdlog::info("dispatching reminders every {} ms; webhook {}; push {}", interval.count(),
+                     options.webhook_url.value_or("off"), push ? "on" : "off");
         std::unique_ptr<pqxx::connection> db;
         while (!stop) {
             ownership.poll(static_cast<int>(interval.count()));

@@ -24,7 +24,7 @@ namespace bj = boost::json;
 using Clock = std::chrono::steady_clock;
 
 // Due now in the owned partitions: scheduled or skipped ones whose chat record is missing, and
-// (with a webhook) delivered ones of the last day whose webhook record is missing.
+// delivered ones of the last day whose webhook or push record is missing (when configured).
 constexpr const char* kDue = R"sql(
 SELECT q.user_id::text, q.reminder_id, q.calendar_event_id::text, q.occurrence, q.offset_minutes,
        to_char(q.occurrence_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -32,15 +32,19 @@ SELECT q.user_id::text, q.reminder_id, q.calendar_event_id::text, q.occurrence, 
        EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
                AND l.channel = 'chat') AS chat_done,
        EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
-               AND l.channel = 'webhook') AS webhook_done
+               AND l.channel = 'webhook') AS webhook_done,
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+               AND l.channel = 'push') AS push_done
 FROM reminder_queue q
 WHERE q."partition" = ANY($1::int[]) AND q.trigger_at <= now()
   AND (q.status = 'scheduled'
        OR (q.status = 'skipped' AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
                                                 AND l.reminder_id = q.reminder_id AND l.channel = 'chat'))
-       OR ($2 AND q.status = 'sent' AND q.trigger_at > now() - interval '1 day'
-           AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
-                           AND l.reminder_id = q.reminder_id AND l.channel = 'webhook')))
+       OR (q.status = 'sent' AND q.trigger_at > now() - interval '1 day'
+           AND (($2 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                                    AND l.reminder_id = q.reminder_id AND l.channel = 'webhook'))
+             OR ($4 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                                    AND l.reminder_id = q.reminder_id AND l.channel = 'push')))))
 ORDER BY q.trigger_at
 LIMIT $3)sql";
 
@@ -67,7 +71,7 @@ struct ReminderDispatcher::Due {
     std::string occurrence_at, trigger_at, status;
     std::optional<std::string> skip_reason;
     std::string title;
-    bool chat_done = false, webhook_done = false;
+    bool chat_done = false, webhook_done = false, push_done = false;
 
     bj::object report(const std::string& channel, const std::string& outcome, int attempts) const {
         return bj::object{{"reminder_id", reminder_id}, {"calendar_event_id", calendar_event_id},
@@ -77,8 +81,9 @@ struct ReminderDispatcher::Due {
     }
 };
 
-ReminderDispatcher::ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys)
-    : options_(std::move(options)), log_(log), keys_(keys) {}
+ReminderDispatcher::ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys,
+                                       PushProvider* push)
+    : options_(std::move(options)), log_(log), keys_(keys), push_(push) {}
 
 std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<int>& owned) {
     appended_now_ = 0;
@@ -92,17 +97,19 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
         std::string partitions = "{";
         for (int p : owned) partitions += (partitions.size() > 1 ? "," : "") + std::to_string(p);
         partitions += "}";
-        for (const auto& row : tx.exec_params(kDue, partitions, options_.webhook_url.has_value(), options_.batch))
+        for (const auto& row :
+             tx.exec_params(kDue, partitions, options_.webhook_url.has_value(), options_.batch, push_ != nullptr))
             due.push_back(Due{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                               row[3].as<std::string>(), row[4].as<int>(), row[5].as<std::string>(),
                               row[6].as<std::string>(), row[7].as<std::string>(),
                               row[8].is_null() ? std::nullopt : std::optional<std::string>(row[8].as<std::string>()),
-                              row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>()});
+                              row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>(), row[12].as<bool>()});
         tx.commit();
     }
     for (const auto& d : due) {
         if (!d.chat_done && (d.status == "scheduled" || d.status == "skipped")) deliver_chat(db, d);
         if (options_.webhook_url && !d.webhook_done && d.status != "skipped") deliver_webhook(d);
+        if (push_ && !d.push_done && d.status != "skipped") deliver_push(db, d);
     }
     return appended_now_;
 }
@@ -149,10 +156,6 @@ void ReminderDispatcher::deliver_chat(pqxx::connection& db, const Due& d) {
 }
 
 void ReminderDispatcher::deliver_webhook(const Due& d) {
-    const auto key = d.user_id + "/" + d.reminder_id;
-    auto& retry = retries_[key];
-    if (Clock::now() < retry.next_try) return;
-    if (appended_.contains("reminder:" + d.reminder_id + ":webhook")) return;
     const bj::object body{{"reminder_id", d.reminder_id},
                           {"user_id", d.user_id},
                           {"calendar_event_id", d.calendar_event_id},
@@ -161,32 +164,70 @@ void ReminderDispatcher::deliver_webhook(const Due& d) {
                           {"trigger_at", d.trigger_at},
                           {"offset_minutes", d.offset_minutes},
                           {"title", d.title}};
-    ++retry.attempts;
-    std::string failure;
-    try {
+    deliver_with_retries(d, "webhook", [&]() -> std::optional<std::string> {
         const int status = post_json(parse_http_url(*options_.webhook_url), json::serialize(body),
                                      {{"Idempotency-Key", "reminder:" + d.reminder_id}}, options_.http_timeout);
-        if (status >= 200 && status < 300) {
-            if (append(d, "webhook", {events::ReminderDelivered{d.report("webhook", "sent", retry.attempts)}}))
-                retries_.erase(key);
-            return;
-        }
-        failure = "HTTP " + std::to_string(status);
+        if (status >= 200 && status < 300) return std::nullopt;
+        return "HTTP " + std::to_string(status);
+    });
+}
+
+void ReminderDispatcher::deliver_push(pqxx::connection& db, const Due& d) {
+    std::vector<PushMessage> messages;
+    {
+        pqxx::read_transaction tx(db, "reminder_devices");
+        for (const auto& row :
+             tx.exec_params("SELECT id::text, token, platform FROM " + tx.quote_name(options_.main_schema) +
+                                ".devices WHERE user_id = $1::uuid AND is_active ORDER BY id",
+                            d.user_id))
+            messages.push_back(PushMessage{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
+                                           d.title, "Reminder: " + human(d.occurrence),
+                                           "reminder:" + d.reminder_id + ":" + row[0].as<std::string>()});
+        tx.commit();
+    }
+    if (messages.empty()) {
+        auto report = d.report("push", "skipped", 0);
+        report["reason"] = "no_devices";
+        append(d, "push", {events::ReminderDelivered{std::move(report)}});
+        return;
+    }
+    // Every device again on a retry: the provider drops the ones it has by their keys.
+    deliver_with_retries(d, "push", [&]() -> std::optional<std::string> {
+        for (const auto& m : messages) push_->send(m);
+        return std::nullopt;
+    });
+}
+
+void ReminderDispatcher::deliver_with_retries(const Due& d, const std::string& channel,
+                                              const std::function<std::optional<std::string>()>& attempt) {
+    const auto key = d.user_id + "/" + d.reminder_id + "/" + channel;
+    auto& retry = retries_[key];
+    if (Clock::now() < retry.next_try) return;
+    if (appended_.contains("reminder:" + d.reminder_id + ":" + channel)) return;
+    ++retry.attempts;
+    std::optional<std::string> failure;
+    try {
+        failure = attempt();
     } catch (const std::runtime_error& e) {
         failure = e.what();
     }
-    if (retry.attempts >= options_.webhook_max_attempts) {
-        spdlog::warn("webhook for reminder {} failed {} times, last: {}", d.reminder_id, retry.attempts, failure);
-        auto report = d.report("webhook", "failed", retry.attempts);
-        report["reason"] = failure.substr(0, 500);
-        if (append(d, "webhook", {events::ReminderDelivered{std::move(report)}})) retries_.erase(key);
+    if (!failure) {
+        if (append(d, channel, {events::ReminderDelivered{d.report(channel, "sent", retry.attempts)}}))
+            retries_.erase(key);
+        return;
+    }
+    if (retry.attempts >= options_.max_attempts) {
+        spdlog::warn("{} for reminder {} failed {} times, last: {}", channel, d.reminder_id, retry.attempts, *failure);
+        auto report = d.report(channel, "failed", retry.attempts);
+        report["reason"] = failure->substr(0, 500);
+        if (append(d, channel, {events::ReminderDelivered{std::move(report)}})) retries_.erase(key);
         return;
     }
     const auto backoff =
         std::min(options_.backoff_max, options_.backoff_base * (1 << std::min(retry.attempts - 1, 16)));
     retry.next_try = Clock::now() + backoff;
-    spdlog::info("webhook for reminder {} failed (try {}): {}; next in {} ms", d.reminder_id, retry.attempts, failure,
-                 backoff.count());
+    spdlog::info("{} for reminder {} failed (try {}): {}; next in {} ms", channel, d.reminder_id, retry.attempts,
+                 *failure, backoff.count());
 }
 
 bool ReminderDispatcher::append(const Due& d, const std::string& channel, std::vector<events::EventData> data) {

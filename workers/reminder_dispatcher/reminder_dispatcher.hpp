@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include <pqxx/connection>
 
 #include "domain/events/events.hpp"
+#include "workers/reminder_dispatcher/push_provider.hpp"
 
 namespace aimi::kafka {
 class EventLogWriter;
@@ -21,10 +23,10 @@ class KeyStore;
 
 // Delivers due reminders (docs/schedule.md, "Dispatch"): for each one of the partitions it owns,
 // the chat record (an assistant message in the user's latest chat and reminder.delivered, in one
-// record) and, when configured, the webhook (POST with Idempotency-Key, retried with backoff,
-// failed for good after N tries, then a record too). Every record's idempotency key is
-// reminder:<reminder id>:<channel>, so a crash, a retry or two owners during a rebalance never
-// apply one twice; the webhook receiver gets the same key on every try.
+// record) and, when configured, the webhook and push to the user's devices (POSTs with
+// Idempotency-Key, retried with backoff, failed for good after N tries, then a record too). Every record's idempotency
+// key is reminder:<reminder id>:<channel>, so a crash, a retry or two owners during a rebalance never apply one twice;
+// the webhook receiver gets the same key on every try.
 namespace aimi::dispatch {
 
 struct DispatchOptions {
@@ -33,7 +35,8 @@ struct DispatchOptions {
     std::string producer;     //!< envelope producer, e.g. reminder-dispatcher@host/pid
     std::int64_t idle_timeout_s = 1800;
     std::optional<std::string> webhook_url;  //!< AIMI_WEBHOOK_URL
-    int webhook_max_attempts = 8;            //!< AIMI_WEBHOOK_MAX_ATTEMPTS
+    bool push = false;                       //!< a push provider is configured (AIMI_PUSH_URL)
+    int max_attempts = 8;                    //!< AIMI_DELIVERY_MAX_ATTEMPTS (webhook, push)
     std::chrono::milliseconds backoff_base{1000}, backoff_max{60000};
     std::chrono::milliseconds http_timeout{5000};
     int batch = 500;
@@ -41,7 +44,9 @@ struct DispatchOptions {
 
 class ReminderDispatcher {
   public:
-    ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys);
+    //! `push` (may be null: no push channel) delivers to the user's registered devices.
+    ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys,
+                       PushProvider* push = nullptr);
 
     //! One pass over what is due in `owned` partitions; returns the records appended.
     std::size_t run_once(pqxx::connection& db, const std::set<int>& owned);
@@ -50,6 +55,11 @@ class ReminderDispatcher {
     struct Due;
     void deliver_chat(pqxx::connection& db, const Due& due);
     void deliver_webhook(const Due& due);
+    void deliver_push(pqxx::connection& db, const Due& due);
+    //! One try on an outbound channel: `attempt` returns the failure, or nullopt when delivered.
+    //! Tries again after a backoff, and records the channel failed after the last try.
+    void deliver_with_retries(const Due& due, const std::string& channel,
+                              const std::function<std::optional<std::string>()>& attempt);
     //! One record for the reminder on `channel`; true if appended (false: done very recently).
     bool append(const Due& due, const std::string& channel, std::vector<events::EventData> events);
 
@@ -60,6 +70,7 @@ class ReminderDispatcher {
     DispatchOptions options_;
     kafka::EventLogWriter& log_;
     keys::KeyStore& keys_;
+    PushProvider* push_;
     std::map<std::string, Retry> retries_;                                   //!< webhook tries, by reminder
     std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the queue shows it
     std::size_t appended_now_ = 0;
