@@ -106,30 +106,43 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
                               row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>(), row[12].as<bool>()});
         tx.commit();
     }
-    for (const auto& d : due) {
-        if (!d.chat_done && (d.status == "scheduled" || d.status == "skipped")) deliver_chat(db, d);
-        if (options_.webhook_url && !d.webhook_done && d.status != "skipped") deliver_webhook(d);
-        if (push_ && !d.push_done && d.status != "skipped") deliver_push(db, d);
+    std::map<std::string, std::string> chats;  // each user's latest open chat
+    {
+        std::string users = "{";
+        for (const auto& d : due)
+            if (!d.chat_done && d.status == "scheduled") users += (users.size() > 1 ? "," : "") + d.user_id;
+        users += "}";
+        pqxx::read_transaction tx(db, "reminder_chats");
+        for (const auto& row : tx.exec_params("SELECT DISTINCT ON (user_id) user_id::text, id::text FROM " +
+                                                  tx.quote_name(options_.main_schema) +
+                                                  ".chats WHERE user_id = ANY($1::uuid[]) AND NOT archived "
+                                                  "ORDER BY user_id, last_active_at DESC, id",
+                                              users))
+            chats[row[0].as<std::string>()] = row[1].as<std::string>();
+        tx.commit();
     }
+    // The chat first, in one pipelined append: it never waits for the outbound channels.
+    for (const auto& d : due)
+        if (!d.chat_done && (d.status == "scheduled" || d.status == "skipped"))
+            deliver_chat(chats.contains(d.user_id) ? std::optional(chats.at(d.user_id)) : std::nullopt, d);
+    flush();
+    constexpr std::size_t kOutboundFlush = 20;  // records of outbound channels appended as they come
+    for (const auto& d : due) {
+        if (d.status == "skipped") continue;
+        if (options_.webhook_url && !d.webhook_done) deliver_webhook(d);
+        if (push_ && !d.push_done) deliver_push(db, d);
+        if (staged_.size() >= kOutboundFlush) flush();
+    }
+    flush();
     return appended_now_;
 }
 
-void ReminderDispatcher::deliver_chat(pqxx::connection& db, const Due& d) {
+void ReminderDispatcher::deliver_chat(const std::optional<std::string>& chat, const Due& d) {
     if (d.status == "skipped") {
         auto report = d.report("chat", "skipped", 0);
         report["reason"] = d.skip_reason.value_or("skipped");
         append(d, "chat", {events::ReminderDelivered{std::move(report)}});
         return;
-    }
-    std::optional<std::string> chat;
-    {
-        pqxx::read_transaction tx(db, "reminder_chat");
-        const auto r = tx.exec_params("SELECT id::text FROM " + tx.quote_name(options_.main_schema) +
-                                          ".chats WHERE user_id = $1::uuid AND NOT archived "
-                                          "ORDER BY last_active_at DESC, id LIMIT 1",
-                                      d.user_id);
-        if (!r.empty()) chat = r[0][0].as<std::string>();
-        tx.commit();
     }
     if (!chat) {
         auto report = d.report("chat", "skipped", 0);
@@ -249,11 +262,31 @@ bool ReminderDispatcher::append(const Due& d, const std::string& channel, std::v
     }
     const auto user_key = keys_.key_of(d.user_id);
     if (!user_key) return false;  // erased: their queue goes with their next fact
-    log_.append(options_.events_topic, d.user_id, events::encode(batch, &*user_key));
+    staged_.push_back(kafka::EventLogWriter::KeyedValue{d.user_id, events::encode(batch, &*user_key), 0});
+    staged_keys_.emplace_back(key, channel + "/" + outcome);
     appended_[key] = Clock::now() + kInFlight;
-    ++appended_now_;
-    delivered(channel, outcome).add();
     return true;
+}
+
+void ReminderDispatcher::flush() {
+    if (staged_.empty()) return;
+    auto records = std::move(staged_);
+    auto keys = std::move(staged_keys_);
+    staged_.clear();
+    staged_keys_.clear();
+    try {
+        // Pipelined, each to its user's partition; one wait for all acknowledgements.
+        log_.append_all(options_.events_topic, kafka::EventLogWriter::kPartitionByKey, records);
+    } catch (...) {
+        // Some may be written: all stay due and are tried again under the same keys.
+        for (const auto& [key, what] : keys) appended_.erase(key);
+        throw;
+    }
+    appended_now_ += records.size();
+    for (const auto& [key, what] : keys) {
+        const auto slash = what.find('/');
+        delivered(what.substr(0, slash), what.substr(slash + 1)).add();
+    }
 }
 
 }  // namespace aimi::dispatch

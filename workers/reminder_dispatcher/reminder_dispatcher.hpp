@@ -12,11 +12,9 @@
 #include <pqxx/connection>
 
 #include "domain/events/events.hpp"
+#include "projections/kafka/event_log_writer.hpp"
 #include "workers/reminder_dispatcher/push_provider.hpp"
 
-namespace aimi::kafka {
-class EventLogWriter;
-}
 namespace aimi::keys {
 class KeyStore;
 }
@@ -53,15 +51,17 @@ class ReminderDispatcher {
 
   private:
     struct Due;
-    void deliver_chat(pqxx::connection& db, const Due& due);
+    void deliver_chat(const std::optional<std::string>& chat, const Due& due);
     void deliver_webhook(const Due& due);
     void deliver_push(pqxx::connection& db, const Due& due);
     //! One try on an outbound channel: `attempt` returns the failure, or nullopt when delivered.
     //! Tries again after a backoff, and records the channel failed after the last try.
     void deliver_with_retries(const Due& due, const std::string& channel,
                               const std::function<std::optional<std::string>()>& attempt);
-    //! One record for the reminder on `channel`; true if appended (false: done very recently).
+    //! Stages one record for the reminder on `channel`; false if one was appended very recently.
     bool append(const Due& due, const std::string& channel, std::vector<events::EventData> events);
+    //! Appends the staged records (pipelined) and waits for every acknowledgement.
+    void flush();
 
     struct Retry {
         int attempts = 0;
@@ -74,6 +74,8 @@ class ReminderDispatcher {
     std::map<std::string, Retry> retries_;                                   //!< webhook tries, by reminder
     std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the queue shows it
     std::size_t appended_now_ = 0;
+    std::vector<kafka::EventLogWriter::KeyedValue> staged_;
+    std::vector<std::pair<std::string, std::string>> staged_keys_;  //!< idempotency key, channel/status
 };
 
 }  // namespace aimi::dispatch
