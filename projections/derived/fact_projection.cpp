@@ -1,9 +1,13 @@
 #include "projections/derived/fact_projection.hpp"
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 #include <pqxx/pqxx>
+
+#include "domain/json/serialize.hpp"
 
 #include "projections/batch_applier.hpp"
 #include "projections/dead_letters.hpp"
@@ -42,6 +46,16 @@ void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> re
     }
     if (!fresh.empty()) inner_->apply(tx, fresh);
     for (const auto& [partition, next] : next_origin) store_offset(tx, inner_->name(), intake_topic_, partition, next);
+}
+
+std::string applied_users_json(std::span<const facts::Fact> facts) {
+    std::set<std::string> users;
+    for (const auto& fact : facts)
+        if (fact.applied()) users.insert(fact.user_id);
+    if (users.empty()) return {};
+    boost::json::array ids;
+    for (const auto& id : users) ids.push_back(boost::json::value(id));
+    return json::serialize(ids);
 }
 
 }  // namespace aimi

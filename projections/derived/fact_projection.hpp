@@ -21,6 +21,10 @@ namespace aimi {
 //! of a fact (a relay retry) and facts already applied are dropped before it is called.
 //! @warning apply() runs inside the batch's transaction and must not commit; it must be a
 //! deterministic function of the facts and the rows it reads (a rebuild must give the same rows).
+//! The users whose facts in `facts` applied, as the JSON array of ids the projections' statements
+//! take ($1::jsonb); empty string when there are none.
+std::string applied_users_json(std::span<const facts::Fact> facts);
+
 class FactProjection {
   public:
     virtual ~FactProjection() = default;

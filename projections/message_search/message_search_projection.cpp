@@ -47,14 +47,10 @@ std::string text_of(const bj::object& object, std::string_view key) {
 
 void MessageSearchProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
     // Configurations of the users in this batch as stored, then as the facts change them.
-    std::set<std::string> user_ids;
-    for (const auto& fact : facts)
-        if (fact.applied()) user_ids.insert(fact.user_id);
-    if (user_ids.empty()) return;
-    bj::array ids;
-    for (const auto& id : user_ids) ids.push_back(bj::value(id));
+    const auto users_json = applied_users_json(facts);
+    if (users_json.empty()) return;
     std::map<std::string, std::string> config;
-    for (const auto& row : pg::exec(tx, kLoadConfigs, json::serialize(ids)))
+    for (const auto& row : pg::exec(tx, kLoadConfigs, users_json))
         config[row[0].as<std::string>()] = row[1].as<std::string>();
 
     std::set<std::string> changed_users, erased_users;

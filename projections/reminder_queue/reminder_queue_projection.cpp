@@ -205,13 +205,8 @@ class Planner {
 }  // namespace
 
 void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
-    std::set<std::string> user_ids;
-    for (const auto& fact : facts)
-        if (fact.applied()) user_ids.insert(fact.user_id);
-    if (user_ids.empty()) return;
-    bj::array ids;
-    for (const auto& id : user_ids) ids.push_back(bj::value(id));
-    const auto users_json = json::serialize(ids);
+    const auto users_json = applied_users_json(facts);
+    if (users_json.empty()) return;
     Planner planner;
     for (const auto& row : pg::exec(tx, kLoadUsers, users_json))
         planner.users[row[0].as<std::string>()] =
