@@ -6,6 +6,7 @@
 
 #include "domain/goals/commands.hpp"
 #include "domain/goals/entities.hpp"
+#include "domain/json/text_of.hpp"
 #include "domain/schedule/timing.hpp"
 
 namespace aimi::goals {
@@ -15,6 +16,7 @@ namespace {
 using namespace events;
 using Outcome = std::variant<Applied, Refusal>;
 namespace bj = boost::json;
+using json::text_of;
 
 std::optional<Refusal> check_deadline(const std::optional<std::string>& deadline, Timestamp created_at) {
     if (deadline_allowed(deadline, created_at)) return std::nullopt;
@@ -105,8 +107,8 @@ class Applier {
     //! second link with the same ends and type.
     Outcome operator()(const LinkAdded& e) {
         const auto& d = e.data;
-        const Link link{text(d, "link_id"), text(d, "from_type"), text(d, "from_id"),
-                        text(d, "to_type"), text(d, "to_id"),     text(d, "link_type")};
+        const Link link{text_of(d, "link_id"), text_of(d, "from_type"), text_of(d, "from_id"),
+                        text_of(d, "to_type"), text_of(d, "to_id"),     text_of(d, "link_type")};
         if (graph_.link(link.id)) return Refusal{"link_exists", "link id already in use", "", {}};
         if (link.from_id == link.to_id)
             return Refusal{"self_link", "an entity cannot be linked to itself", "/to_id", {}};
@@ -133,7 +135,7 @@ class Applier {
     }
 
     Outcome operator()(const LinkRemoved& e) {
-        const auto id = text(e.data, "link_id");
+        const auto id = text_of(e.data, "link_id");
         if (!graph_.link(id)) return Refusal{"link_not_found", "no such link", "", {{"link_id", id}}};
         graph_.remove_link(id);
         Applied applied{"link", id, {}, {}, {}, {}, {}};
@@ -144,7 +146,7 @@ class Applier {
     //! Its timing decided by domain/schedule/timing.cpp; the fact carries the result.
     Outcome operator()(const CalendarEventCreated& e) {
         if (auto r = check_goal(e.data, "calendar events")) return *r;
-        const auto id = text(e.data, "calendar_event_id");
+        const auto id = text_of(e.data, "calendar_event_id");
         if (graph_.goal(id) || graph_.entity(id))
             return Refusal{"calendar_event_exists", "calendar event id already in use", "", {}};
         auto timing = schedule::create_timing(e.data);
@@ -160,7 +162,7 @@ class Applier {
     //! A change of the series, of one occurrence, or of this one and the following (a split:
     //! the series ends before it, a new series `new_calendar_event_id` carries the change on).
     Outcome operator()(const CalendarEventUpdated& e) {
-        const auto id = text(e.data, "calendar_event_id");
+        const auto id = text_of(e.data, "calendar_event_id");
         const auto* entity = graph_.entity(id);
         if (!entity || entity->kind != "calendar_event")
             return Refusal{"calendar_event_not_found", "no such calendar event", "", {{"calendar_event_id", id}}};
@@ -171,7 +173,7 @@ class Applier {
         auto& result = std::get<schedule::UpdatedTiming>(updated);
         bj::object assigned{{"previous_status", current.status}, {"status", result.series.status}};
         if (result.following) {
-            const auto new_id = text(e.data, "new_calendar_event_id");
+            const auto new_id = text_of(e.data, "new_calendar_event_id");
             if (new_id.empty())
                 return Refusal{"missing_field",
                                "a change of following occurrences names the new series",
@@ -188,13 +190,13 @@ class Applier {
         assigned["timing"] = std::move(json);
         Applied applied{"calendar_event", id, std::move(assigned), {}, {}, {}, {}};
         applied.changed_entities.push_back(id);
-        if (result.following) applied.changed_entities.push_back(text(e.data, "new_calendar_event_id"));
+        if (result.following) applied.changed_entities.push_back(text_of(e.data, "new_calendar_event_id"));
         return applied;
     }
 
     //! A delivery report: the calendar event must be the user's (it may have changed since).
     Outcome operator()(const ReminderDelivered& e) {
-        const auto event_id = text(e.data, "calendar_event_id");
+        const auto event_id = text_of(e.data, "calendar_event_id");
         const auto* entity = graph_.entity(event_id);
         if (!entity || entity->kind != "calendar_event")
             return Refusal{"calendar_event_not_found", "no such calendar event", "/calendar_event_id", {}};
@@ -231,14 +233,10 @@ class Applier {
         return std::nullopt;
     }
 
-    static std::string text(const boost::json::object& data, std::string_view key) {
-        const auto* v = data.if_contains(key);
-        return v && v->is_string() ? std::string(v->get_string()) : std::string();
-    }
     Outcome create_entity(const std::string& kind, const boost::json::object& data) {
-        const auto id = text(data, kind + "_id");
+        const auto id = text_of(data, kind + "_id");
         if (graph_.goal(id) || graph_.entity(id)) return Refusal{kind + "_exists", kind + " id already in use", "", {}};
-        const auto status = text(data, "status");
+        const auto status = text_of(data, "status");
         graph_.put_entity(EntityNode{id, kind, status});
         Applied applied{kind, id, {{"status", status}}, {}, {}, {}, {}};
         applied.changed_entities.push_back(id);
@@ -246,11 +244,11 @@ class Applier {
     }
     //! An archived task or problem takes a change only if the change takes it out of archived.
     Outcome update_entity(const std::string& kind, const boost::json::object& data) {
-        const auto id = text(data, kind + "_id");
+        const auto id = text_of(data, kind + "_id");
         const auto* entity = graph_.entity(id);
         if (!entity || entity->kind != kind)
             return Refusal{kind + "_not_found", "no such " + kind, "", {{kind + "_id", id}}};
-        const auto status = data.contains("status") ? text(data, "status") : entity->status;
+        const auto status = data.contains("status") ? text_of(data, "status") : entity->status;
         if (entity->archived() && status == "archived")
             return Refusal{kind + "_archived",
                            "an archived " + kind + " takes no change but leaving archived",

@@ -1,8 +1,6 @@
 #include "domain/goals/entities.hpp"
 
-#include <string>
-
-#include <libical/ical.h>
+#include "domain/schedule/recurrence.hpp"
 
 namespace aimi::goals {
 
@@ -15,15 +13,7 @@ bool link_allowed(std::string_view link_type, std::string_view from, std::string
 }
 
 bool valid_rrule(std::string_view rule) {
-    if (rule.empty() || rule.size() > 500) return false;
-    const std::string text(rule);
-    if (text.find("FREQ=") == std::string::npos) return false;
-    // libical reports a bad rule through its (per-thread) error number and FREQ=NONE.
-    icalerror_clear_errno();
-    const icalrecurrencetype parsed = icalrecurrencetype_from_string(text.c_str());
-    const bool ok = icalerrno == ICAL_NO_ERROR && parsed.freq != ICAL_NO_RECURRENCE;
-    icalerror_clear_errno();
-    return ok;
+    return schedule::parses_as_rrule(rule);
 }
 
 }  // namespace aimi::goals

@@ -59,6 +59,10 @@ void each_occurrence(const Series& series, std::optional<LocalSeconds> skip_to, 
 
 }  // namespace
 
+bool parses_as_rrule(std::string_view rule) {
+    return parse(rule).has_value();
+}
+
 std::optional<Problem> check_rrule(std::string_view text, const CalendarTime& anchor, std::string field) {
     const auto rule = parse(text);
     if (!rule)

@@ -25,6 +25,9 @@ struct Series {
     std::set<LocalSeconds> exdates;
 };
 
+//! True if libical reads `rule` as an RFC 5545 RRULE with a FREQ (at most 500 characters).
+bool parses_as_rrule(std::string_view rule);
+
 //! Checks a rule for a series that starts at `anchor` (422 codes: invalid_rrule,
 //! rrule_too_frequent, rrule_too_many_occurrences, rrule_no_occurrences); `field` names it.
 std::optional<Problem> check_rrule(std::string_view rule, const CalendarTime& anchor, std::string field);

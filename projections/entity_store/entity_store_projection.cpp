@@ -47,10 +47,9 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
     }
 
     if (!batches.empty()) {
-        auto state = load_state(tx, conversation::plan_prefetch(batches),
-                                [this](const std::string& user, std::int64_t version) {
-                                    return graphs_.take(user, version);
-                                });
+        auto state =
+            load_state(tx, conversation::plan_prefetch(batches),
+                       [this](const std::string& user, std::int64_t version) { return graphs_.take(user, version); });
         for (std::size_t i = 0; i < batches.size(); ++i) {
             conversation::fold(state, batches[i]);
             if (!stage_facts_) continue;

@@ -2,7 +2,6 @@
 
 #include <pqxx/pqxx>
 
-
 namespace aimi::facts {
 
 void stage(pqxx::dbtransaction& tx, std::span<const Fact> facts, std::span<const std::string> payloads,

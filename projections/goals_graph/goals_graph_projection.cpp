@@ -13,6 +13,7 @@
 #include "domain/goals/model.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
+#include "domain/json/text_of.hpp"
 #include "projections/goals_graph/user_model.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -21,6 +22,7 @@ namespace aimi::goals_graph {
 namespace {
 
 namespace bj = boost::json;
+using json::text_of;
 using Key = std::pair<std::string, std::string>;  // (user_id, goal or dependency id)
 
 const pg::Statement kLoadGoals{"goals_graph.load_goals", R"sql(
@@ -147,11 +149,6 @@ WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::json
      d AS (DELETE FROM goals_graph_dependencies WHERE user_id IN (SELECT id FROM erased)),
      h AS (DELETE FROM goals_graph_history WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM goals_graph_goals WHERE user_id IN (SELECT id FROM erased))sql"};
-
-std::string text_of(const bj::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 bool is_goals_event(std::string_view type) {
     return type.starts_with("goal.") || type.starts_with("dependency.");

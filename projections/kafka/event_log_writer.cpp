@@ -112,10 +112,9 @@ void EventLogWriter::append_all(const std::string& topic, std::int32_t partition
         auto delivery = std::make_unique<Delivery>();
         acknowledgements.push_back(delivery->get_future());
         for (;;) {
-            const auto rc = impl_->producer->produce(topic, partition, RdKafka::Producer::RK_MSG_COPY,
-                                                     const_cast<char*>(record.value.data()), record.value.size(),
-                                                     record.key.data(), record.key.size(), record.timestamp_ms,
-                                                     delivery.get());
+            const auto rc = impl_->producer->produce(
+                topic, partition, RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(record.value.data()),
+                record.value.size(), record.key.data(), record.key.size(), record.timestamp_ms, delivery.get());
             if (rc == RdKafka::ERR_NO_ERROR) break;
             // A full local queue drains as acknowledgements arrive; anything else is an outage.
             if (rc != RdKafka::ERR__QUEUE_FULL) {

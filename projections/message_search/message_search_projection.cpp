@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/json/serialize.hpp"
+#include "domain/json/text_of.hpp"
 #include "domain/search/text_config.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -15,6 +16,7 @@ namespace aimi::message_search {
 namespace {
 
 namespace bj = boost::json;
+using json::text_of;
 
 const pg::Statement kLoadConfigs{"message_search.load_configs", R"sql(
 SELECT user_id::text, text_config::text FROM search_users
@@ -37,11 +39,6 @@ SELECT message_id, user_id, chat_id, seq, role, created_at, content, text_config
 FROM jsonb_to_recordset($1::jsonb) AS r(message_id uuid, user_id uuid, chat_id uuid, seq bigint, role text,
                                         created_at timestamptz, content text, text_config text)
 ON CONFLICT (message_id) DO NOTHING)sql"};
-
-std::string text_of(const bj::object& object, std::string_view key) {
-    const auto* value = object.if_contains(key);
-    return value && value->is_string() ? std::string(value->get_string()) : std::string();
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "domain/conversation/model.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
+#include "domain/json/text_of.hpp"
 #include "domain/schedule/reminders.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -18,6 +19,7 @@ namespace aimi::schedule {
 namespace {
 
 namespace bj = boost::json;
+using json::text_of;
 using Key = std::pair<std::string, std::string>;  // user, calendar event
 
 const pg::Statement kLoadUsers{"reminder_queue.load_users", R"sql(
@@ -67,11 +69,6 @@ WITH erased AS (SELECT value::uuid AS id FROM jsonb_array_elements_text($1::json
      l AS (DELETE FROM reminder_logs WHERE user_id IN (SELECT id FROM erased)),
      e AS (DELETE FROM reminder_events WHERE user_id IN (SELECT id FROM erased))
 DELETE FROM reminder_users WHERE user_id IN (SELECT id FROM erased))sql"};
-
-std::string text_of(const bj::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 struct User {
     std::string time_zone = "UTC";

@@ -8,6 +8,7 @@
 
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
+#include "domain/json/text_of.hpp"
 #include "domain/schedule/occurrences.hpp"
 #include "projections/pg/statement.hpp"
 
@@ -16,6 +17,7 @@ namespace aimi::schedule {
 namespace {
 
 namespace bj = boost::json;
+using json::text_of;
 using Key = std::pair<std::string, std::string>;  // user, calendar event
 
 const pg::Statement kLoadEvents{"schedule.load_events", R"sql(
@@ -44,11 +46,6 @@ DELETE FROM schedule_users WHERE user_id IN (SELECT id FROM erased))sql"};
 constexpr std::string_view kSeriesFields[] = {"title", "description", "location", "type", "priority", "goal_id"};
 // What one occurrence may change on its own besides its timing.
 constexpr std::string_view kOccurrenceFields[] = {"title", "description", "location"};
-
-std::string text_of(const bj::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 //! The row's timing columns from the decided timing.
 void set_timing(bj::object& row, const bj::object& timing_json) {

@@ -29,24 +29,31 @@ constexpr const char* kDue = R"sql(
 SELECT q.user_id::text, q.reminder_id, q.calendar_event_id::text, q.occurrence, q.offset_minutes,
        to_char(q.occurrence_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        to_char(q.trigger_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), q.status, q.skip_reason, q.title,
-       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
-               AND l.channel = 'chat') AS chat_done,
-       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
-               AND l.channel = 'webhook') AS webhook_done,
-       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
-               AND l.channel = 'push') AS push_done
+       logged.chat, logged.webhook, logged.push
 FROM reminder_queue q
+CROSS JOIN LATERAL (SELECT coalesce(bool_or(l.channel = 'chat'), false) AS chat,
+                           coalesce(bool_or(l.channel = 'webhook'), false) AS webhook,
+                           coalesce(bool_or(l.channel = 'push'), false) AS push
+                    FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id) logged
 WHERE q."partition" = ANY($1::int[]) AND q.trigger_at <= now()
   AND (q.status = 'scheduled'
-       OR (q.status = 'skipped' AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
-                                                AND l.reminder_id = q.reminder_id AND l.channel = 'chat'))
+       OR (q.status = 'skipped' AND NOT logged.chat)
        OR (q.status = 'sent' AND q.trigger_at > now() - interval '1 day'
-           AND (($2 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
-                                    AND l.reminder_id = q.reminder_id AND l.channel = 'webhook'))
-             OR ($4 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
-                                    AND l.reminder_id = q.reminder_id AND l.channel = 'push')))))
+           AND (($2 AND NOT logged.webhook) OR ($4 AND NOT logged.push))))
 ORDER BY q.trigger_at
 LIMIT $3)sql";
+
+//! A PostgreSQL array literal of ids or numbers (passed as a parameter, never into the SQL text).
+template <class Range, class Pick>
+std::string pg_array(const Range& items, Pick pick) {
+    std::string out = "{";
+    for (const auto& item : items) {
+        const std::string text = pick(item);
+        if (text.empty()) continue;
+        out += (out.size() > 1 ? "," : "") + text;
+    }
+    return out + "}";
+}
 
 // How long an appended record is trusted to be on its way before the queue must show it.
 constexpr std::chrono::seconds kInFlight{30};
@@ -94,9 +101,7 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
         pqxx::read_transaction tx(db, "due_reminders");
         const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
         tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
-        std::string partitions = "{";
-        for (int p : owned) partitions += (partitions.size() > 1 ? "," : "") + std::to_string(p);
-        partitions += "}";
+        const auto partitions = pg_array(owned, [](int p) { return std::to_string(p); });
         for (const auto& row :
              tx.exec_params(kDue, partitions, options_.webhook_url.has_value(), options_.batch, push_ != nullptr))
             due.push_back(Due{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
@@ -106,19 +111,30 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
                               row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>(), row[12].as<bool>()});
         tx.commit();
     }
-    std::map<std::string, std::string> chats;  // each user's latest open chat
+    // Each user's latest open chat and active devices, for the whole pass in one read.
+    std::map<std::string, std::string> chats;
+    std::map<std::string, std::vector<Device>> devices;
     {
-        std::string users = "{";
-        for (const auto& d : due)
-            if (!d.chat_done && d.status == "scheduled") users += (users.size() > 1 ? "," : "") + d.user_id;
-        users += "}";
-        pqxx::read_transaction tx(db, "reminder_chats");
+        pqxx::read_transaction tx(db, "reminder_targets");
+        const auto chat_users = pg_array(
+            due, [](const Due& d) { return !d.chat_done && d.status == "scheduled" ? d.user_id : std::string(); });
         for (const auto& row : tx.exec_params("SELECT DISTINCT ON (user_id) user_id::text, id::text FROM " +
                                                   tx.quote_name(options_.main_schema) +
                                                   ".chats WHERE user_id = ANY($1::uuid[]) AND NOT archived "
                                                   "ORDER BY user_id, last_active_at DESC, id",
-                                              users))
+                                              chat_users))
             chats[row[0].as<std::string>()] = row[1].as<std::string>();
+        if (push_) {
+            const auto push_users = pg_array(
+                due, [](const Due& d) { return !d.push_done && d.status != "skipped" ? d.user_id : std::string(); });
+            for (const auto& row : tx.exec_params("SELECT user_id::text, id::text, token, platform FROM " +
+                                                      tx.quote_name(options_.main_schema) +
+                                                      ".devices WHERE user_id = ANY($1::uuid[]) AND is_active "
+                                                      "ORDER BY user_id, id",
+                                                  push_users))
+                devices[row[0].as<std::string>()].push_back(
+                    Device{row[1].as<std::string>(), row[2].as<std::string>(), row[3].as<std::string>()});
+        }
         tx.commit();
     }
     // The chat first, in one pipelined append: it never waits for the outbound channels.
@@ -130,7 +146,7 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
     for (const auto& d : due) {
         if (d.status == "skipped") continue;
         if (options_.webhook_url && !d.webhook_done) deliver_webhook(d);
-        if (push_ && !d.push_done) deliver_push(db, d);
+        if (push_ && !d.push_done) deliver_push(devices[d.user_id], d);
         if (staged_.size() >= kOutboundFlush) flush();
     }
     flush();
@@ -185,19 +201,12 @@ void ReminderDispatcher::deliver_webhook(const Due& d) {
     });
 }
 
-void ReminderDispatcher::deliver_push(pqxx::connection& db, const Due& d) {
+void ReminderDispatcher::deliver_push(const std::vector<Device>& devices, const Due& d) {
     std::vector<PushMessage> messages;
-    {
-        pqxx::read_transaction tx(db, "reminder_devices");
-        for (const auto& row :
-             tx.exec_params("SELECT id::text, token, platform FROM " + tx.quote_name(options_.main_schema) +
-                                ".devices WHERE user_id = $1::uuid AND is_active ORDER BY id",
-                            d.user_id))
-            messages.push_back(PushMessage{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                                           d.title, "Reminder: " + human(d.occurrence),
-                                           "reminder:" + d.reminder_id + ":" + row[0].as<std::string>()});
-        tx.commit();
-    }
+    for (const auto& device : devices)
+        messages.push_back(PushMessage{device.id, device.token, device.platform, d.title,
+                                       "Reminder: " + human(d.occurrence),
+                                       "reminder:" + d.reminder_id + ":" + device.id});
     if (messages.empty()) {
         auto report = d.report("push", "skipped", 0);
         report["reason"] = "no_devices";

@@ -51,9 +51,12 @@ class ReminderDispatcher {
 
   private:
     struct Due;
+    struct Device {
+        std::string id, token, platform;
+    };
     void deliver_chat(const std::optional<std::string>& chat, const Due& due);
     void deliver_webhook(const Due& due);
-    void deliver_push(pqxx::connection& db, const Due& due);
+    void deliver_push(const std::vector<Device>& devices, const Due& due);
     //! One try on an outbound channel: `attempt` returns the failure, or nullopt when delivered.
     //! Tries again after a backoff, and records the channel failed after the last try.
     void deliver_with_retries(const Due& due, const std::string& channel,
