@@ -100,6 +100,7 @@ const std::vector<RouteEntry>& route_table() {
         {"GET", "/v1/calendar/occurrences", {list_occurrences, false, schedule}},
         {"GET", "/v1/calendar.ics", {export_calendar, false, schedule}},
         {"GET", "/v1/reminders", {list_reminders, false, schedule::ReminderQueueProjection::kName}},
+        {"GET", "/v1/live", {open_live, false, "", "", true}},
     };
     return table;
 }
@@ -137,8 +138,13 @@ struct Dispatcher::InFlight {
 
 namespace {
 
-Result<auth::Principal> authenticate(const http::Request& request, const std::string& secret) {
+Result<auth::Principal> authenticate(const http::Request& request, const std::string& secret, bool token_in_query) {
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     const auto* header = request.header("authorization");
+    // Browsers cannot set headers on a WebSocket handshake: such routes also take ?access_token=.
+    if (const auto it = request.query.find("access_token"); !header && token_in_query && it != request.query.end())
+        return auth::verify_token(it->second, secret, now);
     if (!header)
         return Problem{ProblemKind::unauthorized, "missing_token", "send Authorization: Bearer <token>",
                        "Authorization"};
@@ -148,8 +154,6 @@ Result<auth::Principal> authenticate(const http::Request& request, const std::st
             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
         }))
         return Problem{ProblemKind::unauthorized, "invalid_token", "expected a Bearer token", "Authorization"};
-    const auto now =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return auth::verify_token(std::string_view(*header).substr(scheme.size()), secret, now);
 }
 
@@ -205,7 +209,7 @@ void Dispatcher::operator()(const std::shared_ptr<http::Exchange>& exchange) {
     call->route = match.target;
     call->params = std::move(match.params);
     if (!call->route->is_public) {
-        auto who = authenticate(request, context_.settings.jwt_secret);
+        auto who = authenticate(request, context_.settings.jwt_secret, call->route->token_in_query);
         if (!who) return finish(call, error_response(who.problem(), request.request_id));
         call->principal = std::move(who.value());
     }
@@ -221,6 +225,12 @@ void Dispatcher::run(const InFlightPtr& call) {
 
 void Dispatcher::settle(const InFlightPtr& call, Reply reply) {
     if (auto* response = std::get_if<http::Response>(&reply.value)) return finish(call, std::move(*response));
+    if (auto* upgrade = std::get_if<Upgrade>(&reply.value)) {
+        const auto& request = call->exchange->request();
+        spdlog::info("{} {} 101 websocket request_id={}", request.method, request.path, request.request_id);
+        gateway_metrics::observe_request(call->route->pattern, request.method, 101, 0);
+        return call->exchange->accept_websocket(std::move(upgrade->peer));
+    }
     auto continuation = std::get<Continuation>(std::move(reply.value));
     auto slot = quota_.try_acquire(call->principal.user_id);
     if (!slot) {

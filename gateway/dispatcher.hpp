@@ -21,7 +21,8 @@ struct Route {
     //! For queries: the projection they read, whose progress a Consistency-Token waits for.
     //! Empty: the route ignores tokens.
     std::string reads = {};
-    std::string pattern = {};  //!< set by make_routes: the route's label in metrics
+    std::string pattern = {};     //!< set by make_routes: the route's label in metrics
+    bool token_in_query = false;  //!< also takes the bearer token as ?access_token= (WebSocket handshakes)
 };
 
 //! The route table of the HTTP API (v1).

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "domain/auth/jwt.hpp"
+#include "gateway/http/http_server.hpp"
 #include "gateway/http/http_types.hpp"
 #include "gateway/router.hpp"
 #include "projections/runtime_settings.hpp"
@@ -20,6 +21,9 @@ class EventLogWriter;
 }
 namespace keys {
 class KeyStore;
+}
+namespace live {
+class LiveFeed;
 }
 }  // namespace aimi
 
@@ -38,6 +42,7 @@ struct GatewayContext {
     int max_conflict_retries = 8;
     std::int64_t ready_max_lag = 1000;  //!< AIMI_READY_MAX_LAG: records behind before /ready fails
     int max_waits_per_user = 16;        //!< AIMI_MAX_WAITS_PER_USER: parked waits one user may hold
+    live::LiveFeed* live = nullptr;     //!< GET /v1/live; null until the feed is set up
 };
 
 //! One authenticated request being handled.
@@ -49,6 +54,11 @@ struct Call {
 };
 
 struct Reply;
+
+//! A WebSocket upgrade the handler accepted: the connection goes to `peer`.
+struct Upgrade {
+    std::shared_ptr<http::WebSocketPeer> peer;
+};
 
 //! A request parked until a projection has applied the record at (partition, offset) of the
 //! intake topic. The dispatcher holds no thread meanwhile; it calls `resume` on a handler thread
@@ -62,11 +72,12 @@ struct Continuation {
     std::function<Reply(bool applied)> resume;
 };
 
-//! What a handler gives back: the response, or a continuation to run after a wait.
+//! What a handler gives back: the response, a continuation to run after a wait, or a WebSocket.
 struct Reply {
     Reply(http::Response response) : value(std::move(response)) {}        // NOLINT(google-explicit-constructor)
     Reply(Continuation continuation) : value(std::move(continuation)) {}  // NOLINT(google-explicit-constructor)
-    std::variant<http::Response, Continuation> value;
+    Reply(Upgrade upgrade) : value(std::move(upgrade)) {}                 // NOLINT(google-explicit-constructor)
+    std::variant<http::Response, Continuation, Upgrade> value;
 };
 
 using HandlerFn = Reply (*)(const Call&);

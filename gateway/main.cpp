@@ -6,6 +6,7 @@
 #include "gateway/dispatcher.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/http/http_server.hpp"
+#include "gateway/live/live_feed.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/time_zones.hpp"
 #include "projections/kafka/event_log_writer.hpp"
@@ -29,6 +30,7 @@ int main() {
         options.port = static_cast<std::uint16_t>(aimi::env_int("AIMI_HTTP_PORT", 8080));
         options.handler_threads = static_cast<std::size_t>(aimi::env_int("AIMI_HTTP_WORKERS", 32));
         options.body_limit = static_cast<std::size_t>(aimi::env_int("AIMI_HTTP_BODY_LIMIT", 64 * 1024));
+        options.websocket_queue_limit = static_cast<std::size_t>(aimi::env_int("AIMI_LIVE_QUEUE_LIMIT_BYTES", 1 << 20));
 
         aimi::pg::ConnectionPool pool(settings.pg_url, settings.pg_schema, options.handler_threads);
         aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
@@ -53,6 +55,15 @@ int main() {
         const auto port = server.bound_port();
         if (const auto file = aimi::env_or("AIMI_HTTP_PORT_FILE", ""); !file.empty())
             std::ofstream(file) << port << "\n";
+        // After the server: the feed goes first, while the server's I/O context still exists.
+        aimi::live::LiveFeed live(
+            {.bootstrap = settings.kafka_bootstrap,
+             .facts_topic = settings.facts_topic,
+             .overrides = aimi::kafka::properties_from_env(),
+             .max_connections = static_cast<std::size_t>(aimi::env_int("AIMI_LIVE_MAX_CONNECTIONS", 10000)),
+             .catch_up_buffer_limit = options.websocket_queue_limit},
+            keys);
+        context.live = &live;
         spdlog::warn("listening on http://{}:{}", options.address, port);
         server.run(stop);
         // Parked waits refer to the server's connections: drop them before the server goes.

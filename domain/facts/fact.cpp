@@ -91,6 +91,17 @@ std::string encode(const Fact& fact, const privacy::DataKey* key) {
     });
 }
 
+std::optional<Origin> peek_origin(std::string_view json_text) {
+    auto parsed = json::parse(json_text);
+    if (!parsed) return std::nullopt;
+    const auto origin = parsed.value()["origin"];
+    std::string_view topic;
+    std::int64_t partition = 0, offset = 0;
+    if (origin["topic"].get(topic) || origin["partition"].get(partition) || origin["offset"].get(offset))
+        return std::nullopt;
+    return Origin{std::string(topic), static_cast<std::int32_t>(partition), offset};
+}
+
 Result<Fact> decode(std::string_view json_text, const privacy::KeyLookup* keys) {
     simdjson::dom::parser parser;  // own parser: the schema check must not clobber this document
     auto parsed = json::parse(parser, json_text);

@@ -78,4 +78,8 @@ std::string encode(const Fact& fact, const privacy::DataKey* key = nullptr);
 //! fields with the user's key from `keys` (null when it is gone: the user was erased).
 Result<Fact> decode(std::string_view json, const privacy::KeyLookup* keys = nullptr);
 
+//! Just the origin of a facts-topic record value, without checking or decoding the rest (for
+//! consumers that look at every fact but decode few); nullopt when it has none.
+std::optional<Origin> peek_origin(std::string_view json);
+
 }  // namespace aimi::facts

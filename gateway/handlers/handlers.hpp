@@ -34,6 +34,9 @@ Reply get_batch(const Call& call);
 
 Reply search_messages(const Call& call);
 
+// Live updates over a WebSocket: live.cpp.
+Reply open_live(const Call& call);
+
 // The goals graph: commands in goal_commands.cpp, reads in goal_queries.cpp.
 Reply create_goal(const Call& call);
 Reply update_goal(const Call& call);

@@ -11,8 +11,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "domain/uuid.hpp"
+#include "gateway/http/websocket_session.hpp"
 
 namespace aimi::http {
 
@@ -110,16 +112,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
         auto raw = parser_->release();
         keep_alive_ = raw.keep_alive();
+        std::optional<bhttp::request<bhttp::string_body>> upgrade;
+        if (beast::websocket::is_upgrade(raw)) upgrade = raw;
         ++shared_->in_flight;
-        auto exchange = std::make_shared<PendingExchange>(shared_from_this(), to_request(std::move(raw)));
+        auto request = to_request(std::move(raw));
+        request.websocket_upgrade = upgrade.has_value();
+        auto exchange = std::make_shared<PendingExchange>(shared_from_this(), std::move(request), std::move(upgrade));
         exchange->post([exchange] { exchange->session().shared_->handler(exchange); });
     }
 
     //! A request of this session being handled; answers it at most once.
     class PendingExchange final : public Exchange, public std::enable_shared_from_this<PendingExchange> {
       public:
-        PendingExchange(std::shared_ptr<Session> session, Request request)
-            : session_(std::move(session)), request_(std::move(request)) {}
+        PendingExchange(std::shared_ptr<Session> session, Request request,
+                        std::optional<bhttp::request<bhttp::string_body>> upgrade)
+            : session_(std::move(session)), request_(std::move(request)), upgrade_(std::move(upgrade)) {}
         ~PendingExchange() override {
             // Dropped unanswered (e.g. a shutdown dropped its wait): close rather than hang.
             if (!answered_.exchange(true))
@@ -141,6 +148,17 @@ class Session : public std::enable_shared_from_this<Session> {
                        });
         }
 
+        void accept_websocket(std::shared_ptr<WebSocketPeer> peer) override {
+            if (!upgrade_ || answered_.exchange(true)) return;
+            asio::post(session_->stream_.get_executor(),
+                       [session = session_, upgrade = std::move(*upgrade_), peer = std::move(peer)]() mutable {
+                           // A WebSocket is not a request in flight: shutdown does not wait for it.
+                           --session->shared_->in_flight;
+                           start_websocket(std::move(session->stream_), std::move(upgrade), std::move(peer),
+                                           session->shared_->options.websocket_queue_limit);
+                       });
+        }
+
         void post(std::function<void()> work) override {
             asio::post(session_->shared_->handlers, [self = shared_from_this(), work = std::move(work)] {
                 try {
@@ -156,6 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
       private:
         std::shared_ptr<Session> session_;
         Request request_;
+        std::optional<bhttp::request<bhttp::string_body>> upgrade_;
         std::atomic<bool> answered_{false};
     };
 

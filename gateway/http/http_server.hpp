@@ -17,6 +17,33 @@ struct ServerOptions {
     std::size_t io_threads = 2;
     std::size_t handler_threads = 32;  //!< handlers block on PostgreSQL and Kafka; they run here
     std::size_t body_limit = 64 * 1024;
+    //! Bytes of text frames one WebSocket may have queued for a client that reads slowly; past it
+    //! the server closes the connection (1008, with a reason) instead of growing its memory.
+    std::size_t websocket_queue_limit = 1 << 20;
+};
+
+//! The server's side of one accepted WebSocket, as the application sees it: text frames out, in
+//! the order send() was called. Thread-safe.
+class WebSocketChannel {
+  public:
+    virtual ~WebSocketChannel() = default;
+    //! Queues a text frame. False when the connection is closing or gone, or when the frame would
+    //! take the queue past ServerOptions::websocket_queue_limit: the connection is then closed with
+    //! 1008 "client too slow ..." (frames queued and not yet written are dropped).
+    virtual bool send(std::string text) = 0;
+    //! Sends a close frame (after the frame being written, if any) and ends the connection.
+    virtual void close(std::uint16_t code, std::string reason) = 0;
+};
+
+//! The application's side of one WebSocket.
+class WebSocketPeer {
+  public:
+    virtual ~WebSocketPeer() = default;
+    //! The handshake succeeded; frames may be sent from now on (from any thread).
+    virtual void on_open(std::shared_ptr<WebSocketChannel> channel) = 0;
+    //! The connection is gone (closed by either side, failed, or the handshake failed). Called
+    //! once, on an I/O thread; must not block.
+    virtual void on_close() = 0;
 };
 
 //! One request in flight. Its handler answers it exactly once, from any thread, possibly long
@@ -29,6 +56,9 @@ class Exchange {
     virtual void respond(Response response) = 0;
     //! Runs `work` on the handler pool; if it throws, the request is answered with a 500.
     virtual void post(std::function<void()> work) = 0;
+    //! Answers the request by accepting the WebSocket handshake and handing the connection to
+    //! `peer`. Only for a request with `websocket_upgrade`; counts as the answer.
+    virtual void accept_websocket(std::shared_ptr<WebSocketPeer> peer) = 0;
 };
 
 //! Called on the handler pool for every parsed request. A handler that throws before answering

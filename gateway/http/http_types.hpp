@@ -17,6 +17,7 @@ struct Request {
     std::map<std::string, std::string> headers;
     std::string body;
     std::string request_id;  //!< X-Request-Id if sane, else generated; echoed on the response
+    bool websocket_upgrade = false;  //!< a valid RFC 6455 upgrade request (Exchange::accept_websocket)
 
     const std::string* header(const std::string& lower_name) const {
         const auto it = headers.find(lower_name);

@@ -15,7 +15,7 @@ packages=(
   libssl-dev uuid-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-contrib
   openjdk-17-jre-headless maven
-  wrk clang-format python3 procps iproute2
+  wrk clang-format python3 python3-venv procps iproute2
   prometheus
 )
 

@@ -78,6 +78,22 @@ int ChildProcess::stop(int signal, int timeout_ms) {
     return status;
 }
 
+int ChildProcess::wait(std::chrono::milliseconds timeout) {
+    if (exited_) return 0;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    exited_ = true;
+    return status;
+}
+
 std::string ChildProcess::log_tail(std::size_t bytes) const {
     std::ifstream in(log_path_);
     std::stringstream buffer;

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ class ChildProcess {
     bool running();
     //! Sends `signal` and waits for the exit; returns the wait status.
     int stop(int signal, int timeout_ms = 10000);
+    //! Waits for the child to exit by itself (SIGKILL after `timeout`); returns the wait status.
+    int wait(std::chrono::milliseconds timeout);
     //! The last `bytes` of the log (for failure messages).
     std::string log_tail(std::size_t bytes = 4000) const;
     const std::string& log_path() const { return log_path_; }

@@ -1,0 +1,42 @@
+// GET /v1/live with a real WebSocket client: tests/live/live_client.py (Python's websockets, from
+// PyPI, in a venv tests/live/python.sh makes) runs its checks against this test's gateway —
+// refusals, live messages per user, resume without loss or repeats across many reconnects, a
+// reminder delivered while connected, and a client too slow to read being cut off with a reason.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "tests/support/test_stack.hpp"
+
+namespace aimi::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kQueueLimit = "65536";
+
+TEST(Live, WebSocketClientChecks) {
+    TestEnv env;
+    auto entities = env.start_projector();
+    auto schedule = env.start_projector({{"AIMI_PROJECTION", "schedule"}});
+    auto queue = env.start_projector({{"AIMI_PROJECTION", "reminder_queue"}});
+    auto dispatcher = env.start_dispatcher({{"AIMI_DISPATCH_INTERVAL_MS", "100"}});
+    auto gateway = env.start_gateway({{"AIMI_LIVE_QUEUE_LIMIT_BYTES", kQueueLimit}});
+
+    ChildProcess client(
+        std::string(AIMI_SOURCE_DIR) + "/tests/live/python.sh",
+        {std::string(AIMI_SOURCE_DIR) + "/tests/live/live_client.py", "--port", std::to_string(gateway.port),
+         "--secret", TestEnv::kJwtSecret, "--dispatcher", "--queue-limit", kQueueLimit},
+        env.child_env(), env.log_path("live_client"));
+    const int status = client.wait(std::chrono::minutes(8));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "live_client.py failed:\n"
+                                                               << client.log_tail(6000) << "\ngateway log:\n"
+                                                               << gateway.process->log_tail(3000);
+}
+
+}  // namespace
+}  // namespace aimi::testing
