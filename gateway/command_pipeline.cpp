@@ -17,6 +17,7 @@
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/goals_read_model.hpp"
+#include "gateway/notifications_read_model.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "gateway/schedule_read_model.hpp"
@@ -69,6 +70,10 @@ const DerivedResource* derived_resource(const std::string& resource_type) {
         resource_type == "problem" || resource_type == "habit" || resource_type == "link")
         return &goals;
     if (resource_type == "calendar_event") return &schedule;
+    static const DerivedResource notifications{
+        "notifications", [](pqxx::dbtransaction& tx, const std::string& user, const std::string&,
+                            const std::string& id) { return notifications_read_model::find(tx, user, id); }};
+    if (resource_type == "notification") return &notifications;
     return nullptr;
 }
 

@@ -16,6 +16,7 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/notifications/notifications_projection.hpp"
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 
@@ -100,6 +101,12 @@ const std::vector<RouteEntry>& route_table() {
         {"GET", "/v1/calendar/occurrences", {list_occurrences, false, schedule}},
         {"GET", "/v1/calendar.ics", {export_calendar, false, schedule}},
         {"GET", "/v1/reminders", {list_reminders, false, schedule::ReminderQueueProjection::kName}},
+        {"POST", "/v1/notifications", {create_notification}},
+        {"GET", "/v1/notifications", {list_notifications, false, notifications::NotificationsProjection::kName}},
+        {"GET",
+         "/v1/notifications/{notification_id}",
+         {get_notification, false, notifications::NotificationsProjection::kName}},
+        {"POST", "/v1/notifications/{notification_id}/dismiss", {dismiss_notification}},
         {"GET", "/v1/live", {open_live, false, "", "", true}},
     };
     return table;

@@ -8,6 +8,7 @@
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/notifications/notifications_projection.hpp"
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
 
@@ -40,6 +41,7 @@ const auto& table() {
             from_facts<goals_graph::GoalsGraphProjection>(),
             from_facts<schedule::ScheduleProjection>(),
             from_facts<schedule::ReminderQueueProjection>(),
+            from_facts<notifications::NotificationsProjection>(),
         };
     return entries;
 }

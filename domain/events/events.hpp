@@ -106,7 +106,8 @@ using EventData =
                  SessionEnded, UserErased, GoalCreated, GoalUpdated, GoalCompleted, GoalCancelled, GoalArchived,
                  GoalReopened, DependencyAdded, DependencyUpdated, DependencyRemoved, GoalBlocked, GoalUnblocked,
                  TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated, LinkAdded,
-                 LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered>;
+                 LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered, NotificationCreated,
+                 NotificationSent, NotificationDismissed>;
 
 //! Events the decider derives (published in facts); an intake record proposing one is refused.
 bool is_derived(const EventData& data);

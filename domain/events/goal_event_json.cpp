@@ -128,7 +128,8 @@ std::optional<EventData> goal_event_from_json(std::string_view type, const eleme
         return GoalBlocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id"),
                            strings(d, "blocking_goal_ids")};
     if (auto e = entity_event<TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated,
-                              LinkAdded, LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered>(type, d))
+                              LinkAdded, LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered,
+                              NotificationCreated, NotificationSent, NotificationDismissed>(type, d))
         return e;
     if (type == GoalUnblocked::kType)
         return GoalUnblocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id")};

@@ -135,7 +135,20 @@ struct CalendarEventUpdatedTag {
 struct ReminderDeliveredTag {
     static constexpr std::string_view kType = "reminder.delivered";
 };
+//! Smart notifications (docs/schedule.md, "Notifications"): pending until sent or dismissed.
+struct NotificationCreatedTag {
+    static constexpr std::string_view kType = "notification.created";
+};
+struct NotificationSentTag {
+    static constexpr std::string_view kType = "notification.sent";
+};
+struct NotificationDismissedTag {
+    static constexpr std::string_view kType = "notification.dismissed";
+};
 using ReminderDelivered = EntityEvent<ReminderDeliveredTag>;
+using NotificationCreated = EntityEvent<NotificationCreatedTag>;
+using NotificationSent = EntityEvent<NotificationSentTag>;
+using NotificationDismissed = EntityEvent<NotificationDismissedTag>;
 using CalendarEventCreated = EntityEvent<CalendarEventCreatedTag>;
 using CalendarEventUpdated = EntityEvent<CalendarEventUpdatedTag>;
 using HabitCreated = EntityEvent<HabitCreatedTag>;

@@ -204,12 +204,48 @@ class Applier {
         return Applied{"calendar_event", event_id, {}, {}, {}, {}, {}};
     }
 
+    //! A linked goal must be the user's; a goal reminder is only for a goal still active.
+    Outcome operator()(const NotificationCreated& e) {
+        const auto id = text_of(e.data, "notification_id");
+        if (graph_.goal(id) || graph_.entity(id))
+            return Refusal{"notification_exists", "notification id already in use", "", {}};
+        if (auto r = check_goal(e.data, "notifications")) return *r;
+        if (text_of(e.data, "type") == "goal_reminder" && e.data.contains("trigger_id"))
+            if (const auto* g = graph_.goal(text_of(e.data, "goal_id")); g && g->status != GoalStatus::active)
+                return Refusal{"goal_not_active", "the goal is no longer active", "/goal_id", {}};
+        graph_.put_entity(EntityNode{id, "notification", "pending"});
+        Applied applied{"notification", id, {{"status", "pending"}}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
+
+    Outcome operator()(const NotificationSent& e) { return notification_status(e.data, "sent"); }
+    Outcome operator()(const NotificationDismissed& e) { return notification_status(e.data, "dismissed"); }
+
     template <class Other>
     Outcome operator()(const Other&) {
         return Refusal{"not_a_goals_event", "the goals graph does not apply this event", "", {}};
     }
 
   private:
+    //! Only a pending notification is sent; a dismissed one takes no change.
+    Outcome notification_status(const boost::json::object& d, const std::string& status) {
+        const auto id = text_of(d, "notification_id");
+        const auto* entity = graph_.entity(id);
+        if (!entity || entity->kind != "notification")
+            return Refusal{"notification_not_found", "no such notification", "", {{"notification_id", id}}};
+        if (entity->status == "dismissed")
+            return Refusal{"notification_dismissed", "the notification was dismissed", "", {{"notification_id", id}}};
+        if (status == "sent" && entity->status != "pending")
+            return Refusal{
+                "notification_not_pending", "the notification was sent already", "", {{"notification_id", id}}};
+        const auto previous = entity->status;
+        graph_.put_entity(EntityNode{id, "notification", status});
+        Applied applied{"notification", id, {{"status", status}, {"previous_status", previous}}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
+
     //! A linked goal (habit, calendar event) must be the user's and not archived.
     std::optional<Refusal> check_goal(const boost::json::object& d, std::string_view what) const {
         if (const auto* goal = d.if_contains("goal_id"); goal && goal->is_string()) {

@@ -39,7 +39,9 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::ProblemUpdated> || std::is_same_v<T, events::HabitCreated> ||
     std::is_same_v<T, events::HabitUpdated> || std::is_same_v<T, events::LinkAdded> ||
     std::is_same_v<T, events::LinkRemoved> || std::is_same_v<T, events::CalendarEventCreated> ||
-    std::is_same_v<T, events::CalendarEventUpdated> || std::is_same_v<T, events::ReminderDelivered>;
+    std::is_same_v<T, events::CalendarEventUpdated> || std::is_same_v<T, events::ReminderDelivered> ||
+    std::is_same_v<T, events::NotificationCreated> || std::is_same_v<T, events::NotificationSent> ||
+    std::is_same_v<T, events::NotificationDismissed>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

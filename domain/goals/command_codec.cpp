@@ -126,6 +126,10 @@ Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_
     return EntityCommand{kind, std::string(id), std::move(fields)};
 }
 
+EntityCommand dismiss_notification(std::string_view id) {
+    return EntityCommand{"notification", std::string(id), boost::json::object{{"status", "dismissed"}}};
+}
+
 Result<EntityCommand> decode_calendar_status(std::string_view id, std::string_view body, std::string_view status) {
     boost::json::object fields;
     if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) {

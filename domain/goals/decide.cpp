@@ -92,6 +92,13 @@ Result<Decision> decide(const DecisionContext& context, const EntityCommand& c) 
         return Decision{{events::LinkAdded{std::move(data)}}, false};
     }
     if (c.kind == "calendar_event") return decide_calendar_event(context, c);
+    if (c.kind == "notification") {
+        if (c.id) return Decision{{events::NotificationDismissed{{{id_key, *c.id}}}}, false};
+        data[id_key] = context.new_id();
+        data["status"] = "pending";
+        if (!data.contains("source")) data["source"] = "user";
+        return Decision{{events::NotificationCreated{std::move(data)}}, false};
+    }
     if (!c.id) {
         data[id_key] = context.new_id();
         if (!data.contains("status")) data["status"] = c.kind == "task" ? "open" : "active";

@@ -59,7 +59,7 @@ struct Dependency {
 //! status, and for a calendar event its decided timing (domain/schedule/timing.hpp) as JSON.
 struct EntityNode {
     std::string id;
-    std::string kind;  //!< "task" | "problem" | "habit" | "calendar_event"
+    std::string kind;  //!< "task" | "problem" | "habit" | "calendar_event" | "notification"
     std::string status;
     boost::json::object details;
     bool archived() const { return status == "archived"; }

@@ -34,6 +34,12 @@ Reply get_batch(const Call& call);
 
 Reply search_messages(const Call& call);
 
+// Smart notifications: notifications.cpp.
+Reply create_notification(const Call& call);
+Reply dismiss_notification(const Call& call);
+Reply get_notification(const Call& call);
+Reply list_notifications(const Call& call);
+
 // Live updates over a WebSocket: live.cpp.
 Reply open_live(const Call& call);
 

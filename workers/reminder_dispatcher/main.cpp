@@ -12,6 +12,7 @@
 #include "workers/common/metrics_server.hpp"
 #include "workers/common/shutdown.hpp"
 #include "workers/reminder_dispatcher/http_post.hpp"
+#include "workers/reminder_dispatcher/notification_dispatcher.hpp"
 #include "workers/reminder_dispatcher/partition_ownership.hpp"
 #include "workers/reminder_dispatcher/reminder_dispatcher.hpp"
 
@@ -42,6 +43,7 @@ int main() {
         if (auto url = aimi::env_or("AIMI_PUSH_URL", ""); !url.empty())
             push = std::make_unique<aimi::dispatch::HttpPushProvider>(url, options.http_timeout);
         aimi::dispatch::ReminderDispatcher dispatcher(options, log, keys, push.get());
+        aimi::dispatch::NotificationDispatcher notifier(options, log, keys);
         aimi::dispatch::PartitionOwnership ownership(settings.kafka_bootstrap, settings.facts_topic,
                                                      "aimi.reminder-dispatcher." + settings.pg_schema,
                                                      aimi::kafka::properties_from_env());
@@ -53,6 +55,7 @@ int main() {
             try {
                 if (!db || !db->is_open()) db = aimi::pg::connect(settings.pg_url, settings.pg_schema);
                 dispatcher.run_once(*db, ownership.owned());
+                notifier.run_once(*db, ownership.owned());
             } catch (const std::exception& e) {
                 // Nothing was lost: what was not appended is still due and is tried again.
                 db.reset();
