@@ -64,18 +64,7 @@ bool ChildProcess::running() {
 int ChildProcess::stop(int signal, int timeout_ms) {
     if (exited_) return 0;
     ::kill(pid_, signal);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    int status = 0;
-    while (::waitpid(pid_, &status, WNOHANG) == 0) {
-        if (std::chrono::steady_clock::now() > deadline) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, &status, 0);
-            break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    exited_ = true;
-    return status;
+    return wait(std::chrono::milliseconds(timeout_ms));
 }
 
 int ChildProcess::wait(std::chrono::milliseconds timeout) {
@@ -88,7 +77,7 @@ int ChildProcess::wait(std::chrono::milliseconds timeout) {
             ::waitpid(pid_, &status, 0);
             break;
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     exited_ = true;
     return status;

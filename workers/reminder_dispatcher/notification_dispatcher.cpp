@@ -9,6 +9,7 @@
 #include "domain/uuid.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/serving_schemas.hpp"
+#include "workers/reminder_dispatcher/dispatch_record.hpp"
 
 namespace aimi::dispatch {
 
@@ -126,18 +127,9 @@ std::size_t NotificationDispatcher::run_once(pqxx::connection& db, const std::se
 void NotificationDispatcher::stage(const std::string& user_id, const std::string& key,
                                    std::vector<events::EventData> data) {
     if (appended_.contains(key)) return;
-    const auto user_key = keys_.key_of(user_id);
-    if (!user_key) return;  // erased
-    events::EventBatch batch;
-    batch.batch_id = new_uuid();
-    batch.user_id = user_id;
-    batch.occurred_at = now_utc();
-    batch.request_id = batch.batch_id;
-    batch.idempotency_key = key;
-    batch.causation_id = "notification-due";
-    batch.producer = options_.producer;
-    for (auto& e : data) batch.events.push_back(events::Event{new_uuid(), std::move(e)});
-    staged_.push_back(kafka::EventLogWriter::KeyedValue{user_id, events::encode(batch, &*user_key), 0});
+    auto record = encode_record({user_id, key, "notification-due", options_.producer, std::move(data)}, keys_);
+    if (!record) return;  // erased
+    staged_.push_back(std::move(*record));
     staged_keys_.push_back(key);
     appended_[key] = Clock::now() + kInFlight;
 }

@@ -14,6 +14,7 @@
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/serving_schemas.hpp"
+#include "workers/reminder_dispatcher/dispatch_record.hpp"
 #include "workers/reminder_dispatcher/http_post.hpp"
 
 namespace aimi::dispatch {
@@ -255,23 +256,13 @@ void ReminderDispatcher::deliver_with_retries(const Due& d, const std::string& c
 bool ReminderDispatcher::append(const Due& d, const std::string& channel, std::vector<events::EventData> data) {
     const auto key = "reminder:" + d.reminder_id + ":" + channel;
     if (appended_.contains(key)) return false;
-    events::EventBatch batch;
-    batch.batch_id = new_uuid();
-    batch.user_id = d.user_id;
-    batch.occurred_at = now_utc();
-    batch.request_id = batch.batch_id;
-    batch.idempotency_key = key;
-    batch.causation_id = "reminder-due";
-    batch.producer = options_.producer;
     std::string outcome;
-    for (auto& e : data) {
+    for (const auto& e : data)
         if (const auto* r = std::get_if<events::ReminderDelivered>(&e))
             outcome = std::string(r->data.at("status").as_string());
-        batch.events.push_back(events::Event{new_uuid(), std::move(e)});
-    }
-    const auto user_key = keys_.key_of(d.user_id);
-    if (!user_key) return false;  // erased: their queue goes with their next fact
-    staged_.push_back(kafka::EventLogWriter::KeyedValue{d.user_id, events::encode(batch, &*user_key), 0});
+    auto record = encode_record({d.user_id, key, "reminder-due", options_.producer, std::move(data)}, keys_);
+    if (!record) return false;  // erased: their queue goes with their next fact
+    staged_.push_back(std::move(*record));
     staged_keys_.emplace_back(key, channel + "/" + outcome);
     appended_[key] = Clock::now() + kInFlight;
     return true;
