@@ -24,25 +24,49 @@ namespace {
 namespace bj = boost::json;
 using Clock = std::chrono::steady_clock;
 
-// Due now in the owned partitions: scheduled or skipped ones whose chat record is missing, and
-// delivered ones of the last day whose webhook or push record is missing (when configured).
-constexpr const char* kDue = R"sql(
+// The columns of a due reminder, with what its logs already hold per channel (point look-ups).
+const std::string kDueColumns = R"sql(
 SELECT q.user_id::text, q.reminder_id, q.calendar_event_id::text, q.occurrence, q.offset_minutes,
        to_char(q.occurrence_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
        to_char(q.trigger_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), q.status, q.skip_reason, q.title,
-       logged.chat, logged.webhook, logged.push
-FROM reminder_queue q
-CROSS JOIN LATERAL (SELECT coalesce(bool_or(l.channel = 'chat'), false) AS chat,
-                           coalesce(bool_or(l.channel = 'webhook'), false) AS webhook,
-                           coalesce(bool_or(l.channel = 'push'), false) AS push
-                    FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id) logged
-WHERE q."partition" = ANY($1::int[]) AND q.trigger_at <= now()
-  AND (q.status = 'scheduled'
-       OR (q.status = 'skipped' AND NOT logged.chat)
-       OR (q.status = 'sent' AND q.trigger_at > now() - interval '1 day'
-           AND (($2 AND NOT logged.webhook) OR ($4 AND NOT logged.push))))
-ORDER BY q.trigger_at
-LIMIT $3)sql";
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+                                               AND l.channel = 'chat'),
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+                                               AND l.channel = 'webhook'),
+       EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+                                               AND l.channel = 'push')
+FROM reminder_queue q )sql";
+
+// Scheduled and due in the owned partitions, in trigger order after a cursor (the partial index
+// reminder_queue_due_order walks them): a pass pages past what it has in flight instead of
+// reading it again (the queue shows a delivery only once the projections applied it).
+const std::string kDueScheduled = kDueColumns + R"sql(
+WHERE q.status = 'scheduled' AND q.trigger_at <= now() AND q."partition" = ANY($1::int[])
+  AND ($2::timestamptz IS NULL OR (q.trigger_at, q.user_id, q.reminder_id) > ($2::timestamptz, $3::uuid, $4::text))
+ORDER BY q.trigger_at, q.user_id, q.reminder_id
+LIMIT $5)sql";
+
+// Skipped at planning (quiet hours) and not yet logged in the chat.
+const std::string kDueSkipped = kDueColumns + R"sql(
+WHERE q.status = 'skipped' AND q.trigger_at <= now() AND q."partition" = ANY($1::int[])
+  AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id AND l.reminder_id = q.reminder_id
+                                                  AND l.channel = 'chat')
+ORDER BY q.trigger_at LIMIT $2)sql";
+
+// Sent in the last day, its webhook or push record missing (only when those are configured).
+const std::string kDueOutbound = kDueColumns + R"sql(
+WHERE q.status = 'sent' AND q.trigger_at <= now() AND q.trigger_at > now() - interval '1 day'
+  AND q."partition" = ANY($1::int[])
+  AND (($2 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                                  AND l.reminder_id = q.reminder_id AND l.channel = 'webhook'))
+       OR ($3 AND NOT EXISTS (SELECT 1 FROM reminder_logs l WHERE l.user_id = q.user_id
+                                  AND l.reminder_id = q.reminder_id AND l.channel = 'push')))
+ORDER BY q.trigger_at LIMIT $4)sql";
+
+// Rows one pass may page through past reminders in flight before it stops for this time.
+constexpr int kMaxScanned = 20000;
+// How often the skipped reminders (which stay in the queue once logged) are looked at.
+constexpr std::chrono::seconds kSkippedEvery{5};
 
 //! A PostgreSQL array literal of ids or numbers (passed as a parameter, never into the SQL text).
 template <class Range, class Pick>
@@ -97,21 +121,7 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
     appended_now_ = 0;
     std::erase_if(appended_, [now = Clock::now()](const auto& entry) { return entry.second < now; });
     if (owned.empty()) return 0;
-    std::vector<Due> due;
-    {
-        pqxx::read_transaction tx(db, "due_reminders");
-        const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
-        tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
-        const auto partitions = pg_array(owned, [](int p) { return std::to_string(p); });
-        for (const auto& row :
-             tx.exec_params(kDue, partitions, options_.webhook_url.has_value(), options_.batch, push_ != nullptr))
-            due.push_back(Due{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
-                              row[3].as<std::string>(), row[4].as<int>(), row[5].as<std::string>(),
-                              row[6].as<std::string>(), row[7].as<std::string>(),
-                              row[8].is_null() ? std::nullopt : std::optional<std::string>(row[8].as<std::string>()),
-                              row[9].as<std::string>(), row[10].as<bool>(), row[11].as<bool>(), row[12].as<bool>()});
-        tx.commit();
-    }
+    std::vector<Due> due = fetch_due(db, owned);
     // Each user's latest open chat and active devices, for the whole pass in one read.
     std::map<std::string, std::string> chats;
     std::map<std::string, std::vector<Device>> devices;
@@ -152,6 +162,62 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
     }
     flush();
     return appended_now_;
+}
+
+std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connection& db, const std::set<int>& owned) {
+    std::vector<Due> due;
+    const auto take = [&](const pqxx::result& rows) {
+        for (const auto& row : rows) {
+            Due d{row[0].as<std::string>(),
+                  row[1].as<std::string>(),
+                  row[2].as<std::string>(),
+                  row[3].as<std::string>(),
+                  row[4].as<int>(),
+                  row[5].as<std::string>(),
+                  row[6].as<std::string>(),
+                  row[7].as<std::string>(),
+                  row[8].is_null() ? std::nullopt : std::optional<std::string>(row[8].as<std::string>()),
+                  row[9].as<std::string>(),
+                  row[10].as<bool>(),
+                  row[11].as<bool>(),
+                  row[12].as<bool>()};
+            const bool in_flight = appended_.contains("reminder:" + d.reminder_id + ":chat");
+            if (!in_flight || d.status == "sent") due.push_back(std::move(d));
+        }
+    };
+    pqxx::read_transaction tx(db, "due_reminders");
+    const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
+    tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
+    const auto partitions = pg_array(owned, [](int p) { return std::to_string(p); });
+    if (partitions != owned_partitions_) {  // another assignment: start from the first due again
+        owned_partitions_ = partitions;
+        cursor_.reset();
+    }
+    // Page through the scheduled ones from where the last pass stopped; at the end, start over
+    // next time (so a record in flight too long, or refused, is tried again under its key).
+    for (int scanned = 0; static_cast<int>(due.size()) < options_.batch && scanned < kMaxScanned;) {
+        const auto rows =
+            tx.exec_params(kDueScheduled, partitions, cursor_ ? std::optional(cursor_->trigger_at) : std::nullopt,
+                           cursor_ ? std::optional(cursor_->user_id) : std::nullopt,
+                           cursor_ ? std::optional(cursor_->reminder_id) : std::nullopt, options_.batch);
+        take(rows);
+        scanned += static_cast<int>(rows.size());
+        if (static_cast<int>(rows.size()) < options_.batch) {
+            cursor_.reset();
+            break;
+        }
+        const auto& last = rows[rows.size() - 1];
+        cursor_ = Cursor{last[6].as<std::string>(), last[0].as<std::string>(), last[1].as<std::string>()};
+    }
+    if (Clock::now() >= next_skipped_sweep_) {
+        take(tx.exec_params(kDueSkipped, partitions, options_.batch));
+        next_skipped_sweep_ = Clock::now() + kSkippedEvery;
+    }
+    if (options_.webhook_url || push_)
+        take(tx.exec_params(kDueOutbound, partitions, options_.webhook_url.has_value(), push_ != nullptr,
+                            options_.batch));
+    tx.commit();
+    return due;
 }
 
 void ReminderDispatcher::deliver_chat(const std::optional<std::string>& chat, const Due& d) {

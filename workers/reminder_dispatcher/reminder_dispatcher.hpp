@@ -51,6 +51,9 @@ class ReminderDispatcher {
 
   private:
     struct Due;
+    //! Reads what is due: the scheduled reminders not in flight (paging on from cursor_), now
+    //! and then the skipped ones, and the sent ones whose outbound channels are missing.
+    std::vector<Due> fetch_due(pqxx::connection& db, const std::set<int>& owned);
     struct Device {
         std::string id, token, platform;
     };
@@ -77,6 +80,12 @@ class ReminderDispatcher {
     std::map<std::string, Retry> retries_;                                   //!< webhook tries, by reminder
     std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the queue shows it
     std::size_t appended_now_ = 0;
+    struct Cursor {
+        std::string trigger_at, user_id, reminder_id;
+    };
+    std::optional<Cursor> cursor_;  //!< where paging through the scheduled reminders goes on
+    std::string owned_partitions_;
+    std::chrono::steady_clock::time_point next_skipped_sweep_{};
     std::vector<kafka::EventLogWriter::KeyedValue> staged_;
     std::vector<std::pair<std::string, std::string>> staged_keys_;  //!< idempotency key, channel/status
 };
