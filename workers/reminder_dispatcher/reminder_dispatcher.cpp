@@ -67,6 +67,9 @@ ORDER BY q.trigger_at LIMIT $4)sql";
 constexpr int kMaxScanned = 20000;
 // How often the skipped reminders (which stay in the queue once logged) are looked at.
 constexpr std::chrono::seconds kSkippedEvery{5};
+// How often paging starts over from the first due reminder (what came due behind the cursor: a
+// re-plan applied late, a record in flight for longer than kInFlight).
+constexpr std::chrono::seconds kRescanEvery{30};
 
 //! A PostgreSQL array literal of ids or numbers (passed as a parameter, never into the SQL text).
 template <class Range, class Pick>
@@ -80,8 +83,11 @@ std::string pg_array(const Range& items, Pick pick) {
     return out + "}";
 }
 
-// How long an appended record is trusted to be on its way before the queue must show it.
-constexpr std::chrono::seconds kInFlight{30};
+// How long an appended record counts as in flight. Acknowledged means in the log for good, so it is
+// appended again only if the queue still shows it due this long after (a record the fold refused,
+// or a read model rebuilt behind); a shorter time re-appended thousands of records the projections
+// had simply not reached yet when 100k came due at once (docs/benchmarks.md, phase i).
+constexpr std::chrono::minutes kInFlight{10};
 
 metrics::Counter& delivered(const std::string& channel, const std::string& status) {
     return metrics::registry().counter("aimi_reminders_delivered_total",
@@ -189,12 +195,13 @@ std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connect
     const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
     tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
     const auto partitions = pg_array(owned, [](int p) { return std::to_string(p); });
-    if (partitions != owned_partitions_) {  // another assignment: start from the first due again
-        owned_partitions_ = partitions;
+    if (partitions != owned_partitions_ || Clock::now() >= next_rescan_) {
+        owned_partitions_ = partitions;  // another assignment, or time to look behind the cursor
         cursor_.reset();
+        next_rescan_ = Clock::now() + kRescanEvery;
     }
-    // Page through the scheduled ones from where the last pass stopped; at the end, start over
-    // next time (so a record in flight too long, or refused, is tried again under its key).
+    // Page through the scheduled ones from where the last pass stopped: what comes due next sorts
+    // after what was read, so the rows in flight are read again only when paging starts over.
     for (int scanned = 0; static_cast<int>(due.size()) < options_.batch && scanned < kMaxScanned;) {
         const auto rows =
             tx.exec_params(kDueScheduled, partitions, cursor_ ? std::optional(cursor_->trigger_at) : std::nullopt,
@@ -202,12 +209,11 @@ std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connect
                            cursor_ ? std::optional(cursor_->reminder_id) : std::nullopt, options_.batch);
         take(rows);
         scanned += static_cast<int>(rows.size());
-        if (static_cast<int>(rows.size()) < options_.batch) {
-            cursor_.reset();
-            break;
+        if (!rows.empty()) {
+            const auto& last = rows[rows.size() - 1];
+            cursor_ = Cursor{last[6].as<std::string>(), last[0].as<std::string>(), last[1].as<std::string>()};
         }
-        const auto& last = rows[rows.size() - 1];
-        cursor_ = Cursor{last[6].as<std::string>(), last[0].as<std::string>(), last[1].as<std::string>()};
+        if (static_cast<int>(rows.size()) < options_.batch) break;
     }
     if (Clock::now() >= next_skipped_sweep_) {
         take(tx.exec_params(kDueSkipped, partitions, options_.batch));

@@ -85,7 +85,7 @@ class ReminderDispatcher {
     };
     std::optional<Cursor> cursor_;  //!< where paging through the scheduled reminders goes on
     std::string owned_partitions_;
-    std::chrono::steady_clock::time_point next_skipped_sweep_{};
+    std::chrono::steady_clock::time_point next_skipped_sweep_{}, next_rescan_{};
     std::vector<kafka::EventLogWriter::KeyedValue> staged_;
     std::vector<std::pair<std::string, std::string>> staged_keys_;  //!< idempotency key, channel/status
 };
