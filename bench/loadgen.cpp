@@ -13,6 +13,18 @@
 // --goal-parents P `requires` dependencies on goals of the layer above (dependency.added): adjacent
 // layers only, so the graph is acyclic and transitively reduced by construction and every record
 // is one the decider applies. --goals-out FILE gets the goal ids, layer by layer.
+// With --reminders COUNT@FROM+SPAN (repeatable; use --messages-per-user 0) every user is registered with
+// settings.reminders = {"offsets_minutes": [--reminder-offset-min M (5)], "quiet_hours": --quiet-hours
+// HH:MM-HH:MM if given}, and COUNT calendar events are created round-robin over the users, event k starting at
+// FROM + k*SPAN/COUNT + M minutes (FROM in Unix seconds, UTC; users in UTC, floating events), so that its one
+// reminder triggers at FROM + k*SPAN/COUNT. Each event's record is what POST /v1/calendar-events appends: the
+// body {"title","start"} goes through the gateway's decode (schema + calendar checks) and decide, and every
+// record is sealed with the user's data key, created in PostgreSQL as the gateway creates it (needs AIMI_PG_URL
+// and AIMI_MASTER_KEY; the dispatcher delivers only to users with a key).
+// With --dispatch-like N (and --users U), N records built like aimi-reminder-dispatcher's chat records (assistant
+// message.posted + reminder.delivered, sealed, same envelope fields) are appended round-robin over U user keys
+// with the dispatcher's producer (kafka::EventLogWriter, its settings) by append_all in chunks of --chunk C
+// records (0 = all in one call), each waiting for all its acknowledgements: the baseline of phase i.
 // Extra librdkafka properties: AIMI_KAFKA_PROP_<name with dots as __>=value (e.g. linger.ms).
 // Prints a summary and a last line "RESULT records=N seconds=S records_per_s=R" for scripts (N counts
 // every record; S and R leave out the first one, appended alone as a warm-up before the clock starts).
@@ -30,12 +42,22 @@
 #include <thread>
 #include <vector>
 
+#include <ctime>
+
+#include <unistd.h>
+
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 #include <librdkafka/rdkafkacpp.h>
 
 #include "domain/events/envelope.hpp"
+#include "domain/goals/commands.hpp"
+#include "domain/json/serialize.hpp"
+#include "domain/privacy/data_key.hpp"
 #include "domain/uuid.hpp"
+#include "projections/kafka/event_log_writer.hpp"
 #include "projections/kafka/kafka_config.hpp"
+#include "projections/keys/key_store.hpp"
 
 namespace {
 
@@ -53,6 +75,15 @@ struct Options {
     int timeout_s = 300;
     int goal_layers = 0, goal_width = 0, goal_parents = 5;
     std::string goals_out;
+    struct Window {
+        int count = 0;
+        std::int64_t from_s = 0, span_s = 60;
+    };
+    std::vector<Window> reminders;  //!< --reminders COUNT@FROM+SPAN
+    int reminder_offset_min = 5;
+    std::string quiet_hours;  //!< HH:MM-HH:MM
+    int dispatch_like = 0;
+    int chunk = 0;
 };
 
 [[noreturn]] void usage(const std::string& error) {
@@ -87,6 +118,18 @@ Options parse(int argc, char** argv) {
             }
             else if (arg == "--goal-parents") o.goal_parents = std::stoi(value);
             else if (arg == "--goals-out") o.goals_out = value;
+            else if (arg == "--reminders") {
+                const auto at = value.find('@'), plus = value.find('+');
+                if (at == std::string::npos || plus == std::string::npos || plus < at)
+                    usage("--reminders takes COUNT@FROM+SPAN");
+                o.reminders.push_back({std::stoi(value.substr(0, at)), std::stoll(value.substr(at + 1, plus - at - 1)),
+                                       std::stoll(value.substr(plus + 1))});
+                if (o.reminders.back().count < 1 || o.reminders.back().span_s < 1) usage("bad --reminders " + value);
+            }
+            else if (arg == "--reminder-offset-min") o.reminder_offset_min = std::stoi(value);
+            else if (arg == "--quiet-hours") o.quiet_hours = value;
+            else if (arg == "--dispatch-like") o.dispatch_like = std::stoi(value);
+            else if (arg == "--chunk") o.chunk = std::stoi(value);
             else usage("unknown option " + arg);
         } catch (const std::logic_error&) {
             usage("bad value for " + arg + ": " + value);
@@ -95,6 +138,8 @@ Options parse(int argc, char** argv) {
     if (o.bootstrap.empty()) usage("AIMI_KAFKA_BOOTSTRAP is required");
     if (o.topic.empty()) usage("--topic is required");
     if (o.users < 1 || o.messages_per_user < 0 || o.content_bytes < 1 || o.timeout_s < 1) usage("bad sizes");
+    if (!o.reminders.empty() && (o.messages_per_user != 0 || o.goal_layers != 0))
+        usage("--reminders goes with --messages-per-user 0 and no --goal-graph");
     return o;
 }
 
@@ -151,6 +196,162 @@ struct Record {
     std::string value;
 };
 
+//! A Unix time as a calendar event's wall-clock time (UTC): YYYY-MM-DDTHH:MM:SS.
+std::string wall_clock(std::int64_t unix_s) {
+    const std::time_t t = unix_s;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char out[32];
+    std::strftime(out, sizeof out, "%Y-%m-%dT%H:%M:%S", &tm);
+    return out;
+}
+
+std::string required_env(const char* name) {
+    const char* value = std::getenv(name);
+    if (!value || !*value) usage(std::string(name) + " is required with --reminders");
+    return value;
+}
+
+//! The user's record for registration with reminder settings, then a chat; every event's record
+//! after them, round-robin over the users. Sealed with keys created as the gateway creates them.
+std::vector<Record> reminder_records(const Options& o, std::vector<std::string>& users, std::size_t& events) {
+    keys::KeyStore keys(required_env("AIMI_PG_URL"), privacy::parse_master_key(required_env("AIMI_MASTER_KEY")),
+                        std::chrono::hours(24));
+    boost::json::object reminders{{"offsets_minutes", boost::json::array{o.reminder_offset_min}}};
+    if (!o.quiet_hours.empty()) {
+        const auto dash = o.quiet_hours.find('-');
+        if (dash == std::string::npos) usage("--quiet-hours takes HH:MM-HH:MM");
+        reminders["quiet_hours"] =
+            boost::json::object{{"start", o.quiet_hours.substr(0, dash)}, {"end", o.quiet_hours.substr(dash + 1)}};
+    }
+    const boost::json::object settings{{"reminders", reminders}};
+    std::vector<privacy::DataKey> user_keys;
+    std::vector<Record> records;
+    for (int u = 0; u < o.users; ++u) {
+        users.push_back(new_uuid());
+        const auto key = keys.get_or_create(users[u]);
+        if (!key) throw std::runtime_error("no data key for " + users[u]);
+        user_keys.push_back(*key);
+        records.push_back({users[u], events::encode(make_batch(users[u],
+                                                               events::UserRegistered{std::nullopt, "Load", "UTC",
+                                                                                      "en", settings},
+                                                               0),
+                                                    &user_keys[u])});
+        records.push_back({users[u], events::encode(make_batch(users[u],
+                                                               events::ChatCreated{new_uuid(), "reminders",
+                                                                                   "aimi-rule-based", {}}),
+                                                    &user_keys[u])});
+    }
+    std::size_t next_user = 0;
+    for (std::size_t w = 0; w < o.reminders.size(); ++w) {
+        const auto& window = o.reminders[w];
+        for (int k = 0; k < window.count; ++k) {
+            const auto u = next_user++ % users.size();
+            const auto trigger = window.from_s + static_cast<std::int64_t>(k) * window.span_s / window.count;
+            const auto body = json::serialize(boost::json::object{
+                {"title", fmt::format("Bench reminder {}.{}", w, k)},
+                {"start", wall_clock(trigger + 60LL * o.reminder_offset_min)}});
+            auto command = goals::decode_create_entity("calendar_event", body);
+            if (!command) throw std::runtime_error("calendar event refused: " + command.problem().code + ": " + command.problem().message);
+            conversation::DecisionContext context;
+            context.user_id = users[u];
+            context.new_id = [] { return new_uuid(); };
+            auto decision = goals::decide(context, command.value());
+            if (!decision || decision.value().events.size() != 1)
+                throw std::runtime_error("calendar event not decided");
+            records.push_back({users[u], events::encode(make_batch(users[u], std::move(decision.value().events[0])),
+                                                        &user_keys[u])});
+            ++events;
+        }
+    }
+    return records;
+}
+
+//! What the dispatcher appends for one reminder on the chat channel
+//! (workers/reminder_dispatcher/reminder_dispatcher.cpp: deliver_chat, append).
+std::string dispatch_like_record(const std::string& user_id, const std::string& chat_id, const privacy::DataKey& key,
+                                 int k) {
+    const auto event_id = new_uuid();
+    const auto occurrence = wall_clock(1764768000 + k % 60);  // a day's seconds, as the phase's window has
+    const auto reminder_id = event_id + "/" + occurrence + "/5";
+    const auto title = fmt::format("Bench reminder 1.{}", k);
+    events::MessagePosted message;
+    message.message_id = new_uuid();
+    message.chat_id = chat_id;
+    message.role = "assistant";
+    auto human = occurrence.substr(0, 16);
+    human[10] = ' ';
+    message.content = fmt::format("Reminder: {} — {}", title, human);
+    message.metadata = boost::json::object{{"reminder_id", reminder_id},
+                                           {"calendar_event_id", event_id},
+                                           {"occurrence", occurrence},
+                                           {"occurrence_at", occurrence + "Z"}};
+    message.source = "reminder";
+    message.client_msg_id = reminder_id;
+    message.new_session_id = new_uuid();
+    message.idle_timeout_seconds = 1800;
+    boost::json::object report{{"reminder_id", reminder_id}, {"calendar_event_id", event_id},
+                               {"occurrence", occurrence},   {"offset_minutes", 5},
+                               {"channel", "chat"},          {"status", "sent"},
+                               {"attempts", 1},              {"message_id", message.message_id}};
+    events::EventBatch batch;
+    batch.batch_id = new_uuid();
+    batch.user_id = user_id;
+    batch.occurred_at = now_utc();
+    batch.request_id = batch.batch_id;
+    batch.idempotency_key = "reminder:" + reminder_id + ":chat";
+    batch.causation_id = "reminder-due";
+    batch.producer = "reminder-dispatcher@bench/" + std::to_string(::getpid());
+    batch.events.push_back(events::Event{new_uuid(), std::move(message)});
+    batch.events.push_back(events::Event{new_uuid(), events::ReminderDelivered{std::move(report)}});
+    return events::encode(batch, &key);
+}
+
+//! --dispatch-like: N dispatcher-like records through the dispatcher's producer, in chunks.
+int run_dispatch_like(const Options& o) {
+    std::vector<std::string> users, chats;
+    std::vector<privacy::DataKey> user_keys;
+    for (int u = 0; u < o.users; ++u) {
+        users.push_back(new_uuid());
+        chats.push_back(new_uuid());
+        user_keys.push_back(privacy::random_key());
+    }
+    const auto encode_start = Clock::now();
+    std::vector<kafka::EventLogWriter::KeyedValue> records;
+    records.reserve(static_cast<std::size_t>(o.dispatch_like) + 1);
+    for (int k = 0; k <= o.dispatch_like; ++k) {
+        const auto u = static_cast<std::size_t>(k) % users.size();
+        records.push_back({users[u], dispatch_like_record(users[u], chats[u], user_keys[u], k), 0});
+    }
+    const double encode_s = std::chrono::duration<double>(Clock::now() - encode_start).count();
+    std::size_t bytes = 0;
+    for (const auto& r : records) bytes += r.value.size();
+    // The dispatcher's producer and settings (linger.ms 1, acks=all, idempotent, murmur2_random), with a
+    // message timeout long enough for one call of all records.
+    kafka::EventLogWriter log(o.bootstrap, std::chrono::seconds(o.timeout_s), kafka::properties_from_env());
+    log.append_all(o.topic, kafka::EventLogWriter::kPartitionByKey, {records[0]});  // warm-up, not timed
+    const std::size_t chunk = o.chunk > 0 ? static_cast<std::size_t>(o.chunk) : records.size();
+    const auto start = Clock::now();
+    for (std::size_t i = 1; i < records.size(); i += chunk) {
+        const std::vector<kafka::EventLogWriter::KeyedValue> part(
+            records.begin() + static_cast<std::ptrdiff_t>(i),
+            records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), i + chunk)));
+        log.append_all(o.topic, kafka::EventLogWriter::kPartitionByKey, part);
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    const auto n = static_cast<double>(o.dispatch_like);
+    std::cout << fmt::format(
+        "aimi-loadgen: {} dispatcher-like records ({} users, {:.0f} bytes each on average), encoded in {:.2f} s "
+        "({:.1f} us each); appended in chunks of {} and acknowledged in {:.2f} s: {:.0f} records/s\n",
+        o.dispatch_like, o.users, static_cast<double>(bytes) / static_cast<double>(records.size()), encode_s,
+        1e6 * encode_s / static_cast<double>(records.size()), chunk, seconds, n / seconds);
+    std::cout << fmt::format("RESULT records={} seconds={:.3f} records_per_s={:.0f} bytes={} encode_us={:.1f}\n",
+                             o.dispatch_like, seconds, n / seconds,
+                             bytes / records.size() * static_cast<std::size_t>(o.dispatch_like),
+                             1e6 * encode_s / static_cast<double>(records.size()));
+    return 0;
+}
+
 class Reports final : public RdKafka::DeliveryReportCb {
 public:
     std::atomic<std::int64_t> acked{0};
@@ -169,6 +370,14 @@ public:
 
 int main(int argc, char** argv) {
     const auto o = parse(argc, argv);
+    if (o.dispatch_like > 0) {
+        try {
+            return run_dispatch_like(o);
+        } catch (const std::exception& e) {
+            std::cerr << "aimi-loadgen: " << e.what() << "\n";
+            return 1;
+        }
+    }
 
     // Registration and chat first for every user, then messages round-robin over users: a user's
     // records share a key, hence a partition, so its order is kept by the idempotent producer.
@@ -176,7 +385,16 @@ int main(int argc, char** argv) {
     records.reserve(static_cast<std::size_t>(o.users) * (2 + static_cast<std::size_t>(o.messages_per_user)));
     std::vector<std::string> users, chats;
     const auto encode_start = Clock::now();
-    for (int u = 0; u < o.users; ++u) {
+    std::size_t calendar_events = 0;
+    if (!o.reminders.empty()) {
+        try {
+            records = reminder_records(o, users, calendar_events);
+        } catch (const std::exception& e) {
+            std::cerr << "aimi-loadgen: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    for (int u = 0; u < o.users && o.reminders.empty(); ++u) {
         users.push_back(new_uuid());
         chats.push_back(new_uuid());
         records.push_back({users[u], events::encode(make_batch(
@@ -304,10 +522,11 @@ int main(int argc, char** argv) {
         return 1;
     }
     std::cout << fmt::format(
-        "aimi-loadgen: {} records ({} users x (2 + {} messages)), {:.1f} MB, encoded in {:.2f} s; appended and "
+        "aimi-loadgen: {} records ({} users x (2 + {} messages){}), {:.1f} MB, encoded in {:.2f} s; appended and "
         "acknowledged in {:.2f} s (after a 1-record warm-up): {:.0f} records/s, {:.1f} MB/s\n",
-        expected, o.users, o.messages_per_user, static_cast<double>(bytes) / 1e6, encode_s, seconds,
-        timed / seconds, static_cast<double>(bytes) / 1e6 / seconds);
+        expected, o.users, o.messages_per_user,
+        calendar_events ? fmt::format(" + {} calendar events", calendar_events) : std::string(),
+        static_cast<double>(bytes) / 1e6, encode_s, seconds, timed / seconds, static_cast<double>(bytes) / 1e6 / seconds);
     std::cout << fmt::format("RESULT records={} seconds={:.3f} records_per_s={:.0f} bytes={}\n", expected, seconds,
                              timed / seconds, bytes);
     return 0;

@@ -21,6 +21,13 @@
 #                                recursive CTEs in PostgreSQL over the same rows
 #   h. schedule                  aimi_schedule_bench: a year of a daily rule expanded into instants
 #                                (wall clock, tzdata, DST rule)  vs  libical alone iterating it
+#   i. reminder dispatch         BENCH_REMINDERS reminders (one per calendar event) all due within one
+#                                BENCH_REMINDER_WINDOW_S window, delivered on the chat channel by
+#                                aimi-reminder-dispatcher: lateness p50/p99/max (sent - due, from the
+#                                read model) and reminders/s  vs  the same dispatcher at light load
+#                                (BENCH_REMINDER_PILOT reminders over 30 s just before) and the
+#                                dispatcher's producer appending as many records of the same kind and
+#                                size to a topic like the intake topic
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -30,7 +37,10 @@
 # BENCH_WRK_CONNECTIONS ("16 64"), BENCH_WRK_DURATION (20s), BENCH_WRK_USERS (64),
 # BENCH_LATENCY_ITERATIONS (500), BENCH_WAITERS (200), BENCH_SEARCH_MESSAGES (1000000),
 # BENCH_SEARCH_ITERATIONS (100), BENCH_GOAL_LAYERS/WIDTH/PARENTS/ITERATIONS (100/100/5/100),
-# BENCH_PHASES ("a b c d e f g h"), AIMI_BENCH_BUILD_DIR.
+# BENCH_REMINDERS (100000), BENCH_REMINDER_USERS (1000), BENCH_REMINDER_WINDOW_S (60),
+# BENCH_REMINDER_PILOT (1000; 0 = none), BENCH_REMINDER_LEAD_S (auto: seconds from the start of loading
+# to the first trigger, 60 + BENCH_REMINDERS / 1000), BENCH_PHASES ("a b c d e f g h i"),
+# AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
 
@@ -51,11 +61,16 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f g h}"
+PHASES="${BENCH_PHASES:-a b c d e f g h i}"
 GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
 GOAL_WIDTH="${BENCH_GOAL_WIDTH:-100}"
 GOAL_PARENTS="${BENCH_GOAL_PARENTS:-5}"
 GOAL_ITERATIONS="${BENCH_GOAL_ITERATIONS:-100}"
+REMINDERS="${BENCH_REMINDERS:-100000}"
+REMINDER_USERS="${BENCH_REMINDER_USERS:-1000}"
+REMINDER_WINDOW_S="${BENCH_REMINDER_WINDOW_S:-60}"
+REMINDER_PILOT="${BENCH_REMINDER_PILOT:-1000}"
+REMINDER_LEAD_S="${BENCH_REMINDER_LEAD_S:-$((60 + REMINDERS / 1000))}"
 JWT_SECRET="bench-secret-0123456789abcdef"
 export AIMI_MASTER_KEY="${AIMI_MASTER_KEY:-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef}"
 CATCH_UP_TIMEOUT_S=240  # bounds every wait for the projector
@@ -77,7 +92,8 @@ build_start=$(now)
 if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
-ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway | tail -n 2
+ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway \
+  aimi-reminder-dispatcher | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -273,7 +289,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g; then
+if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g || has_phase i; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -619,6 +635,144 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
         print("SCHED_%s=%.1f" % (b["run_name"], us))' "${TMP}/schedule.json")"
   result h "a year of FREQ=DAILY, Europe/Berlin" "${SCHED_ScheduleYearOfDaily} us" "libical alone ${SCHED_LibicalAloneYearOfDaily} us" "365 occurrences with instants, DST rule"
   result h "a week of FREQ=DAILY three years on" "${SCHED_ScheduleWeekOfDailyThreeYearsOn} us" "-" "libical starts at the window"
+fi
+
+# ---- i. reminder dispatch: BENCH_REMINDERS reminders due within one window ------------------------
+if has_phase i; then
+  SCHEMA=bench_reminders
+  TOPIC="bench.reminders.$$"
+  I_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_FACTS_TOPIC="${TOPIC}.facts")
+  PILOT_SPAN_S=30
+  log "i. reminder dispatch: ${REMINDERS} reminders over ${REMINDER_USERS} users due within ${REMINDER_WINDOW_S}s (pilot: ${REMINDER_PILOT} over ${PILOT_SPAN_S}s before), lead ${REMINDER_LEAD_S}s, topic ${TOPIC}"
+  env "${I_ENV[@]}" "${BIN}/aimi-admin" migrate
+  env "${I_ENV[@]}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  # The window is fixed before loading: the queue plans at fact time and skips triggers already past,
+  # so every event must be decided and planned before the first trigger (the pilot's, if any).
+  load_t0=$(now)
+  WINDOW_START=$(( $(date +%s) + REMINDER_LEAD_S ))
+  PILOT_START=$(( WINDOW_START - PILOT_SPAN_S - 10 ))
+  FIRST_DUE="${WINDOW_START}"  # the first trigger: planning must be done 5 s before it
+  ((REMINDER_PILOT > 0)) && FIRST_DUE="${PILOT_START}"
+  quiet_from=$(( (10#$(date -u -d "@${WINDOW_START}" +%H) + 12) % 24 ))  # quiet hours, 12 h away from the window
+  QUIET="$(printf '%02d:00-%02d:00' "${quiet_from}" $(( (quiet_from + 1) % 24 )))"
+  WINDOWS=(--reminders "${REMINDERS}@${WINDOW_START}+${REMINDER_WINDOW_S}")
+  ((REMINDER_PILOT > 0)) && WINDOWS=(--reminders "${REMINDER_PILOT}@${PILOT_START}+${PILOT_SPAN_S}" "${WINDOWS[@]}")
+  printf 'window: %s .. +%ss (UTC); first trigger (pilot or window) %s; offsets_minutes [5], quiet hours %s\n' \
+    "$(date -u -d "@${WINDOW_START}" +%H:%M:%S)" "${REMINDER_WINDOW_S}" "$(date -u -d "@${FIRST_DUE}" +%H:%M:%S)" "${QUIET}"
+  # The decider and the queue run while the records arrive, as they would behind the gateway.
+  start_child REM_ES_PID projector-i "${BIN}/aimi-projector" "${I_ENV[@]}"
+  start_child REM_RQ_PID projector-i-queue "${BIN}/aimi-projector" "${I_ENV[@]}" AIMI_PROJECTION=reminder_queue
+  env "${I_ENV[@]}" "${BIN}/aimi-loadgen" --topic "${TOPIC}" --users "${REMINDER_USERS}" --messages-per-user 0 \
+    "${WINDOWS[@]}" --reminder-offset-min 5 --quiet-hours "${QUIET}" --timeout-s 300 | tee "${TMP}/loadgen-i.out"
+  load_appended_s="$(elapsed "${load_t0}" "$(now)")"
+  i_total="$(sed -n 's/^RESULT records=\([0-9]*\) .*/\1/p' "${TMP}/loadgen-i.out")"
+  i_load_rps="$(sed -n 's/^RESULT .*records_per_s=\([0-9]*\).*/\1/p' "${TMP}/loadgen-i.out")"
+  i_planned=$((REMINDERS + REMINDER_PILOT))
+  # Decided (entity store), then planned (queue); all before the first trigger, else the figures
+  # would mix in reminders skipped as past.
+  es_s="" queued=0 skipped=0
+  while (($(date +%s) < FIRST_DUE - 5)); do
+    kill -0 "${REM_ES_PID}" 2>/dev/null && kill -0 "${REM_RQ_PID}" 2>/dev/null || die "a phase i projector exited"
+    [[ -z "${es_s}" && "$(applied_records "${SCHEMA}" "${TOPIC}")" -ge "${i_total}" ]] && es_s="$(elapsed "${load_t0}" "$(now)")"
+    read -r queued skipped <<<"$(poll "SELECT count(*) || ' ' || count(*) FILTER (WHERE status <> 'scheduled') FROM ${SCHEMA}.reminder_queue")"
+    ((queued >= i_planned)) && break
+    sleep 0.5
+  done
+  planned_s="$(elapsed "${load_t0}" "$(now)")"
+  ((queued >= i_planned)) ||
+    die "the queue held ${queued} of ${i_planned} reminders ${planned_s}s after loading began, too late for the window: raise BENCH_REMINDER_LEAD_S (${REMINDER_LEAD_S})"
+  ((skipped == 0)) || die "${skipped} reminders were planned as skipped (past or quiet hours)"
+  printf 'load: %s records appended %ss after the start, decided by the entity store after %ss, %s reminders planned after %ss; %ss left before the first trigger\n' \
+    "${i_total}" "${load_appended_s}" "${es_s:-?}" "${queued}" "${planned_s}" "$((FIRST_DUE - $(date +%s)))"
+
+  start_child REM_DISPATCHER_PID dispatcher-i "${BIN}/aimi-reminder-dispatcher" "${I_ENV[@]}"
+  for _ in $(seq 1 300); do
+    grep -q "reminder partitions owned: ${PARTITIONS}" "${LOGS}/dispatcher-i.log" && break
+    sleep 0.1
+  done
+  grep -q "reminder partitions owned: ${PARTITIONS}" "${LOGS}/dispatcher-i.log" || die "the dispatcher does not own the ${PARTITIONS} partitions"
+  cpu_labels() { printf '%s ' dispatcher="${REM_DISPATCHER_PID}" entity_store="${REM_ES_PID}" queue="${REM_RQ_PID}" \
+    postgres="${PG_PID}" kafka="${KAFKA_PID}"; }
+  python3 -c 'import sys, time; time.sleep(max(0.0, float(sys.argv[1]) - time.time()))' "${WINDOW_START}"
+  # shellcheck disable=SC2046
+  cpu_before="$(cpu_snapshot $(cpu_labels))"
+  t_window=$(now)
+  log "i. main window open: ${REMINDERS} reminders due until +${REMINDER_WINDOW_S}s"
+  deadline=$((WINDOW_START + REMINDER_WINDOW_S + 600))
+  next_report=$((SECONDS + 10))
+  while (($(date +%s) < deadline)); do
+    kill -0 "${REM_DISPATCHER_PID}" 2>/dev/null || die "the dispatcher exited"
+    logged="$(poll "SELECT count(*) FROM ${SCHEMA}.reminder_logs WHERE channel = 'chat'")"
+    ((logged >= i_planned)) && break
+    if ((SECONDS >= next_report)); then
+      next_report=$((SECONDS + 10))
+      printf '  +%ss: %s of %s chat records in reminder_logs\n' "$(($(date +%s) - WINDOW_START))" "${logged}" "${i_planned}"
+    fi
+    sleep 0.5
+  done
+  t_done=$(now)
+  # shellcheck disable=SC2046
+  cpu_after="$(cpu_snapshot $(cpu_labels))"
+  ((logged >= i_planned)) ||
+    printf 'bench: WARNING: only %s of %s reminders delivered %ss after the window; figures below are of those\n' \
+      "${logged}" "${i_planned}" "$(($(date +%s) - WINDOW_START - REMINDER_WINDOW_S))"
+  cpu_report "${cpu_before}" "${cpu_after}" "$(elapsed "${t_window}" "${t_done}")" "${REMINDERS}" | sed 's/^/dispatch: /'
+  stop_pid "${REM_DISPATCHER_PID}"
+  stop_pid "${REM_RQ_PID}"
+  stop_pid "${REM_ES_PID}"
+  # A record in flight longer than the dispatcher's patience is appended again; the fold keeps one.
+  i_outcomes="$(sql "SELECT coalesce(string_agg(outcome || ' ' || n, ', ' ORDER BY outcome), 'none')
+                     FROM (SELECT outcome, count(*) AS n FROM ${SCHEMA}.batch_outcomes
+                           WHERE idempotency_key LIKE 'reminder:%' GROUP BY outcome) o")"
+  i_not_applied="$(sql "SELECT count(*) FROM ${SCHEMA}.batch_outcomes WHERE idempotency_key LIKE 'reminder:%' AND outcome <> 'applied'")"
+  printf 'dispatch: outcomes of the records the dispatcher appended: %s; dead letters %s\n' \
+    "${i_outcomes}" "$(sql "SELECT count(*) FROM ${SCHEMA}.dead_letters")"
+
+  # Due time: the queue row's trigger_at (a one-off event's row stays, status sent). Sent time:
+  # reminder_logs.at of the chat record = the time of the reminder.delivered fact = the dispatcher's
+  # clock when it built the record. Applied: the entity store's transaction that made the chat
+  # message queryable (batch_outcomes.applied_at).
+  psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c "\\copy (
+    SELECT CASE WHEN q.trigger_at >= to_timestamp(${WINDOW_START}) THEN 'main' ELSE 'pilot' END,
+           extract(epoch FROM q.trigger_at), extract(epoch FROM l.at), extract(epoch FROM o.applied_at),
+           coalesce(l.status, ''), coalesce(l.reason, '')
+    FROM ${SCHEMA}.reminder_queue q
+    LEFT JOIN ${SCHEMA}.reminder_logs l ON l.user_id = q.user_id AND l.reminder_id = q.reminder_id AND l.channel = 'chat'
+    LEFT JOIN ${SCHEMA}.batch_outcomes o ON o.user_id = q.user_id AND o.outcome = 'applied'
+         AND o.idempotency_key = 'reminder:' || q.reminder_id || ':chat'
+  ) TO '${TMP}/reminders.csv' CSV"
+  python3 "${ROOT}/bench/reminder_stats.py" --csv "${TMP}/reminders.csv" --window-start "${WINDOW_START}" \
+    --window-s "${REMINDER_WINDOW_S}" | tee "${TMP}/reminder-stats.txt"
+  rfield() { sed -n "s/^RESULT name=$1 .*[ ]$2=\([^ ]*\).*/\1/p" "${TMP}/reminder-stats.txt"; }
+
+  log "i. baseline: the dispatcher's producer appending ${REMINDERS} records like its chat records to ${TOPIC}.append (${PARTITIONS} partitions)"
+  AIMI_EVENTS_TOPIC="${TOPIC}.append" AIMI_FACTS_TOPIC="${TOPIC}.append.facts" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" \
+    "${BIN}/aimi-admin" create-topics
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}.append" --users "${REMINDER_USERS}" --dispatch-like "${REMINDERS}" --chunk 0 \
+    --timeout-s 300 | tee "${TMP}/append-all.out"
+  "${BIN}/aimi-loadgen" --topic "${TOPIC}.append" --users "${REMINDER_USERS}" --dispatch-like "${REMINDERS}" --chunk 500 \
+    --timeout-s 300 | tee "${TMP}/append-500.out"
+  append_all="$(sed -n 's/^RESULT .*records_per_s=\([0-9]*\).*/\1/p' "${TMP}/append-all.out")"
+  append_500="$(sed -n 's/^RESULT .*records_per_s=\([0-9]*\).*/\1/p' "${TMP}/append-500.out")"
+  append_bytes="$(sed -n 's/^RESULT .*bytes=\([0-9]*\).*/\1/p' "${TMP}/append-all.out")"
+
+  n_fmt="$(printf "%'d" "${REMINDERS}")"
+  triple() { printf '%s/%s/%s s' "$(rfield "$1" "$2p50_s")" "$(rfield "$1" "$2p99_s")" "$(rfield "$1" "$2max_s")"; }
+  pilot_cmp="-"
+  ((REMINDER_PILOT > 0)) && pilot_cmp="pilot $(triple pilot "")"
+  result i "${n_fmt} due in ${REMINDER_WINDOW_S}s: lateness p50/p99/max" "$(triple main "")" "${pilot_cmp}" \
+    "target p99 < 1 s; $(rfield main under_1s_pct)% under 1 s; sent = fact time"
+  pilot_cmp="-"
+  ((REMINDER_PILOT > 0)) && pilot_cmp="pilot $(triple pilot vis_)"
+  result i "  chat message applied - due p50/p99/max" "$(triple main vis_)" "${pilot_cmp}" "entity store's transaction (batch_outcomes)"
+  result i "dispatch rate, chat channel" "$(printf "%'.0f rem/s" "$(rfield main rate)")" \
+    "$(printf "append alone %'d/s, by 500 %'d/s" "${append_all}" "${append_500}")" \
+    "due $(printf "%'d" $((REMINDERS / REMINDER_WINDOW_S)))/s; busiest 5 s $(printf "%'.0f" "$(rfield main peak5_rate)")/s; last sent $(rfield main drain_s) s after the window"
+  result i "  chat messages applied (entity store)" "$(printf "%'.0f rem/s" "$(rfield main applied_rate)")" "-" \
+    "first to last applied; records ~$((append_bytes / REMINDERS)) B"
+  result i "  records appended again (not applied)" "${i_not_applied}" "-" "${i_outcomes}"
+  result i "load: ${i_planned} events decided + planned" "${planned_s} s" "$(printf "loadgen append %'d rec/s" "${i_load_rps}")" \
+    "entity store done after ${es_s:-?} s (from load start)"
 fi
 
 # ---- results ----------------------------------------------------------------------------------
