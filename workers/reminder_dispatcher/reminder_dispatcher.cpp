@@ -70,6 +70,8 @@ constexpr std::chrono::seconds kSkippedEvery{5};
 // How often paging starts over from the first due reminder (what came due behind the cursor: a
 // re-plan applied late, a record in flight for longer than kInFlight).
 constexpr std::chrono::seconds kRescanEvery{30};
+// Rows the look behind the cursor reads at most per pass.
+constexpr int kBehindBudget = 2000;
 
 //! A PostgreSQL array literal of ids or numbers (passed as a parameter, never into the SQL text).
 template <class Range, class Pick>
@@ -172,6 +174,7 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
 
 std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connection& db, const std::set<int>& owned) {
     std::vector<Due> due;
+    std::set<std::string> taken;  // the paging and the look behind it may meet
     const auto take = [&](const pqxx::result& rows) {
         for (const auto& row : rows) {
             Due d{row[0].as<std::string>(),
@@ -188,32 +191,51 @@ std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connect
                   row[11].as<bool>(),
                   row[12].as<bool>()};
             const bool in_flight = appended_.contains("reminder:" + d.reminder_id + ":chat");
-            if (!in_flight || d.status == "sent") due.push_back(std::move(d));
+            if ((!in_flight || d.status == "sent") && taken.insert(d.status + d.user_id + d.reminder_id).second)
+                due.push_back(std::move(d));
         }
     };
     pqxx::read_transaction tx(db, "due_reminders");
     const auto schema = serving_schema(tx, options_.main_schema, "reminder_queue");
     tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
     const auto partitions = pg_array(owned, [](int p) { return std::to_string(p); });
-    if (partitions != owned_partitions_ || Clock::now() >= next_rescan_) {
-        owned_partitions_ = partitions;  // another assignment, or time to look behind the cursor
+    if (partitions != owned_partitions_) {  // another assignment: from the first due reminder
+        owned_partitions_ = partitions;
         cursor_.reset();
-        next_rescan_ = Clock::now() + kRescanEvery;
+        behind_.reset();
+        looking_behind_ = false;
     }
-    // Page through the scheduled ones from where the last pass stopped: what comes due next sorts
-    // after what was read, so the rows in flight are read again only when paging starts over.
-    for (int scanned = 0; static_cast<int>(due.size()) < options_.batch && scanned < kMaxScanned;) {
-        const auto rows =
-            tx.exec_params(kDueScheduled, partitions, cursor_ ? std::optional(cursor_->trigger_at) : std::nullopt,
-                           cursor_ ? std::optional(cursor_->user_id) : std::nullopt,
-                           cursor_ ? std::optional(cursor_->reminder_id) : std::nullopt, options_.batch);
-        take(rows);
-        scanned += static_cast<int>(rows.size());
-        if (!rows.empty()) {
-            const auto& last = rows[rows.size() - 1];
-            cursor_ = Cursor{last[6].as<std::string>(), last[0].as<std::string>(), last[1].as<std::string>()};
+    // Pages on from `from` while the batch is short and fewer than `budget` rows were read; true
+    // when it reached the last due reminder.
+    const auto page = [&](std::optional<Cursor>& from, int budget) {
+        for (int scanned = 0; static_cast<int>(due.size()) < options_.batch && scanned < budget;) {
+            const auto rows =
+                tx.exec_params(kDueScheduled, partitions, from ? std::optional(from->trigger_at) : std::nullopt,
+                               from ? std::optional(from->user_id) : std::nullopt,
+                               from ? std::optional(from->reminder_id) : std::nullopt, options_.batch);
+            take(rows);
+            scanned += static_cast<int>(rows.size());
+            if (!rows.empty()) {
+                const auto& last = rows[rows.size() - 1];
+                from = Cursor{last[6].as<std::string>(), last[0].as<std::string>(), last[1].as<std::string>()};
+            }
+            if (static_cast<int>(rows.size()) < options_.batch) return true;
         }
-        if (static_cast<int>(rows.size()) < options_.batch) break;
+        return false;
+    };
+    // New work first: what comes due next sorts after what was read, so paging on from the last
+    // pass never reads the records in flight again.
+    page(cursor_, kMaxScanned);
+    // Now and then, and with a small budget per pass so new work never waits behind it, a second
+    // cursor walks from the first due reminder (what came due behind the first one, a record in
+    // flight for longer than kInFlight).
+    if (!looking_behind_ && Clock::now() >= next_rescan_) {
+        looking_behind_ = true;
+        behind_.reset();
+    }
+    if (looking_behind_ && page(behind_, kBehindBudget)) {
+        looking_behind_ = false;
+        next_rescan_ = Clock::now() + kRescanEvery;
     }
     if (Clock::now() >= next_skipped_sweep_) {
         take(tx.exec_params(kDueSkipped, partitions, options_.batch));

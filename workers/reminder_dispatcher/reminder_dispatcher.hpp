@@ -84,6 +84,8 @@ class ReminderDispatcher {
         std::string trigger_at, user_id, reminder_id;
     };
     std::optional<Cursor> cursor_;  //!< where paging through the scheduled reminders goes on
+    std::optional<Cursor> behind_;  //!< the look behind it, from the first due reminder
+    bool looking_behind_ = false;
     std::string owned_partitions_;
     std::chrono::steady_clock::time_point next_skipped_sweep_{}, next_rescan_{};
     std::vector<kafka::EventLogWriter::KeyedValue> staged_;
