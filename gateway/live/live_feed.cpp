@@ -16,7 +16,7 @@
 #include "domain/facts/fact.hpp"
 #include "domain/metrics/registry.hpp"
 #include "domain/privacy/data_key.hpp"
-#include "domain/uuid.hpp"
+#include "projections/kafka/assign_only_consumer.hpp"
 
 namespace aimi::live {
 
@@ -29,18 +29,9 @@ constexpr std::uint16_t kGoingAway = 1001;
 constexpr std::uint16_t kInternalError = 1011;
 
 std::unique_ptr<RdKafka::KafkaConsumer> make_consumer(const LiveFeedOptions& options, const std::string& purpose) {
-    kafka::Properties properties{{"bootstrap.servers", options.bootstrap},
-                                 {"group.id", "aimi.live." + purpose + "." + new_uuid()},  // assign() only
-                                 {"enable.auto.commit", "false"},
-                                 {"enable.auto.offset.store", "false"},
-                                 {"auto.offset.reset", "error"},
-                                 {"fetch.wait.max.ms", "10"}};
-    for (const auto& [key, value] : options.overrides) properties[key] = value;
-    auto conf = kafka::make_conf(properties);
-    std::string error;
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!consumer) throw std::runtime_error("cannot create Kafka consumer: " + error);
-    return consumer;
+    return kafka::assign_only_consumer(options.bootstrap, "aimi.live." + purpose,
+                                       {{"auto.offset.reset", "error"}, {"fetch.wait.max.ms", "10"}},
+                                       options.overrides);
 }
 
 metrics::Gauge& connections_gauge() {
@@ -397,11 +388,6 @@ Result<std::shared_ptr<http::WebSocketPeer>> LiveFeed::connect(const std::string
                        "resume"};
     subscriber->resume = position;
     return peer;
-}
-
-std::size_t LiveFeed::connections() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->connection_count;
 }
 
 }  // namespace aimi::live

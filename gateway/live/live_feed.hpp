@@ -46,9 +46,6 @@ class LiveFeed {
     //! connections; the feed not running yet). @warning May block briefly (asks the broker).
     Result<std::shared_ptr<http::WebSocketPeer>> connect(const std::string& user, const std::string* resume);
 
-    //! Connections open now.
-    std::size_t connections() const;
-
     struct State;  //!< shared with the connections' peers, which may outlive the feed
 
   private:

@@ -15,7 +15,7 @@
 #include "domain/json/parse.hpp"
 #include "domain/json/serialize.hpp"
 #include "domain/text.hpp"
-#include "domain/uuid.hpp"
+#include "projections/kafka/assign_only_consumer.hpp"
 #include "projections/kafka/kafka_config.hpp"
 #include "projections/keys/key_store.hpp"
 #include "workers/common/shutdown.hpp"
@@ -36,18 +36,12 @@ struct Range {
 int export_records(const RuntimeSettings& settings, const ExportRequest& request) {
     const auto& stop = install_shutdown_handlers();
     const std::string topic = request.facts ? settings.facts_topic : settings.events_topic;
-    kafka::Properties properties{{"bootstrap.servers", settings.kafka_bootstrap},
-                                 {"group.id", "aimi.export." + new_uuid()},  // assign() only: never joins
-                                 {"enable.auto.commit", "false"},
-                                 {"enable.auto.offset.store", "false"},
-                                 {"fetch.max.bytes", "104857600"},
-                                 {"max.partition.fetch.bytes", "16777216"},
-                                 {"queued.max.messages.kbytes", "262144"}};
-    for (const auto& [key, value] : kafka::properties_from_env()) properties[key] = value;
-    auto conf = kafka::make_conf(properties);
+    auto consumer = kafka::assign_only_consumer(settings.kafka_bootstrap, "aimi.export",
+                                                {{"fetch.max.bytes", "104857600"},
+                                                 {"max.partition.fetch.bytes", "16777216"},
+                                                 {"queued.max.messages.kbytes", "262144"}},
+                                                kafka::properties_from_env());
     std::string error;
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!consumer) throw std::runtime_error("cannot create Kafka consumer: " + error);
 
     // Which partitions, from where to where (ends as they are now: a consistent snapshot).
     std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer.get(), topic, nullptr, error));

@@ -7,8 +7,8 @@
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
-#include "domain/uuid.hpp"
 #include "projections/batch_applier.hpp"
+#include "projections/kafka/assign_only_consumer.hpp"
 #include "projections/pg/connection.hpp"
 
 namespace aimi {
@@ -16,17 +16,8 @@ namespace aimi {
 namespace {
 
 std::unique_ptr<RdKafka::KafkaConsumer> assigned_consumer(const CatchUpOptions& options) {
-    kafka::Properties properties{{"bootstrap.servers", options.bootstrap},
-                                 {"group.id", "aimi.catch-up." + new_uuid()},  // assign() only: never joins
-                                 {"enable.auto.commit", "false"},
-                                 {"enable.auto.offset.store", "false"},
-                                 {"fetch.wait.max.ms", "50"}};
-    for (const auto& [key, value] : options.overrides) properties[key] = value;
-    auto conf = kafka::make_conf(properties);
-    std::string error;
-    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!consumer) throw std::runtime_error("cannot create Kafka consumer: " + error);
-    return consumer;
+    return kafka::assign_only_consumer(options.bootstrap, "aimi.catch-up", {{"fetch.wait.max.ms", "50"}},
+                                       options.overrides);
 }
 
 int partition_count(RdKafka::KafkaConsumer& consumer, const std::string& topic) {
