@@ -16,7 +16,6 @@ namespace aimi::dispatch {
 namespace {
 
 namespace bj = boost::json;
-using Clock = std::chrono::steady_clock;
 
 constexpr const char* kDueTriggers = R"sql(
 SELECT user_id::text, trigger_id, type, goal_id::text, notification_id::text, message,
@@ -44,10 +43,10 @@ metrics::Counter& appended_counter(const char* what) {
 
 NotificationDispatcher::NotificationDispatcher(DispatchOptions options, kafka::EventLogWriter& log,
                                                keys::KeyStore& keys)
-    : options_(std::move(options)), log_(log), keys_(keys) {}
+    : options_(std::move(options)), log_(log), keys_(keys), in_flight_(kInFlight) {}
 
 std::size_t NotificationDispatcher::run_once(pqxx::connection& db, const std::set<int>& owned) {
-    std::erase_if(appended_, [now = Clock::now()](const auto& entry) { return entry.second < now; });
+    in_flight_.expire();
     if (owned.empty()) return 0;
     std::string partitions = "{";
     for (const int p : owned) partitions += (partitions.size() > 1 ? "," : "") + std::to_string(p);
@@ -109,29 +108,17 @@ std::size_t NotificationDispatcher::run_once(pqxx::connection& db, const std::se
         data.push_back(events::NotificationSent{std::move(sent)});
         stage(p.user_id, "notification:" + p.id + ":sent", std::move(data));
     }
-    if (staged_.empty()) return 0;
-    auto records = std::move(staged_);
-    auto keys = std::move(staged_keys_);
-    staged_.clear();
-    staged_keys_.clear();
-    try {
-        log_.append_all(options_.events_topic, kafka::EventLogWriter::kPartitionByKey, records);
-    } catch (...) {
-        for (const auto& key : keys) appended_.erase(key);  // still due: tried again under the same keys
-        throw;
-    }
-    for (const auto& key : keys) appended_counter(key.starts_with("notification-trigger:") ? "fired" : "sent").add();
-    return records.size();
+    const auto appended = in_flight_.flush(log_, options_.events_topic);
+    for (const auto& [key, what] : appended) appended_counter(what.c_str()).add();
+    return appended.size();
 }
 
 void NotificationDispatcher::stage(const std::string& user_id, const std::string& key,
                                    std::vector<events::EventData> data) {
-    if (appended_.contains(key)) return;
+    if (in_flight_.contains(key)) return;
     auto record = encode_record({user_id, key, "notification-due", options_.producer, std::move(data)}, keys_);
     if (!record) return;  // erased
-    staged_.push_back(std::move(*record));
-    staged_keys_.push_back(key);
-    appended_[key] = Clock::now() + kInFlight;
+    in_flight_.stage(key, key.starts_with("notification-trigger:") ? "fired" : "sent", std::move(*record));
 }
 
 }  // namespace aimi::dispatch

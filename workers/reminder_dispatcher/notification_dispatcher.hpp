@@ -10,6 +10,7 @@
 
 #include "domain/events/events.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "workers/reminder_dispatcher/in_flight_appends.hpp"
 #include "workers/reminder_dispatcher/reminder_dispatcher.hpp"
 
 // Fires notification triggers and sends due notifications (docs/schedule.md, "Notifications"), for
@@ -32,9 +33,7 @@ class NotificationDispatcher {
     DispatchOptions options_;
     kafka::EventLogWriter& log_;
     keys::KeyStore& keys_;
-    std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the read model shows it
-    std::vector<kafka::EventLogWriter::KeyedValue> staged_;
-    std::vector<std::string> staged_keys_;
+    InFlightAppends in_flight_;  //!< labels: fired | sent
 };
 
 }  // namespace aimi::dispatch

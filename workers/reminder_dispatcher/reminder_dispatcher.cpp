@@ -16,6 +16,7 @@
 #include "projections/serving_schemas.hpp"
 #include "workers/reminder_dispatcher/dispatch_record.hpp"
 #include "workers/reminder_dispatcher/http_post.hpp"
+#include "workers/reminder_dispatcher/in_flight_appends.hpp"
 
 namespace aimi::dispatch {
 
@@ -123,11 +124,11 @@ struct ReminderDispatcher::Due {
 
 ReminderDispatcher::ReminderDispatcher(DispatchOptions options, kafka::EventLogWriter& log, keys::KeyStore& keys,
                                        PushProvider* push)
-    : options_(std::move(options)), log_(log), keys_(keys), push_(push) {}
+    : options_(std::move(options)), log_(log), keys_(keys), push_(push), in_flight_(kInFlight) {}
 
 std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<int>& owned) {
     appended_now_ = 0;
-    std::erase_if(appended_, [now = Clock::now()](const auto& entry) { return entry.second < now; });
+    in_flight_.expire();
     if (owned.empty()) return 0;
     std::vector<Due> due = fetch_due(db, owned);
     // Each user's latest open chat and active devices, for the whole pass in one read.
@@ -166,7 +167,7 @@ std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<in
         if (d.status == "skipped") continue;
         if (options_.webhook_url && !d.webhook_done) deliver_webhook(d);
         if (push_ && !d.push_done) deliver_push(devices[d.user_id], d);
-        if (staged_.size() >= kOutboundFlush) flush();
+        if (in_flight_.staged_count() >= kOutboundFlush) flush();
     }
     flush();
     return appended_now_;
@@ -190,7 +191,7 @@ std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connect
                   row[10].as<bool>(),
                   row[11].as<bool>(),
                   row[12].as<bool>()};
-            const bool in_flight = appended_.contains("reminder:" + d.reminder_id + ":chat");
+            const bool in_flight = in_flight_.contains("reminder:" + d.reminder_id + ":chat");
             if ((!in_flight || d.status == "sent") && taken.insert(d.status + d.user_id + d.reminder_id).second)
                 due.push_back(std::move(d));
         }
@@ -320,7 +321,7 @@ void ReminderDispatcher::deliver_with_retries(const Due& d, const std::string& c
     const auto key = d.user_id + "/" + d.reminder_id + "/" + channel;
     auto& retry = retries_[key];
     if (Clock::now() < retry.next_try) return;
-    if (appended_.contains("reminder:" + d.reminder_id + ":" + channel)) return;
+    if (in_flight_.contains("reminder:" + d.reminder_id + ":" + channel)) return;
     ++retry.attempts;
     std::optional<std::string> failure;
     try {
@@ -349,35 +350,21 @@ void ReminderDispatcher::deliver_with_retries(const Due& d, const std::string& c
 
 bool ReminderDispatcher::append(const Due& d, const std::string& channel, std::vector<events::EventData> data) {
     const auto key = "reminder:" + d.reminder_id + ":" + channel;
-    if (appended_.contains(key)) return false;
+    if (in_flight_.contains(key)) return false;
     std::string outcome;
     for (const auto& e : data)
         if (const auto* r = std::get_if<events::ReminderDelivered>(&e))
             outcome = std::string(r->data.at("status").as_string());
     auto record = encode_record({d.user_id, key, "reminder-due", options_.producer, std::move(data)}, keys_);
     if (!record) return false;  // erased: their queue goes with their next fact
-    staged_.push_back(std::move(*record));
-    staged_keys_.emplace_back(key, channel + "/" + outcome);
-    appended_[key] = Clock::now() + kInFlight;
+    in_flight_.stage(key, channel + "/" + outcome, std::move(*record));
     return true;
 }
 
 void ReminderDispatcher::flush() {
-    if (staged_.empty()) return;
-    auto records = std::move(staged_);
-    auto keys = std::move(staged_keys_);
-    staged_.clear();
-    staged_keys_.clear();
-    try {
-        // Pipelined, each to its user's partition; one wait for all acknowledgements.
-        log_.append_all(options_.events_topic, kafka::EventLogWriter::kPartitionByKey, records);
-    } catch (...) {
-        // Some may be written: all stay due and are tried again under the same keys.
-        for (const auto& [key, what] : keys) appended_.erase(key);
-        throw;
-    }
-    appended_now_ += records.size();
-    for (const auto& [key, what] : keys) {
+    const auto appended = in_flight_.flush(log_, options_.events_topic);
+    appended_now_ += appended.size();
+    for (const auto& [key, what] : appended) {
         const auto slash = what.find('/');
         delivered(what.substr(0, slash), what.substr(slash + 1)).add();
     }

@@ -13,6 +13,7 @@
 
 #include "domain/events/events.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "workers/reminder_dispatcher/in_flight_appends.hpp"
 #include "workers/reminder_dispatcher/push_provider.hpp"
 
 namespace aimi::keys {
@@ -77,8 +78,7 @@ class ReminderDispatcher {
     kafka::EventLogWriter& log_;
     keys::KeyStore& keys_;
     PushProvider* push_;
-    std::map<std::string, Retry> retries_;                                   //!< webhook tries, by reminder
-    std::map<std::string, std::chrono::steady_clock::time_point> appended_;  //!< until the queue shows it
+    std::map<std::string, Retry> retries_;  //!< webhook tries, by reminder
     std::size_t appended_now_ = 0;
     struct Cursor {
         std::string trigger_at, user_id, reminder_id;
@@ -88,8 +88,7 @@ class ReminderDispatcher {
     bool looking_behind_ = false;
     std::string owned_partitions_;
     std::chrono::steady_clock::time_point next_skipped_sweep_{}, next_rescan_{};
-    std::vector<kafka::EventLogWriter::KeyedValue> staged_;
-    std::vector<std::pair<std::string, std::string>> staged_keys_;  //!< idempotency key, channel/status
+    InFlightAppends in_flight_;  //!< labels: channel/status
 };
 
 }  // namespace aimi::dispatch
