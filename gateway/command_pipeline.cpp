@@ -17,6 +17,7 @@
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/goals_read_model.hpp"
+#include "gateway/memory_read_model.hpp"
 #include "gateway/notifications_read_model.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
@@ -74,6 +75,11 @@ const DerivedResource* derived_resource(const std::string& resource_type) {
         "notifications", [](pqxx::dbtransaction& tx, const std::string& user, const std::string&,
                             const std::string& id) { return notifications_read_model::find(tx, user, id); }};
     if (resource_type == "notification") return &notifications;
+    static const DerivedResource memory{
+        "memory", [](pqxx::dbtransaction& tx, const std::string& user, const std::string&, const std::string& id) {
+            return memory_read_model::find_mental_state(tx, user, id);
+        }};
+    if (resource_type == "mental_state") return &memory;
     return nullptr;
 }
 

@@ -15,6 +15,8 @@
 #include "projections/errors.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/memory/memory_projection.hpp"
+#include "projections/memory/vectors_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
 #include "projections/notifications/notifications_projection.hpp"
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
@@ -107,6 +109,16 @@ const std::vector<RouteEntry>& route_table() {
          "/v1/notifications/{notification_id}",
          {get_notification, false, notifications::NotificationsProjection::kName}},
         {"POST", "/v1/notifications/{notification_id}/dismiss", {dismiss_notification}},
+        {"POST", "/v1/mental-states", {record_mental_state}},
+        {"GET", "/v1/mental-states", {list_mental_states, false, memory::MemoryProjection::kName}},
+        {"GET", "/v1/mental-states/{mental_state_id}", {get_mental_state, false, memory::MemoryProjection::kName}},
+        {"GET", "/v1/summaries", {list_summaries, false, memory::MemoryProjection::kName}},
+        {"GET", "/v1/summaries/{summary_id}", {get_summary, false, memory::MemoryProjection::kName}},
+        {"GET", "/v1/user-state", {get_user_state, false, memory::MemoryProjection::kName}},
+        {"GET", "/v1/context-items", {list_context_items, false, memory::MemoryProjection::kName}},
+        {"DELETE", "/v1/memory/items/{item_id}", {forget_memory_item}},
+        {"GET", "/v1/memory/search", {search_memory, false, memory::VectorsProjection::kName}},
+        {"GET", "/v1/admin/prompt-runs", {list_prompt_runs, false, memory::MemoryProjection::kName}},
         {"GET", "/v1/live", {open_live, false, "", "", true}},
     };
     return table;

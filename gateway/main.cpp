@@ -7,6 +7,7 @@
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/http/http_server.hpp"
 #include "gateway/live/live_feed.hpp"
+#include "gateway/memory_recall.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/time_zones.hpp"
 #include "projections/kafka/event_log_writer.hpp"
@@ -14,6 +15,7 @@
 #include "projections/pg/connection.hpp"
 #include "projections/runtime_settings.hpp"
 #include "workers/common/shutdown.hpp"
+#include "workers/providers/provider_factory.hpp"
 
 int main() {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ gateway[%P] %v");
@@ -48,6 +50,15 @@ int main() {
         context.command_wait_timeout = std::chrono::milliseconds(aimi::env_int("AIMI_COMMAND_WAIT_TIMEOUT_MS", 10000));
         context.ready_max_lag = aimi::env_int("AIMI_READY_MAX_LAG", 1000);
         context.max_waits_per_user = static_cast<int>(aimi::env_int("AIMI_MAX_WAITS_PER_USER", 16));
+        // Recall embeds each query with the model of the user's vectors: the configured one, and the
+        // hashed one (no files, so always at hand) for vectors made with it.
+        std::vector<std::shared_ptr<aimi::memory::Embedder>> embedders{
+            aimi::providers::make_embedder(aimi::providers::configured_embedder())};
+        if (aimi::providers::configured_embedder() != "hashed")
+            embedders.push_back(aimi::providers::make_embedder("hashed"));
+        aimi::gateway::MemoryRecall recall(
+            embedders, static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 512ll << 20)));
+        context.recall = &recall;
         aimi::gateway::gateway_metrics::collect_from(context);
         aimi::gateway::Dispatcher dispatcher(context);
 

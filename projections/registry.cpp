@@ -7,6 +7,8 @@
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/keys/key_store.hpp"
+#include "projections/memory/memory_projection.hpp"
+#include "projections/memory/vectors_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
 #include "projections/notifications/notifications_projection.hpp"
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
@@ -42,6 +44,8 @@ const auto& table() {
             from_facts<schedule::ScheduleProjection>(),
             from_facts<schedule::ReminderQueueProjection>(),
             from_facts<notifications::NotificationsProjection>(),
+            from_facts<memory::MemoryProjection>(),
+            from_facts<memory::VectorsProjection>(),
         };
     return entries;
 }

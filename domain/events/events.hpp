@@ -107,7 +107,8 @@ using EventData =
                  GoalReopened, DependencyAdded, DependencyUpdated, DependencyRemoved, GoalBlocked, GoalUnblocked,
                  TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated, LinkAdded,
                  LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered, NotificationCreated,
-                 NotificationSent, NotificationDismissed>;
+                 NotificationSent, NotificationDismissed, MentalStateRecorded, SummaryCreated, MemoryEmbedded,
+                 PromptRunRecorded, MemoryForgotten>;
 
 //! Events the decider derives (published in facts); an intake record proposing one is refused.
 bool is_derived(const EventData& data);

@@ -129,7 +129,8 @@ std::optional<EventData> goal_event_from_json(std::string_view type, const eleme
                            strings(d, "blocking_goal_ids")};
     if (auto e = entity_event<TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated,
                               LinkAdded, LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered,
-                              NotificationCreated, NotificationSent, NotificationDismissed>(type, d))
+                              NotificationCreated, NotificationSent, NotificationDismissed, MentalStateRecorded,
+                              SummaryCreated, MemoryEmbedded, PromptRunRecorded, MemoryForgotten>(type, d))
         return e;
     if (type == GoalUnblocked::kType)
         return GoalUnblocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id")};

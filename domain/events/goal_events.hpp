@@ -145,6 +145,28 @@ struct NotificationSentTag {
 struct NotificationDismissedTag {
     static constexpr std::string_view kType = "notification.dismissed";
 };
+//! Memory (docs/memory.md): check-ins and extracted mental states, summaries, embeddings, provider
+//! calls, forgetting a memory item. Providers' results enter as events, so a replay never calls one.
+struct MentalStateRecordedTag {
+    static constexpr std::string_view kType = "mental_state.recorded";
+};
+struct SummaryCreatedTag {
+    static constexpr std::string_view kType = "summary.created";
+};
+struct MemoryEmbeddedTag {
+    static constexpr std::string_view kType = "memory.embedded";
+};
+struct PromptRunRecordedTag {
+    static constexpr std::string_view kType = "prompt_run.recorded";
+};
+struct MemoryForgottenTag {
+    static constexpr std::string_view kType = "memory.forgotten";
+};
+using MentalStateRecorded = EntityEvent<MentalStateRecordedTag>;
+using SummaryCreated = EntityEvent<SummaryCreatedTag>;
+using MemoryEmbedded = EntityEvent<MemoryEmbeddedTag>;
+using PromptRunRecorded = EntityEvent<PromptRunRecordedTag>;
+using MemoryForgotten = EntityEvent<MemoryForgottenTag>;
 using ReminderDelivered = EntityEvent<ReminderDeliveredTag>;
 using NotificationCreated = EntityEvent<NotificationCreatedTag>;
 using NotificationSent = EntityEvent<NotificationSentTag>;

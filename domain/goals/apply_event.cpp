@@ -7,6 +7,7 @@
 #include "domain/goals/commands.hpp"
 #include "domain/goals/entities.hpp"
 #include "domain/json/text_of.hpp"
+#include "domain/memory/vector_codec.hpp"
 #include "domain/schedule/timing.hpp"
 
 namespace aimi::goals {
@@ -221,6 +222,63 @@ class Applier {
 
     Outcome operator()(const NotificationSent& e) { return notification_status(e.data, "sent"); }
     Outcome operator()(const NotificationDismissed& e) { return notification_status(e.data, "dismissed"); }
+
+    //! Memory (docs/memory.md). A mental state and a summary are entities of the user, so a
+    //! memory item can be forgotten and a late result for a forgotten one refused.
+    Outcome operator()(const MentalStateRecorded& e) {
+        const auto id = text_of(e.data, "mental_state_id");
+        if (graph_.goal(id) || graph_.entity(id))
+            return Refusal{"mental_state_exists", "mental state id already in use", "", {}};
+        graph_.put_entity(EntityNode{id, "mental_state", "active"});
+        Applied applied{"mental_state", id, {}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
+
+    //! A summary of a scope replaces the one before it (which stays as history).
+    Outcome operator()(const SummaryCreated& e) {
+        const auto id = text_of(e.data, "summary_id");
+        if (graph_.goal(id) || graph_.entity(id)) return Refusal{"summary_exists", "summary id already in use", "", {}};
+        graph_.put_entity(EntityNode{id, "summary", "active"});
+        Applied applied{"summary", id, {}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
+
+    //! A vector of a forgotten summary or mental state would bring it back to recall.
+    Outcome operator()(const MemoryEmbedded& e) {
+        const auto kind = text_of(e.data, "source_kind");
+        if (kind == "summary" || kind == "mental_state") {
+            const auto* entity = graph_.entity(text_of(e.data, "source_id"));
+            if (!entity || entity->kind != kind || entity->status == "forgotten")
+                return Refusal{"memory_source_not_found",
+                               "the embedded " + kind + " does not exist (or was forgotten)",
+                               "/source_id",
+                               {}};
+        }
+        const auto* vector = e.data.if_contains("vector");
+        const auto* dimensions = e.data.if_contains("dimensions");
+        if (!vector || !vector->is_string() || !dimensions || !dimensions->is_int64() ||
+            !memory::decode_vector(vector->get_string(), static_cast<std::size_t>(dimensions->get_int64())))
+            return Refusal{"invalid_vector", "the vector is not base64 of `dimensions` float32 values", "/vector", {}};
+        return Applied{"memory_item", text_of(e.data, "item_id"), {}, {}, {}, {}, {}};
+    }
+
+    Outcome operator()(const PromptRunRecorded& e) {
+        return Applied{"prompt_run", text_of(e.data, "prompt_run_id"), {}, {}, {}, {}, {}};
+    }
+
+    Outcome operator()(const MemoryForgotten& e) {
+        const auto id = text_of(e.data, "item_id");
+        const auto* entity = graph_.entity(id);
+        if (!entity || (entity->kind != "summary" && entity->kind != "mental_state") || entity->status == "forgotten")
+            return Refusal{"memory_item_not_found", "no such memory item", "", {{"item_id", id}}};
+        const auto kind = entity->kind;
+        graph_.put_entity(EntityNode{id, kind, "forgotten"});
+        Applied applied{kind, id, {{"kind", kind}}, {}, {}, {}, {}};
+        applied.changed_entities.push_back(id);
+        return applied;
+    }
 
     template <class Other>
     Outcome operator()(const Other&) {

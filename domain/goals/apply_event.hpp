@@ -41,7 +41,9 @@ inline constexpr bool is_goal_event =
     std::is_same_v<T, events::LinkRemoved> || std::is_same_v<T, events::CalendarEventCreated> ||
     std::is_same_v<T, events::CalendarEventUpdated> || std::is_same_v<T, events::ReminderDelivered> ||
     std::is_same_v<T, events::NotificationCreated> || std::is_same_v<T, events::NotificationSent> ||
-    std::is_same_v<T, events::NotificationDismissed>;
+    std::is_same_v<T, events::NotificationDismissed> || std::is_same_v<T, events::MentalStateRecorded> ||
+    std::is_same_v<T, events::SummaryCreated> || std::is_same_v<T, events::MemoryEmbedded> ||
+    std::is_same_v<T, events::PromptRunRecorded> || std::is_same_v<T, events::MemoryForgotten>;
 
 //! Applies one proposed goals event at time `at` to the user's graph: all of it, or a Refusal
 //! and no change. Deterministic, like the rest of the fold.

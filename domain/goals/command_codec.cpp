@@ -126,6 +126,10 @@ Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_
     return EntityCommand{kind, std::string(id), std::move(fields)};
 }
 
+EntityCommand forget_memory_item(std::string_view id) {
+    return EntityCommand{"memory_item", std::string(id), boost::json::object{}};
+}
+
 EntityCommand dismiss_notification(std::string_view id) {
     return EntityCommand{"notification", std::string(id), boost::json::object{{"status", "dismissed"}}};
 }

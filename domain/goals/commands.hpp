@@ -66,7 +66,8 @@ struct RemoveDependency {
 //! Create or update a task, problem or habit, add or remove a link: the body's fields as its
 //! schema checked them (a habit's frequency also as an RRULE, a link's ends as distinct).
 struct EntityCommand {
-    std::string kind;               //!< "task" | "problem" | "habit" | "link" | "calendar_event" | "notification"
+    std::string kind;               //!< "task" | "problem" | "habit" | "link" | "calendar_event" | "notification" |
+                                    //!< "mental_state" | "memory_item"
     std::optional<std::string> id;  //!< update: the task, problem or habit; a link: the one to remove
     boost::json::object fields;
 };
@@ -78,6 +79,8 @@ Result<EntityCommand> decode_update_entity(const std::string& kind, std::string_
 Result<EntityCommand> decode_calendar_status(std::string_view id, std::string_view body, std::string_view status);
 //! POST /v1/notifications/{id}/dismiss (no body).
 EntityCommand dismiss_notification(std::string_view id);
+//! DELETE /v1/memory/items/{id}: forget a summary or a mental state (docs/memory.md).
+EntityCommand forget_memory_item(std::string_view id);
 Result<UpdateGoal> decode_update_goal(std::string_view goal_id, std::string_view body);
 Result<AddDependency> decode_add_dependency(std::string_view goal_id, std::string_view body);
 Result<UpdateDependency> decode_update_dependency(std::string_view dependency_id, std::string_view body);

@@ -1,3 +1,5 @@
+#include <boost/json/array.hpp>
+
 #include "domain/goals/commands.hpp"
 
 namespace aimi::goals {
@@ -99,6 +101,13 @@ Result<Decision> decide(const DecisionContext& context, const EntityCommand& c) 
         if (!data.contains("source")) data["source"] = "user";
         return Decision{{events::NotificationCreated{std::move(data)}}, false};
     }
+    if (c.kind == "mental_state") {  // a check-in
+        data[id_key] = context.new_id();
+        data["source"] = "check_in";
+        if (!data.contains("emotions")) data["emotions"] = boost::json::array{};
+        return Decision{{events::MentalStateRecorded{std::move(data)}}, false};
+    }
+    if (c.kind == "memory_item") return Decision{{events::MemoryForgotten{{{"item_id", *c.id}}}}, false};
     if (!c.id) {
         data[id_key] = context.new_id();
         if (!data.contains("status")) data["status"] = c.kind == "task" ? "open" : "active";

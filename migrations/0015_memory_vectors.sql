@@ -1,0 +1,40 @@
+-- Memory vectors (docs/memory.md, "Vectors and recall"): the `memory_vectors` projection keeps
+-- what can be embedded (memory_sources: messages, summaries, goals, calendar events, mental-state
+-- notes, with their text) and the vectors the embedder worker made of them, per model. A source
+-- without a vector of the worker's model is its work; changing the model re-embeds every source
+-- while recall keeps using the vectors it has.
+CREATE TABLE IF NOT EXISTS memory_sources (
+    user_id     uuid NOT NULL,
+    source_kind text NOT NULL CHECK (source_kind IN ('message', 'summary', 'goal', 'calendar_event', 'mental_state')),
+    source_id   text NOT NULL,
+    "partition" integer NOT NULL,
+    chat_id     uuid,
+    text        text NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    revision    integer NOT NULL DEFAULT 1,  -- raised when the text changes (a goal renamed)
+    PRIMARY KEY (user_id, source_kind, source_id)
+);
+CREATE INDEX IF NOT EXISTS memory_sources_by_partition ON memory_sources ("partition", occurred_at);
+
+CREATE TABLE IF NOT EXISTS memory_vectors (
+    user_id     uuid NOT NULL,
+    item_id     uuid NOT NULL,
+    source_kind text NOT NULL,
+    source_id   text NOT NULL,
+    model       text NOT NULL,  -- provider/name/version
+    revision    integer NOT NULL,
+    dimensions  integer NOT NULL,
+    vector      bytea NOT NULL,  -- little-endian float32, L2-normalized
+    chat_id     uuid,
+    occurred_at timestamptz NOT NULL,
+    created_at  timestamptz NOT NULL,
+    PRIMARY KEY (user_id, item_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS memory_vectors_by_source ON memory_vectors (user_id, source_kind, source_id, model);
+CREATE INDEX IF NOT EXISTS memory_vectors_by_model ON memory_vectors (user_id, model);
+
+-- Per user: how many vector changes were applied (recall caches a user's vectors per version).
+CREATE TABLE IF NOT EXISTS memory_vector_users (
+    user_id uuid PRIMARY KEY,
+    version bigint NOT NULL
+);

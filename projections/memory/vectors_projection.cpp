@@ -1,0 +1,158 @@
+#include "projections/memory/vectors_projection.hpp"
+
+#include <map>
+
+#include <pqxx/pqxx>
+
+#include "domain/json/text_of.hpp"
+#include "domain/memory/vector_codec.hpp"
+#include "domain/time.hpp"
+#include "projections/pg/statement.hpp"
+
+namespace aimi::memory {
+
+namespace {
+
+namespace bj = boost::json;
+using json::text_of;
+
+// A changed text is a new revision: the embedder embeds it again (its vector replaces the old).
+const pg::Statement kSource{"vectors.source", R"sql(
+INSERT INTO memory_sources (user_id, source_kind, source_id, "partition", chat_id, text, occurred_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (user_id, source_kind, source_id) DO UPDATE
+SET text = excluded.text, revision = memory_sources.revision + 1
+WHERE memory_sources.text IS DISTINCT FROM excluded.text)sql"};
+
+const pg::Statement kSourceText{"vectors.source_text", R"sql(
+SELECT text FROM memory_sources WHERE user_id = $1 AND source_kind = $2 AND source_id = $3)sql"};
+
+// Only for a source that still exists, and never an older revision over a newer one.
+const pg::Statement kVector{"vectors.vector", R"sql(
+INSERT INTO memory_vectors (user_id, item_id, source_kind, source_id, model, revision, dimensions, vector, chat_id,
+                            occurred_at, created_at)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+WHERE EXISTS (SELECT 1 FROM memory_sources WHERE user_id = $1 AND source_kind = $3 AND source_id = $4)
+ON CONFLICT (user_id, item_id) DO UPDATE
+SET vector = excluded.vector, revision = excluded.revision, dimensions = excluded.dimensions,
+    created_at = excluded.created_at
+WHERE memory_vectors.revision <= excluded.revision)sql"};
+
+const pg::Statement kForget{"vectors.forget", R"sql(
+WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1 AND source_id = $2)
+DELETE FROM memory_sources WHERE user_id = $1 AND source_id = $2)sql"};
+
+const pg::Statement kErase{"vectors.erase", R"sql(
+WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1),
+     u AS (DELETE FROM memory_vector_users WHERE user_id = $1)
+DELETE FROM memory_sources WHERE user_id = $1)sql"};
+
+const pg::Statement kBumpVersion{"vectors.bump_version", R"sql(
+INSERT INTO memory_vector_users (user_id, version) VALUES ($1, $2)
+ON CONFLICT (user_id) DO UPDATE SET version = memory_vector_users.version + $2)sql"};
+
+std::optional<std::string> optional_text(const bj::object& d, std::string_view key) {
+    const auto* v = d.if_contains(key);
+    if (!v || !v->is_string()) return std::nullopt;
+    return std::string(v->get_string());
+}
+
+//! "title. description" (what a goal or an event is about); nullopt when erased since.
+std::optional<std::string> title_and_description(const bj::object& d) {
+    auto title = optional_text(d, "title");
+    if (!title) return std::nullopt;
+    if (auto description = optional_text(d, "description"); description && !description->empty())
+        *title += ". " + *description;
+    return title;
+}
+
+class Applier {
+  public:
+    Applier(pqxx::dbtransaction& tx, const facts::Fact& fact, std::map<std::string, std::int64_t>& changes)
+        : tx_(tx), fact_(fact), user_(fact.user_id), at_(format_timestamp(*fact.occurred_at)), changes_(changes) {}
+
+    void apply(const facts::AppliedEvent& event) {
+        const auto& d = event.data;
+        const auto& type = event.type;
+        if (type == "user.erased") {
+            pg::exec(tx_, kErase, user_);
+            changes_.erase(user_);
+        } else if (type == "message.posted") {
+            if (auto content = optional_text(d, "content"); content && !content->empty())
+                source("message", text_of(d, "message_id"), optional_text(d, "chat_id"), *content);
+        } else if (type == "summary.created") {
+            if (auto text = optional_text(d, "text"); text && !text->empty())
+                source("summary", text_of(d, "summary_id"), optional_text(d, "chat_id"), *text);
+        } else if (type == "goal.created" || type == "calendar_event.created") {
+            const auto kind = type == "goal.created" ? std::string("goal") : std::string("calendar_event");
+            if (auto text = title_and_description(d)) source(kind, text_of(d, kind + "_id"), std::nullopt, *text);
+        } else if ((type == "goal.updated" || type == "calendar_event.updated") &&
+                   (d.contains("title") || d.contains("description"))) {
+            updated(type == "goal.updated" ? "goal" : "calendar_event", d);
+        } else if (type == "mental_state.recorded") {
+            if (auto note = optional_text(d, "note"); note && !note->empty())
+                source("mental_state", text_of(d, "mental_state_id"), optional_text(d, "chat_id"), *note);
+        } else if (type == "memory.forgotten") {
+            pg::exec(tx_, kForget, user_, text_of(d, "item_id"));
+            ++changes_[user_];
+        } else if (type == "memory.embedded") {
+            embedded(d);
+        }
+    }
+
+  private:
+    void source(const std::string& kind, const std::string& id, const std::optional<std::string>& chat,
+                const std::string& text) {
+        pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, chat, text, at_);
+    }
+
+    //! An update names only what changed: the rest of the text is the stored one's.
+    void updated(const std::string& kind, const bj::object& d) {
+        const auto id = text_of(d, kind + "_id");
+        const auto rows = pg::exec(tx_, kSourceText, user_, kind, id);
+        if (rows.empty()) return;
+        const auto stored = rows[0][0].as<std::string>();
+        const auto dot = stored.find(". ");
+        auto title = optional_text(d, "title").value_or(stored.substr(0, dot));
+        std::string description = dot == std::string::npos ? "" : stored.substr(dot + 2);
+        if (const auto* v = d.if_contains("description"))
+            description = v->is_string() ? std::string(v->get_string()) : "";
+        source(kind, id, std::nullopt, description.empty() ? title : title + ". " + description);
+    }
+
+    void embedded(const bj::object& d) {
+        const auto& m = d.at("model").as_object();
+        const auto model = model_key({text_of(m, "provider"), text_of(m, "name"), text_of(m, "version")});
+        const auto dimensions = d.at("dimensions").to_number<std::int64_t>();
+        const auto encoded = optional_text(d, "vector");
+        if (!encoded) return;  // erased since
+        const auto vector = decode_vector(*encoded, static_cast<std::size_t>(dimensions));
+        if (!vector)
+            throw std::invalid_argument("memory.embedded: the vector is not " + std::to_string(dimensions) +
+                                        " base64 float32 values");
+        pg::exec(tx_, kVector, user_, text_of(d, "item_id"), text_of(d, "source_kind"), text_of(d, "source_id"), model,
+                 d.at("revision").to_number<std::int64_t>(), dimensions, pqxx::binarystring(vector_bytes(*vector)),
+                 optional_text(d, "chat_id"), text_of(d, "occurred_at"), at_);
+        ++changes_[user_];
+    }
+
+    pqxx::dbtransaction& tx_;
+    const facts::Fact& fact_;
+    const std::string& user_;
+    const std::string at_;
+    std::map<std::string, std::int64_t>& changes_;
+};
+
+}  // namespace
+
+void VectorsProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
+    std::map<std::string, std::int64_t> changes;
+    for (const auto& fact : facts) {
+        if (!fact.applied() || !fact.occurred_at) continue;
+        Applier applier(tx, fact, changes);
+        for (const auto& event : fact.events) applier.apply(event);
+    }
+    for (const auto& [user, count] : changes) pg::exec(tx, kBumpVersion, user, count);
+}
+
+}  // namespace aimi::memory
