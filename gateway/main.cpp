@@ -57,7 +57,9 @@ int main() {
         if (aimi::providers::configured_embedder() != "hashed")
             embedders.push_back(aimi::providers::make_embedder("hashed"));
         aimi::gateway::MemoryRecall recall(
-            embedders, static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 512ll << 20)));
+            embedders, {.cache_bytes = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 512ll << 20)),
+                        .hnsw_min = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_MIN", 20000)),
+                        .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128))});
         context.recall = &recall;
         aimi::gateway::gateway_metrics::collect_from(context);
         aimi::gateway::Dispatcher dispatcher(context);

@@ -1,9 +1,15 @@
 #include "gateway/memory_recall.hpp"
 
 #include <chrono>
+#include <cstring>
 #include <list>
 #include <map>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
 
+#include <hnswlib/hnswlib.h>
+#include <spdlog/spdlog.h>
 #include <boost/json/object.hpp>
 #include <pqxx/pqxx>
 
@@ -25,11 +31,12 @@ const pg::Statement kModels{"recall.models", R"sql(
 SELECT model, max(dimensions), count(*), coalesce((SELECT version FROM memory_vector_users WHERE user_id = $1), 0)
 FROM memory_vectors WHERE user_id = $1 GROUP BY model)sql"};
 
+// The rows written after change $4 (0: all of them), in the order they were written.
 const pg::Statement kVectors{"recall.vectors", std::string(R"sql(
-SELECT source_kind, source_id, chat_id::text, to_char(occurred_at AT TIME ZONE 'UTC', )sql") +
-                                                   kTime +
-                                                   R"sql(), vector
-FROM memory_vectors WHERE user_id = $1 AND model = $2 AND dimensions = $3 ORDER BY item_id)sql"};
+SELECT item_id::text, source_kind, source_id, chat_id::text, to_char(occurred_at AT TIME ZONE 'UTC', )sql") +
+                                                   kTime + R"sql(), vector, change_seq
+FROM memory_vectors WHERE user_id = $1 AND model = $2 AND dimensions = $3 AND change_seq > $4
+ORDER BY change_seq, item_id)sql"};
 
 // Sources other than messages (summaries, goals, events, notes) are few: matched on the fly.
 const pg::Statement kOtherText{"recall.other_text", std::string(R"sql(
@@ -50,82 +57,171 @@ FROM memory_sources s JOIN unnest($2::text[], $3::text[]) AS k(kind, id)
   ON s.source_kind = k.kind AND s.source_id = k.id
 WHERE s.user_id = $1)sql"};
 
+// HNSW parameters: 16 links per node, 100 candidates while building (bench/recall_bench.cpp).
+constexpr std::size_t kLinks = 16;
+constexpr std::size_t kBuildBreadth = 100;
+
 struct Meta {
     std::string kind, source_id, chat_id, occurred_at;
 };
 
 }  // namespace
 
-struct MemoryRecall::UserVectors {
-    std::int64_t version = 0;
+//! One user's vectors of one model, as of `version`; `mutex` guards everything below it.
+struct MemoryRecall::Entry {
+    std::shared_mutex mutex;
+    std::int64_t version = -1;
+    std::int64_t loaded_seq = 0;  //!< the newest change_seq read
+    std::uint64_t epoch = 0;      //!< bumped by every full load: a build begun before is dropped
     memory::VectorMatrix matrix;
     std::vector<Meta> meta;
     std::vector<Timestamp> times;
-    std::size_t bytes() const { return matrix.values.size() * sizeof(float) + meta.size() * 128; }
+    std::unordered_map<std::string, std::size_t> row_of;  //!< item id -> row
+    std::unique_ptr<hnswlib::InnerProductSpace> space;
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;  //!< covers every row when set
+    bool building = false;
+    std::vector<std::size_t> changed_while_building;
+    std::atomic<std::size_t> bytes{0};
+
+    void reset(std::size_t dimensions) {
+        ++epoch;
+        loaded_seq = 0;
+        matrix = {dimensions, {}};
+        meta.clear();
+        times.clear();
+        row_of.clear();
+        index.reset();
+        space.reset();
+        changed_while_building.clear();
+    }
+    void account() {
+        bytes = matrix.values.size() * sizeof(float) + meta.size() * 160 +
+                (index ? matrix.size() * (matrix.dimensions * sizeof(float) + kLinks * 2 * 4 + 64) : 0);
+    }
 };
 
 // Least recently used first; bounded by bytes.
 struct MemoryRecall::Cache {
     std::list<std::string> order;
-    std::map<std::string, std::pair<std::shared_ptr<const UserVectors>, std::list<std::string>::iterator>> entries;
-    std::size_t bytes = 0;
+    std::map<std::string, std::pair<std::shared_ptr<Entry>, std::list<std::string>::iterator>> entries;
 };
 
-MemoryRecall::MemoryRecall(std::vector<std::shared_ptr<memory::Embedder>> embedders, std::size_t cache_bytes)
-    : embedders_(std::move(embedders)), cache_bytes_(cache_bytes), cache_(std::make_unique<Cache>()) {}
+MemoryRecall::MemoryRecall(std::vector<std::shared_ptr<memory::Embedder>> embedders, Options options)
+    : embedders_(std::move(embedders)), options_(options), cache_(std::make_unique<Cache>()) {}
 
+// A build still running holds its entry; it finishes on its own.
 MemoryRecall::~MemoryRecall() = default;
 
-std::shared_ptr<const MemoryRecall::UserVectors> MemoryRecall::vectors(pqxx::dbtransaction& tx,
-                                                                       const std::string& schema,
-                                                                       const std::string& user_id,
-                                                                       const std::string& model, std::int64_t version,
-                                                                       std::size_t dimensions) {
-    const auto key = schema + "\n" + user_id + "\n" + model;
-    {
-        std::lock_guard lock(mutex_);
-        if (auto it = cache_->entries.find(key); it != cache_->entries.end() && it->second.first->version == version) {
-            cache_->order.splice(cache_->order.end(), cache_->order, it->second.second);
-            return it->second.first;
-        }
-    }
-    auto loaded = std::make_shared<UserVectors>();
-    loaded->version = version;
-    loaded->matrix.dimensions = dimensions;
-    const auto rows = pg::exec(tx, kVectors, user_id, model, static_cast<std::int64_t>(dimensions));
-    loaded->matrix.values.reserve(rows.size() * dimensions);
-    for (const auto& row : rows) {
-        const pqxx::binarystring bytes(row[4]);
-        const auto v = memory::vector_from_bytes(
-            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), dimensions);
-        if (!v) continue;  // the query asked for this dimension: cannot happen
-        loaded->matrix.values.insert(loaded->matrix.values.end(), v->begin(), v->end());
-        loaded->meta.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
-                                row[2].is_null() ? "" : row[2].as<std::string>(), row[3].as<std::string>()});
-        loaded->times.push_back(parse_timestamp(loaded->meta.back().occurred_at).value_or(Timestamp{}));
-    }
+std::shared_ptr<MemoryRecall::Entry> MemoryRecall::entry(const std::string& key) {
     std::lock_guard lock(mutex_);
     if (auto it = cache_->entries.find(key); it != cache_->entries.end()) {
-        cache_->bytes -= it->second.first->bytes();
-        cache_->order.erase(it->second.second);
-        cache_->entries.erase(it);
+        cache_->order.splice(cache_->order.end(), cache_->order, it->second.second);
+        return it->second.first;
     }
-    if (loaded->bytes() <= cache_bytes_) {
-        cache_->order.push_back(key);
-        cache_->entries[key] = {loaded, std::prev(cache_->order.end())};
-        cache_->bytes += loaded->bytes();
-        while (cache_->bytes > cache_bytes_ && !cache_->order.empty()) {
-            auto victim = cache_->entries.find(cache_->order.front());
-            cache_->bytes -= victim->second.first->bytes();
-            cache_->entries.erase(victim);
-            cache_->order.pop_front();
-        }
-    }
-    return loaded;
+    auto created = std::make_shared<Entry>();
+    cache_->order.push_back(key);
+    cache_->entries[key] = {created, std::prev(cache_->order.end())};
+    return created;
 }
 
-bj::array MemoryRecall::search(pqxx::dbtransaction& tx, const std::string& schema, const Query& query,
-                               const std::vector<search_read_model::Hit>& message_hits) {
+//! Drops the least recently used users until the cache fits (the newest always stays).
+void MemoryRecall::account() {
+    std::lock_guard lock(mutex_);
+    std::size_t total = 0;
+    for (const auto& [key, value] : cache_->entries) total += value.first->bytes;
+    while (total > options_.cache_bytes && cache_->order.size() > 1) {
+        auto victim = cache_->entries.find(cache_->order.front());
+        total -= victim->second.first->bytes;
+        cache_->entries.erase(victim);
+        cache_->order.pop_front();
+    }
+}
+
+void MemoryRecall::refresh(Entry& e, pqxx::dbtransaction& tx, const std::string& user_id, const std::string& model,
+                           std::int64_t version, std::int64_t count, std::size_t dimensions) {
+    std::unique_lock lock(e.mutex);
+    if (e.version == version && e.matrix.dimensions == dimensions) return;
+    auto apply = [&](const pqxx::row& row) {
+        const pqxx::binarystring bytes(row[5]);
+        const auto v = memory::vector_from_bytes(
+            std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), dimensions);
+        if (!v) return;  // the query asked for this dimension: cannot happen
+        Meta m{row[1].as<std::string>(), row[2].as<std::string>(), row[3].is_null() ? "" : row[3].as<std::string>(),
+               row[4].as<std::string>()};
+        const auto at = parse_timestamp(m.occurred_at).value_or(Timestamp{});
+        e.loaded_seq = std::max(e.loaded_seq, row[6].as<std::int64_t>());
+        const auto item = row[0].as<std::string>();
+        std::size_t r = 0;
+        if (const auto it = e.row_of.find(item); it != e.row_of.end()) {  // a new revision of the source
+            r = it->second;
+            std::memcpy(&e.matrix.values[r * dimensions], v->data(), dimensions * sizeof(float));
+            e.meta[r] = std::move(m);
+            e.times[r] = at;
+        } else {
+            r = e.matrix.size();
+            e.matrix.values.insert(e.matrix.values.end(), v->begin(), v->end());
+            e.meta.push_back(std::move(m));
+            e.times.push_back(at);
+            e.row_of.emplace(item, r);
+        }
+        if (e.index) {
+            if (r >= e.index->max_elements_) e.index->resizeIndex(std::max<std::size_t>(2 * r, 1024));
+            e.index->addPoint(e.matrix.row(r), r);
+        }
+        if (e.building) e.changed_while_building.push_back(r);
+    };
+    bool full = e.version < 0 || e.matrix.dimensions != dimensions;
+    if (!full) {
+        for (const auto& row :
+             pg::exec(tx, kVectors, user_id, model, static_cast<std::int64_t>(dimensions), e.loaded_seq))
+            apply(row);
+        full = static_cast<std::int64_t>(e.matrix.size()) != count;  // something was forgotten
+    }
+    if (full) {
+        e.reset(dimensions);
+        const auto rows = pg::exec(tx, kVectors, user_id, model, static_cast<std::int64_t>(dimensions), 0);
+        e.matrix.values.reserve(rows.size() * dimensions);
+        for (const auto& row : rows) apply(row);
+    }
+    e.version = version;
+    e.account();
+}
+
+//! Builds the index from the rows as they are now (one thread, in row order, so a restart builds
+//! the same index from the same rows), then adds what changed meanwhile and installs it.
+void MemoryRecall::build_index(const std::shared_ptr<Entry>& e, std::size_t ef) {
+    std::uint64_t epoch = 0;
+    memory::VectorMatrix snapshot;
+    {
+        std::shared_lock lock(e->mutex);
+        epoch = e->epoch;
+        snapshot = e->matrix;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    auto space = std::make_unique<hnswlib::InnerProductSpace>(snapshot.dimensions);
+    auto index = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+        space.get(), std::max<std::size_t>(snapshot.size(), 1024), kLinks, kBuildBreadth);
+    for (std::size_t r = 0; r < snapshot.size(); ++r) index->addPoint(snapshot.row(r), r);
+    index->setEf(ef);
+    std::unique_lock lock(e->mutex);
+    e->building = false;
+    if (e->epoch != epoch) return;  // reloaded meanwhile: the next query starts a new build
+    for (std::size_t r = snapshot.size(); r < e->matrix.size(); ++r) {
+        if (r >= index->max_elements_) index->resizeIndex(2 * r);
+        index->addPoint(e->matrix.row(r), r);
+    }
+    for (const auto r : e->changed_while_building)
+        if (r < snapshot.size()) index->addPoint(e->matrix.row(r), r);
+    e->changed_while_building.clear();
+    e->space = std::move(space);
+    e->index = std::move(index);
+    e->account();
+    spdlog::info("recall: HNSW index of {} vectors built in {:.1f} s", e->matrix.size(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
+MemoryRecall::Result MemoryRecall::search(pqxx::dbtransaction& tx, const std::string& schema, const Query& query,
+                                          const std::vector<search_read_model::Hit>& message_hits) {
     const auto now = std::chrono::system_clock::now();
     const auto from = query.from ? parse_timestamp(*query.from) : std::nullopt;
     const auto to = query.to ? parse_timestamp(*query.to) : std::nullopt;
@@ -162,17 +258,50 @@ bj::array MemoryRecall::search(pqxx::dbtransaction& tx, const std::string& schem
                 version = row[3].as<std::int64_t>();
             }
     }
+    std::string vector_index = "none";
     if (embedder) {
-        const auto user = vectors(tx, schema, query.user_id, *model_used, version, dimensions);
+        const auto e = entry(schema + "\n" + query.user_id + "\n" + *model_used);
+        refresh(*e, tx, query.user_id, *model_used, version, best_count, dimensions);
+        account();
         const auto q = embedder->embed({query.text}).vectors.at(0);
-        const auto hits = memory::nearest(user->matrix, q, kCandidates, [&](std::size_t i) {
-            return wanted(user->meta[i].kind) && (!from || user->times[i] >= *from) && (!to || user->times[i] < *to);
-        });
+        std::shared_lock lock(e->mutex);
+        auto keep = [&](std::size_t i) {
+            return wanted(e->meta[i].kind) && (!from || e->times[i] >= *from) && (!to || e->times[i] < *to);
+        };
+        const bool filtered = !query.kinds.empty() || from || to;
+        std::vector<memory::Neighbour> hits;
+        vector_index = e->index ? "hnsw" : "exact";
+        if (e->index) {
+            // Filters apply after the search: ask for more, and scan exactly if too few remain.
+            const std::size_t fetch = std::min(e->matrix.size(), filtered ? kCandidates * 4 : kCandidates);
+            auto found = e->index->searchKnn(q.data(), fetch);
+            while (!found.empty()) {
+                const auto r = static_cast<std::size_t>(found.top().second);
+                if (keep(r)) hits.push_back({r, 1.0f - found.top().first});
+                found.pop();
+            }
+            std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) {
+                return a.similarity != b.similarity ? a.similarity > b.similarity : a.index < b.index;
+            });
+            if (hits.size() > kCandidates) hits.resize(kCandidates);
+            if (filtered && hits.size() < kCandidates) hits = memory::nearest(e->matrix, q, kCandidates, keep);
+        } else {
+            hits = memory::nearest(e->matrix, q, kCandidates, keep);
+        }
         std::size_t rank = 0;
         for (const auto& n : hits) {
-            auto& c = candidate(user->meta[n.index]);
+            auto& c = candidate(e->meta[n.index]);
             c.vector_rank = ++rank;
             similarity[c.key] = n.similarity;
+        }
+        const bool wants_index = !e->index && !e->building && e->matrix.size() >= options_.hnsw_min;
+        lock.unlock();
+        if (wants_index) {
+            std::unique_lock write(e->mutex);
+            if (!e->index && !e->building) {
+                e->building = true;
+                std::thread([e, ef = options_.hnsw_ef] { build_index(e, ef); }).detach();
+            }
         }
     }
 
@@ -232,7 +361,7 @@ bj::array MemoryRecall::search(pqxx::dbtransaction& tx, const std::string& schem
                        {"model", model_used && c.vector_rank ? bj::value(*model_used) : bj::value(nullptr)}};
         out.push_back(std::move(hit));
     }
-    return out;
+    return {std::move(out), vector_index};
 }
 
 }  // namespace aimi::gateway

@@ -28,12 +28,14 @@ CREATE TABLE IF NOT EXISTS memory_vectors (
     chat_id     uuid,
     occurred_at timestamptz NOT NULL,
     created_at  timestamptz NOT NULL,
+    change_seq  bigint NOT NULL,  -- the user's memory_vector_users.version this write made
     PRIMARY KEY (user_id, item_id)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS memory_vectors_by_source ON memory_vectors (user_id, source_kind, source_id, model);
-CREATE INDEX IF NOT EXISTS memory_vectors_by_model ON memory_vectors (user_id, model);
+CREATE INDEX IF NOT EXISTS memory_vectors_by_change ON memory_vectors (user_id, model, change_seq);
 
--- Per user: how many vector changes were applied (recall caches a user's vectors per version).
+-- Per user: how many vector changes were applied. Recall caches a user's vectors per version and
+-- reads only the rows whose change_seq is past the version it holds.
 CREATE TABLE IF NOT EXISTS memory_vector_users (
     user_id uuid PRIMARY KEY,
     version bigint NOT NULL

@@ -240,8 +240,10 @@ Reply search_memory(const Call& call) {
     const auto schema = call.gateway.watcher.serving_schema(kVectors);
     tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
     try {
+        auto result = call.gateway.recall->search(tx, schema, query, message_hits);
         bj::object body;
-        body["items"] = call.gateway.recall->search(tx, schema, query, message_hits);
+        body["items"] = std::move(result.items);
+        body["vector_index"] = result.vector_index;
         return json_response(200, body);
     } catch (const aimi::memory::ProviderError& e) {
         return fail(call, Problem{ProblemKind::unavailable, "embedding_provider_unavailable",

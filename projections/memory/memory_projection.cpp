@@ -65,7 +65,7 @@ UPDATE summary_jobs SET done_generation = greatest(done_generation, $3) WHERE us
 const pg::Statement kContextItem{"memory.context_item", R"sql(
 INSERT INTO context_items (user_id, item_id, entity_type, entity_id, chat_id, reason, text, surfaced_at, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8::timestamptz + $9::interval)
-ON CONFLICT (user_id, item_id) DO UPDATE SET reason = excluded.reason, text = excluded.text,
+ON CONFLICT (user_id, item_id) DO UPDATE SET reason = excluded.reason, text = coalesce(excluded.text, context_items.text),
     surfaced_at = excluded.surfaced_at, expires_at = excluded.expires_at)sql"};
 
 const pg::Statement kMentalState{"memory.mental_state", R"sql(

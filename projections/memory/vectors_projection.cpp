@@ -30,13 +30,16 @@ SELECT text FROM memory_sources WHERE user_id = $1 AND source_kind = $2 AND sour
 // Only for a source that still exists, and never an older revision over a newer one.
 const pg::Statement kVector{"vectors.vector", R"sql(
 INSERT INTO memory_vectors (user_id, item_id, source_kind, source_id, model, revision, dimensions, vector, chat_id,
-                            occurred_at, created_at)
-SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11
+                            occurred_at, created_at, change_seq)
+SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
 WHERE EXISTS (SELECT 1 FROM memory_sources WHERE user_id = $1 AND source_kind = $3 AND source_id = $4)
 ON CONFLICT (user_id, item_id) DO UPDATE
 SET vector = excluded.vector, revision = excluded.revision, dimensions = excluded.dimensions,
-    created_at = excluded.created_at
+    created_at = excluded.created_at, change_seq = excluded.change_seq
 WHERE memory_vectors.revision <= excluded.revision)sql"};
+
+const pg::Statement kVersion{"vectors.version", R"sql(
+SELECT version FROM memory_vector_users WHERE user_id = $1)sql"};
 
 const pg::Statement kForget{"vectors.forget", R"sql(
 WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1 AND source_id = $2)
@@ -47,9 +50,9 @@ WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1),
      u AS (DELETE FROM memory_vector_users WHERE user_id = $1)
 DELETE FROM memory_sources WHERE user_id = $1)sql"};
 
-const pg::Statement kBumpVersion{"vectors.bump_version", R"sql(
+const pg::Statement kSetVersion{"vectors.set_version", R"sql(
 INSERT INTO memory_vector_users (user_id, version) VALUES ($1, $2)
-ON CONFLICT (user_id) DO UPDATE SET version = memory_vector_users.version + $2)sql"};
+ON CONFLICT (user_id) DO UPDATE SET version = $2)sql"};
 
 std::optional<std::string> optional_text(const bj::object& d, std::string_view key) {
     const auto* v = d.if_contains(key);
@@ -77,6 +80,7 @@ class Applier {
         if (type == "user.erased") {
             pg::exec(tx_, kErase, user_);
             changes_.erase(user_);
+            erased_ = true;
         } else if (type == "message.posted") {
             if (auto content = optional_text(d, "content"); content && !content->empty())
                 source("message", text_of(d, "message_id"), optional_text(d, "chat_id"), *content);
@@ -94,13 +98,23 @@ class Applier {
                 source("mental_state", text_of(d, "mental_state_id"), optional_text(d, "chat_id"), *note);
         } else if (type == "memory.forgotten") {
             pg::exec(tx_, kForget, user_, text_of(d, "item_id"));
-            ++changes_[user_];
+            next_change();
         } else if (type == "memory.embedded") {
             embedded(d);
         }
     }
 
   private:
+    //! The user's next version: each vector write or deletion is one.
+    std::int64_t next_change() {
+        auto it = changes_.find(user_);
+        if (it == changes_.end()) {
+            const auto rows = erased_ ? pqxx::result{} : pg::exec(tx_, kVersion, user_);
+            it = changes_.emplace(user_, rows.empty() ? 0 : rows[0][0].as<std::int64_t>()).first;
+        }
+        return ++it->second;
+    }
+
     void source(const std::string& kind, const std::string& id, const std::optional<std::string>& chat,
                 const std::string& text) {
         pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, chat, text, at_);
@@ -132,15 +146,15 @@ class Applier {
                                         " base64 float32 values");
         pg::exec(tx_, kVector, user_, text_of(d, "item_id"), text_of(d, "source_kind"), text_of(d, "source_id"), model,
                  d.at("revision").to_number<std::int64_t>(), dimensions, pqxx::binarystring(vector_bytes(*vector)),
-                 optional_text(d, "chat_id"), text_of(d, "occurred_at"), at_);
-        ++changes_[user_];
+                 optional_text(d, "chat_id"), text_of(d, "occurred_at"), at_, next_change());
     }
 
     pqxx::dbtransaction& tx_;
     const facts::Fact& fact_;
     const std::string& user_;
     const std::string at_;
-    std::map<std::string, std::int64_t>& changes_;
+    std::map<std::string, std::int64_t>& changes_;  //!< user -> version after this batch's changes
+    bool erased_ = false;
 };
 
 }  // namespace
@@ -152,7 +166,7 @@ void VectorsProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fa
         Applier applier(tx, fact, changes);
         for (const auto& event : fact.events) applier.apply(event);
     }
-    for (const auto& [user, count] : changes) pg::exec(tx, kBumpVersion, user, count);
+    for (const auto& [user, version] : changes) pg::exec(tx, kSetVersion, user, version);
 }
 
 }  // namespace aimi::memory

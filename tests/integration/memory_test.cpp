@@ -295,7 +295,9 @@ TEST_F(Memory, SessionSummariesRollUpsUserStateAndAReplayThatEqualsThem) {
 }
 
 TEST_F(Memory, RecallFindsThePlantedMemoryForItsOwnerOnly) {
-    start(kHashed);
+    auto gateway_env = kHashed;
+    gateway_env["AIMI_RECALL_HNSW_MIN"] = "20";  // Ann's vectors get an HNSW index
+    start(gateway_env);
     auto embedder = start_embedder();
     const auto ann = person("Ann");
     const auto bob = person("Bob");
@@ -323,6 +325,25 @@ TEST_F(Memory, RecallFindsThePlantedMemoryForItsOwnerOnly) {
         const auto r = http().get(bad, ann.token);
         EXPECT_EQ(r.status, 400) << bad << ": " << r.body;
     }
+
+    // The first query scanned exactly and started the index; the same query through the index, and
+    // through the index a restarted gateway builds again, finds the same.
+    const auto ranked = [&] {
+        auto r = http().get("/v1/memory/search?q=passport%20expires&limit=10", ann.token);
+        EXPECT_EQ(r.status, 200) << r.body;
+        const auto json = r.json();
+        std::vector<std::string> ids;
+        for (const auto& hit : json.at("items").as_array()) ids.emplace_back(hit.at("source_id").as_string());
+        return std::make_pair(std::string(json.at("vector_index").as_string()), ids);
+    };
+    const auto exact = ranked();
+    std::pair<std::string, std::vector<std::string>> indexed;
+    ASSERT_TRUE(eventually([&] { return (indexed = ranked()).first == "hnsw"; }));
+    EXPECT_EQ(indexed.second, exact.second);
+    gateway_.process->stop(SIGTERM);
+    gateway_ = env_.start_gateway(gateway_env);
+    ASSERT_TRUE(eventually([&] { return (indexed = ranked()).first == "hnsw"; }));
+    EXPECT_EQ(indexed.second, exact.second);
 
     // The vectors read model replayed from offset 0 equals the serving one.
     TestEnv rebuilt(3);

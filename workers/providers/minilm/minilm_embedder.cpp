@@ -93,17 +93,16 @@ Vector mean_pool(std::span<const float> states, std::size_t tokens, std::size_t 
     return out;
 }
 
-// Where each group of consecutive texts starts (and, last, the end): groups of at most `budget`
-// tokens, or one text if it alone is longer. Packed sequences need no equal lengths, so texts keep
-// their order.
-std::vector<std::size_t> group_starts(const std::vector<std::vector<std::int32_t>>& ids, std::size_t budget) {
+// Where each of (at most) `groups` groups of consecutive texts starts, and, last, the end: cut
+// where the tokens so far pass the next multiple of total / groups, so groups weigh about the same
+// (a greedy fill would leave a small last group that one thread works through alone). Packed
+// sequences need no equal lengths, so texts keep their order.
+std::vector<std::size_t> group_starts(const std::vector<std::vector<std::int32_t>>& ids, std::size_t groups,
+                                      std::size_t total) {
     std::vector<std::size_t> starts{0};
-    for (std::size_t i = 0, tokens = 0; i < ids.size(); ++i) {
-        if (tokens > 0 && tokens + ids[i].size() > budget) {
-            starts.push_back(i);
-            tokens = 0;
-        }
-        tokens += ids[i].size();
+    for (std::size_t i = 0, before = 0; i < ids.size(); ++i) {
+        if (i > 0 && starts.size() < groups && before * groups >= starts.size() * total) starts.push_back(i);
+        before += ids[i].size();
     }
     starts.push_back(ids.size());
     return starts;
@@ -174,8 +173,11 @@ Embeddings MiniLmEmbedder::embed(const std::vector<std::string>& texts) {
         }
         out.usage.tokens_in = static_cast<std::int64_t>(total);
 
+        // As many groups as threads, more if that leaves groups above max_batch_tokens.
         const auto threads = static_cast<std::size_t>(options_.threads);
-        const auto starts = group_starts(ids, std::min(options_.max_batch_tokens, (total + threads - 1) / threads));
+        const std::size_t rounds =
+            (total + threads * options_.max_batch_tokens - 1) / (threads * options_.max_batch_tokens);
+        const auto starts = group_starts(ids, std::max<std::size_t>(1, rounds) * threads, total);
         const std::size_t groups = starts.size() - 1;
         std::atomic<std::size_t> next{0};
         run_on_threads(std::min(threads, groups), [&] {
