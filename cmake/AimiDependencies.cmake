@@ -7,6 +7,10 @@ find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(simdjson REQUIRED)
+# simdjson's target sets SIMDJSON_THREADS_ENABLED, which changes dom::parser's layout: every
+# translation unit must agree, also those of targets that include <simdjson.h> without linking it
+# (an ODR mismatch crashed a parser in the test binary).
+add_compile_definitions(SIMDJSON_THREADS_ENABLED=1)
 find_package(date REQUIRED)  # Howard Hinnant's date/tz, reading the OS time-zone database (tzdata)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)

@@ -81,10 +81,10 @@ const pg::Statement kUserState{
         kSummary +
         " FROM summaries WHERE user_id = $1::uuid AND replaced_by IS NULL ORDER BY period_end DESC, created_at DESC "
         "LIMIT 1), "
-        "'focus_goals', coalesce((SELECT jsonb_agg(g.item ORDER BY g.priority DESC, g.deadline NULLS LAST, g.title, "
+        "'focus_goals', coalesce((SELECT jsonb_agg(g.item ORDER BY g.priority, g.deadline NULLS LAST, g.title, "
         "g.goal_id) FROM (SELECT goal_id, priority, deadline, title, jsonb_build_object('goal_id', goal_id, 'title', "
         "title, 'priority', priority, 'deadline', deadline) AS item FROM memory_goals WHERE user_id = $1::uuid AND "
-        "status = 'active' ORDER BY priority DESC, deadline NULLS LAST, title, goal_id LIMIT 3) g), '[]'::jsonb), "
+        "status = 'active' ORDER BY priority, deadline NULLS LAST, title, goal_id LIMIT 3) g), '[]'::jsonb), "
         "'traits', coalesce((SELECT jsonb_agg(t.item ORDER BY t.at DESC) FROM (SELECT DISTINCT ON (f->>'text') "
         "f->>'text' AS text, s.created_at AS at, jsonb_build_object('kind', f->>'kind', 'text', f->>'text', "
         "'summary_id', s.summary_id, 'noted_at', " +

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS memory_sources (
     "partition" integer NOT NULL,
     chat_id     uuid,
     text        text NOT NULL,
+    title       text,  -- goals and calendar events: the parts the text is made of, so an update
+    description text,  -- that names one of them keeps the other
     occurred_at timestamptz NOT NULL,
     revision    integer NOT NULL DEFAULT 1,  -- raised when the text changes (a goal renamed)
     PRIMARY KEY (user_id, source_kind, source_id)

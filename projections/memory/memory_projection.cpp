@@ -34,14 +34,14 @@ ON CONFLICT (user_id, scope) DO UPDATE SET generation = summary_jobs.generation 
                                            due_at = excluded.due_at)sql"};
 
 // A roll-up job (domain/memory/roll_up: the local day or week a session summary ended in), due
-// when that period is over; a job already done is renewed (the roll-up is made again, the old one
-// kept as history).
+// when that period is over. Every new session summary raises its generation, so one that arrives
+// while the roll-up is being made is never left out: the roll-up is made again (the old one kept
+// as history).
 const pg::Statement kRollUpJob{"memory.roll_up_job", R"sql(
 INSERT INTO summary_jobs (user_id, scope, "partition", kind, local_date, period_start, period_end, due_at)
 VALUES ($1, $2, $3, $4, $5::date, $6, $7, $7::timestamptz + interval '5 minutes')
 ON CONFLICT (user_id, scope) DO UPDATE
-SET generation = CASE WHEN summary_jobs.done_generation >= summary_jobs.generation
-                      THEN summary_jobs.generation + 1 ELSE summary_jobs.generation END)sql"};
+SET generation = summary_jobs.generation + 1)sql"};
 
 const pg::Statement kUserZone{"memory.user_zone", R"sql(
 SELECT time_zone FROM memory_users WHERE user_id = $1)sql"};
@@ -146,6 +146,7 @@ class Applier {
         } else if (type == "summary.created") {
             summary(d);
         } else if (type == "mental_state.recorded") {
+            if (!optional_int(d, "mood")) return;  // sealed and erased since (a rebuild)
             const auto emotions = d.if_contains("emotions");
             pg::exec(tx_, kMentalState, user_, text_of(d, "mental_state_id"), text_of(d, "source"),
                      optional_int(d, "mood"), optional_int(d, "energy"), optional_int(d, "confidence"),

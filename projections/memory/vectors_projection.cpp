@@ -18,14 +18,15 @@ using json::text_of;
 
 // A changed text is a new revision: the embedder embeds it again (its vector replaces the old).
 const pg::Statement kSource{"vectors.source", R"sql(
-INSERT INTO memory_sources (user_id, source_kind, source_id, "partition", chat_id, text, occurred_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO memory_sources (user_id, source_kind, source_id, "partition", chat_id, text, title, description, occurred_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 ON CONFLICT (user_id, source_kind, source_id) DO UPDATE
-SET text = excluded.text, revision = memory_sources.revision + 1
+SET text = excluded.text, title = excluded.title, description = excluded.description,
+    revision = memory_sources.revision + 1
 WHERE memory_sources.text IS DISTINCT FROM excluded.text)sql"};
 
-const pg::Statement kSourceText{"vectors.source_text", R"sql(
-SELECT text FROM memory_sources WHERE user_id = $1 AND source_kind = $2 AND source_id = $3)sql"};
+const pg::Statement kSourceParts{"vectors.source_parts", R"sql(
+SELECT title, description FROM memory_sources WHERE user_id = $1 AND source_kind = $2 AND source_id = $3)sql"};
 
 // Only for a source that still exists, and never an older revision over a newer one.
 const pg::Statement kVector{"vectors.vector", R"sql(
@@ -60,15 +61,6 @@ std::optional<std::string> optional_text(const bj::object& d, std::string_view k
     return std::string(v->get_string());
 }
 
-//! "title. description" (what a goal or an event is about); nullopt when erased since.
-std::optional<std::string> title_and_description(const bj::object& d) {
-    auto title = optional_text(d, "title");
-    if (!title) return std::nullopt;
-    if (auto description = optional_text(d, "description"); description && !description->empty())
-        *title += ". " + *description;
-    return title;
-}
-
 class Applier {
   public:
     Applier(pqxx::dbtransaction& tx, const facts::Fact& fact, std::map<std::string, std::int64_t>& changes)
@@ -89,7 +81,8 @@ class Applier {
                 source("summary", text_of(d, "summary_id"), optional_text(d, "chat_id"), *text);
         } else if (type == "goal.created" || type == "calendar_event.created") {
             const auto kind = type == "goal.created" ? std::string("goal") : std::string("calendar_event");
-            if (auto text = title_and_description(d)) source(kind, text_of(d, kind + "_id"), std::nullopt, *text);
+            if (auto title = optional_text(d, "title"))  // absent: erased since
+                titled(kind, text_of(d, kind + "_id"), *title, optional_text(d, "description"));
         } else if ((type == "goal.updated" || type == "calendar_event.updated") &&
                    (d.contains("title") || d.contains("description"))) {
             updated(type == "goal.updated" ? "goal" : "calendar_event", d);
@@ -117,21 +110,29 @@ class Applier {
 
     void source(const std::string& kind, const std::string& id, const std::optional<std::string>& chat,
                 const std::string& text) {
-        pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, chat, text, at_);
+        pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, chat, text, std::optional<std::string>{},
+                 std::optional<std::string>{}, at_);
+    }
+
+    //! A goal or calendar event: "title. description".
+    void titled(const std::string& kind, const std::string& id, const std::string& title,
+                const std::optional<std::string>& description) {
+        const auto text = description && !description->empty() ? title + ". " + *description : title;
+        pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, std::optional<std::string>{}, text, title,
+                 description, at_);
     }
 
     //! An update names only what changed: the rest of the text is the stored one's.
     void updated(const std::string& kind, const bj::object& d) {
         const auto id = text_of(d, kind + "_id");
-        const auto rows = pg::exec(tx_, kSourceText, user_, kind, id);
-        if (rows.empty()) return;
-        const auto stored = rows[0][0].as<std::string>();
-        const auto dot = stored.find(". ");
-        auto title = optional_text(d, "title").value_or(stored.substr(0, dot));
-        std::string description = dot == std::string::npos ? "" : stored.substr(dot + 2);
+        const auto rows = pg::exec(tx_, kSourceParts, user_, kind, id);
+        if (rows.empty() || rows[0][0].is_null()) return;
+        auto title = optional_text(d, "title").value_or(rows[0][0].as<std::string>());
+        std::optional<std::string> description;
+        if (!rows[0][1].is_null()) description = rows[0][1].as<std::string>();
         if (const auto* v = d.if_contains("description"))
-            description = v->is_string() ? std::string(v->get_string()) : "";
-        source(kind, id, std::nullopt, description.empty() ? title : title + ". " + description);
+            description = v->is_string() ? std::optional(std::string(v->get_string())) : std::nullopt;
+        titled(kind, id, title, description);
     }
 
     void embedded(const bj::object& d) {

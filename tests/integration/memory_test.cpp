@@ -292,6 +292,18 @@ TEST_F(Memory, SessionSummariesRollUpsUserStateAndAReplayThatEqualsThem) {
          {"SELECT * FROM summaries", "SELECT * FROM mental_states", "SELECT * FROM summary_jobs",
           "SELECT * FROM context_items", "SELECT * FROM memory_messages", "SELECT * FROM prompt_runs"})
         EXPECT_EQ(digest(env_, query), digest(rebuilt, query)) << query;
+
+    // Erasure takes every memory of the user: summaries, states, jobs, context, runs, sources.
+    ASSERT_GT(env_.scalar("SELECT count(*) FROM memory_sources"), 0);
+    auto erased = http().request("DELETE", "/v1/users/" + ann.id, "", {{"Authorization", "Bearer " + ann.token}});
+    ASSERT_EQ(erased.status, 204) << erased.body;
+    ASSERT_TRUE(eventually([&] {
+        return env_.scalar(
+                   "SELECT (SELECT count(*) FROM summaries) + (SELECT count(*) FROM mental_states) + "
+                   "(SELECT count(*) FROM summary_jobs) + (SELECT count(*) FROM context_items) + "
+                   "(SELECT count(*) FROM prompt_runs) + (SELECT count(*) FROM memory_messages) + "
+                   "(SELECT count(*) FROM memory_sources) + (SELECT count(*) FROM memory_vectors)") == 0;
+    }));
 }
 
 TEST_F(Memory, RecallFindsThePlantedMemoryForItsOwnerOnly) {

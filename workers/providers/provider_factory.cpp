@@ -35,7 +35,13 @@ std::shared_ptr<memory::Embedder> make_embedder(const std::string& kind) {
                                                                     : std::filesystem::path(dir));
     }
     if (kind == "hashed") return std::make_shared<memory::HashedEmbedder>();
-    if (kind == "openai") return std::make_shared<openai::OpenAiEmbedder>(openai::embedding_settings());
+    if (kind == "openai") {
+        // Vectors name their model with its dimensions: a gateway must know them before its first
+        // call to find the vectors an embedder made.
+        auto settings = openai::embedding_settings();
+        if (!settings.dimensions) throw std::invalid_argument("AIMI_EMBEDDER=openai needs AIMI_EMBEDDING_DIMENSIONS");
+        return std::make_shared<openai::OpenAiEmbedder>(settings);
+    }
     throw std::invalid_argument("AIMI_EMBEDDER must be minilm, hashed or openai, not '" + kind + "'");
 }
 

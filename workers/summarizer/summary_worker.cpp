@@ -9,6 +9,7 @@
 
 #include "domain/memory/emotions.hpp"
 #include "domain/metrics/registry.hpp"
+#include "domain/text.hpp"
 #include "domain/uuid.hpp"
 #include "projections/serving_schemas.hpp"
 #include "workers/reminder_dispatcher/dispatch_record.hpp"
@@ -45,6 +46,16 @@ ORDER BY period_end, summary_id LIMIT 200)sql";
 metrics::Counter& summaries_counter(const char* outcome) {
     return metrics::registry().counter("aimi_summaries_total", "Summary jobs done or failed by the summarizer",
                                        {{"outcome", outcome}});
+}
+
+//! Within summary.created's schema: valid UTF-8 without NUL (a provider may answer either), at most
+//! `max` characters — a record the projector would refuse would be made again forever.
+std::string clean(std::string_view text, std::size_t max) {
+    std::string out;
+    for (const char c : text)
+        if (c != '\0') out += c;
+    if (!is_storable_text(out)) out = storable_text_or_hex(out);
+    return clip_utf8(out, max);
 }
 
 std::int64_t to_seq(const std::string& ref) {
@@ -162,9 +173,11 @@ void SummaryWorker::summarize(pqxx::connection& db, const std::string& schema, c
 
     bj::array facts;
     for (const auto& f : summary.facts) {
-        bj::object fact{{"kind", f.kind}, {"text", f.text}};
+        if (facts.size() == 200) break;
+        bj::object fact{{"kind", f.kind}, {"text", clean(f.text, 2000)}};
         bj::array refs;
         for (const auto& ref : f.refs) {
+            if (refs.size() == 100) break;
             if (job.kind == "session") {
                 if (const auto seq = to_seq(ref); seq > 0) refs.push_back(seq);
             } else {
@@ -175,7 +188,8 @@ void SummaryWorker::summarize(pqxx::connection& db, const std::string& schema, c
         facts.push_back(std::move(fact));
     }
     bj::array key_points;
-    for (const auto& p : summary.key_points) key_points.push_back(bj::value(p));
+    for (const auto& p : summary.key_points)
+        if (key_points.size() < 50) key_points.push_back(bj::value(clean(p, 2000)));
     const auto& model = generator_.model();
     bj::object created{
         {"summary_id", name_based_uuid(job.user_id, job.key())},
@@ -185,7 +199,7 @@ void SummaryWorker::summarize(pqxx::connection& db, const std::string& schema, c
         {"time_zone", job.time_zone},
         {"period_start", job.period_start},
         {"period_end", job.period_end},
-        {"text", summary.text},
+        {"text", clean(summary.text, 20000)},
         {"key_points", std::move(key_points)},
         {"facts", std::move(facts)},
         {"model", bj::object{{"provider", model.provider}, {"name", model.name}, {"version", model.version}}},

@@ -27,7 +27,7 @@ constexpr std::array kKinds = {"fact", "plan", "preference", "date", "mood"};
 std::string_view material(const std::string& purpose) {
     if (purpose == "session_summary") return "the messages of one conversation session";
     if (purpose == "daily_summary") return "the summaries of one day's conversation sessions";
-    if (purpose == "weekly_summary") return "the daily summaries of one week";
+    if (purpose == "weekly_summary") return "the session summaries of one week";
     throw std::invalid_argument("unknown summary purpose: '" + purpose + "'");
 }
 
