@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Baseline of aimi_embedder_bench: sentence-transformers (PyTorch) embedding the same short chat
-messages, in batches of 32 and one by one, with torch on 2 threads (docs/benchmarks.md).
+messages, in batches of 32 and one by one, with torch on 2 threads (TORCH_THREADS to change;
+docs/benchmarks.md).
 
     BENCH=build-bench/bin/aimi_embedder_bench   # or any build of bench/embedder_bench.cpp
     HF_HUB_OFFLINE=1 /tmp/minilm-venv/bin/python bench/embedder_reference.py "$BENCH" [MODEL_DIR]
@@ -48,7 +49,7 @@ def main():
     for line in lines.splitlines():
         lang, text = line.split("\t", 1)
         sets[lang].append(text)
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("TORCH_THREADS", "2")))
     model = SentenceTransformer(str(model_dir), device="cpu")
     model.encode(sets["en"][:64], batch_size=32)  # warm-up
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")

@@ -44,7 +44,9 @@ struct GatewayContext {
     std::int64_t ready_max_lag = 1000;  //!< AIMI_READY_MAX_LAG: records behind before /ready fails
     int max_waits_per_user = 16;        //!< AIMI_MAX_WAITS_PER_USER: parked waits one user may hold
     live::LiveFeed* live = nullptr;     //!< GET /v1/live; null until the feed is set up
-    MemoryRecall* recall = nullptr;     //!< GET /v1/memory/search; null without an embedding provider
+    MemoryRecall* recall = nullptr;
+    float duplicate_goal_similarity = 0.85f;  //!< AIMI_DUPLICATE_GOAL_SIMILARITY: a new goal this close is a 409 //!<
+                                              //!< GET /v1/memory/search; null without an embedding provider
 };
 
 //! One authenticated request being handled.

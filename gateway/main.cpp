@@ -61,6 +61,8 @@ int main() {
                         .hnsw_min = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_MIN", 20000)),
                         .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128))});
         context.recall = &recall;
+        context.duplicate_goal_similarity =
+            static_cast<float>(std::stod(aimi::env_or("AIMI_DUPLICATE_GOAL_SIMILARITY", "0.85")));
         aimi::gateway::gateway_metrics::collect_from(context);
         aimi::gateway::Dispatcher dispatcher(context);
 

@@ -1,5 +1,6 @@
 #include "gateway/memory_recall.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <list>
@@ -108,6 +109,27 @@ struct MemoryRecall::Cache {
 
 MemoryRecall::MemoryRecall(std::vector<std::shared_ptr<memory::Embedder>> embedders, Options options)
     : embedders_(std::move(embedders)), options_(options), cache_(std::make_unique<Cache>()) {}
+
+std::vector<float> MemoryRecall::similarities(const std::string& text, const std::vector<std::string>& others) {
+    auto& embedder = *embedders_.front();
+    std::vector<std::string> missing;
+    {
+        std::lock_guard lock(text_mutex_);
+        if (!text_vectors_.contains(text)) missing.push_back(text);
+        for (const auto& o : others)
+            if (!text_vectors_.contains(o) && std::find(missing.begin(), missing.end(), o) == missing.end())
+                missing.push_back(o);
+    }
+    std::vector<memory::Vector> embedded;
+    if (!missing.empty()) embedded = embedder.embed(missing).vectors;
+    std::lock_guard lock(text_mutex_);
+    if (text_vectors_.size() + missing.size() > 10000) text_vectors_.clear();  // a crude bound: goal titles are few
+    for (std::size_t i = 0; i < missing.size() && i < embedded.size(); ++i) text_vectors_[missing[i]] = embedded[i];
+    const auto& q = text_vectors_.at(text);
+    std::vector<float> out;
+    for (const auto& o : others) out.push_back(memory::dot(q, text_vectors_.at(o)));
+    return out;
+}
 
 // A build still running holds its entry; it finishes on its own.
 MemoryRecall::~MemoryRecall() = default;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,6 +56,10 @@ class MemoryRecall {
     Result search(pqxx::dbtransaction& tx, const std::string& schema, const Query& query,
                   const std::vector<search_read_model::Hit>& message_hits);
 
+    //! Cosine similarity of `text` to each of `others` with the configured (first) embedder;
+    //! vectors of texts seen before come from a bounded cache. @throws memory::ProviderError
+    std::vector<float> similarities(const std::string& text, const std::vector<std::string>& others);
+
     //! How many candidates each ranking contributes.
     static constexpr std::size_t kCandidates = 50;
 
@@ -72,6 +77,8 @@ class MemoryRecall {
     std::mutex mutex_;
     struct Cache;
     std::unique_ptr<Cache> cache_;
+    std::mutex text_mutex_;
+    std::map<std::string, memory::Vector> text_vectors_;  //!< similarities(): by text, at most 10 000
 };
 
 }  // namespace aimi::gateway

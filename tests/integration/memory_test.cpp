@@ -424,3 +424,36 @@ TEST_F(Memory, ProvidersDownThenBackLoseAndDoubleNothing) {
 
 }  // namespace
 }  // namespace aimi::testing
+
+namespace aimi::testing {
+namespace {
+
+TEST_F(Memory, AGoalComesBackWithTheGoalsThatMeanAboutTheSame) {
+    start({{"AIMI_EMBEDDER", "minilm"}});
+    auto goals = env_.start_projector({{"AIMI_PROJECTION", "goals_graph"}});
+    const auto ann = person("Ann");
+    auto r = http().post("/v1/goals", ann.token, R"({"title":"Learn to speak Spanish"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto first = std::string(r.json().at("id").as_string());
+    EXPECT_TRUE(r.json().at("similar_goals").as_array().empty()) << r.body;
+    r = http().post("/v1/goals", ann.token, R"({"title":"Run a marathon"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+
+    r = http().post("/v1/goals", ann.token, R"({"title":"Learn Spanish"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    const auto similar = r.json().at("similar_goals").as_array();
+    ASSERT_EQ(similar.size(), 1u) << r.body;
+    EXPECT_EQ(similar.at(0).at("goal_id").as_string(), first);
+    EXPECT_GT(similar.at(0).at("similarity").as_double(), 0.85);
+
+    r = http().post("/v1/goals", ann.token, R"({"title":"Repaint the kitchen"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_TRUE(r.json().at("similar_goals").as_array().empty()) << r.body;
+    // The exact duplicate is the fold's: 409 unless allowed (in the body or the query).
+    EXPECT_EQ(http().post("/v1/goals", ann.token, R"({"title":"learn spanish"})").status, 409);
+    EXPECT_EQ(http().post("/v1/goals?allow_duplicate=true", ann.token, R"({"title":"learn spanish"})").status, 201);
+    EXPECT_EQ(http().post("/v1/goals?allow_duplicate=maybe", ann.token, R"({"title":"x"})").status, 400);
+}
+
+}  // namespace
+}  // namespace aimi::testing

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include <unistd.h>
+
 #include "workers/providers/minilm/bert_normalizer.hpp"
 #include "workers/providers/minilm/minilm_embedder.hpp"
 #include "workers/providers/minilm/safetensors.hpp"

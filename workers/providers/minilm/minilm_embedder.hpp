@@ -20,7 +20,7 @@ struct MiniLmOptions {
     //! is right when callers bring the parallelism: OpenBLAS's pool spins against concurrent callers.
     int blas_threads = 1;
     //! Texts are encoded in groups of at most this many tokens: bigger groups make bigger matrix
-    //! products, smaller ones bound the working set (about 30 KB per token).
+    //! products, smaller ones bound the working set (about 15 KB per token).
     std::size_t max_batch_tokens = 2048;
 };
 
