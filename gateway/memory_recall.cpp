@@ -268,17 +268,21 @@ MemoryRecall::Result MemoryRecall::search(pqxx::dbtransaction& tx, const std::st
     std::shared_ptr<memory::Embedder> embedder;
     std::size_t dimensions = 0;
     std::int64_t version = 0, best_count = -1;
-    for (const auto& row : pg::exec(tx, kModels, query.user_id)) {
-        const auto model = row[0].as<std::string>();
-        for (const auto& e : embedders_)
-            if (memory::model_key(e->model()) == model && row[2].as<std::int64_t>() > best_count &&
-                row[1].as<std::int64_t>() == static_cast<std::int64_t>(e->dimensions())) {
-                best_count = row[2].as<std::int64_t>();
-                embedder = e;
-                model_used = model;
-                dimensions = e->dimensions();
-                version = row[3].as<std::int64_t>();
-            }
+    // Ties go to the earlier embedder: the configured one comes first.
+    std::map<std::string, std::tuple<std::int64_t, std::int64_t, std::int64_t>> models;  // dims, count, version
+    for (const auto& row : pg::exec(tx, kModels, query.user_id))
+        models[row[0].as<std::string>()] = {row[1].as<std::int64_t>(), row[2].as<std::int64_t>(),
+                                            row[3].as<std::int64_t>()};
+    for (const auto& e : embedders_) {
+        const auto it = models.find(memory::model_key(e->model()));
+        if (it == models.end() || std::get<0>(it->second) != static_cast<std::int64_t>(e->dimensions()) ||
+            std::get<1>(it->second) <= best_count)
+            continue;
+        best_count = std::get<1>(it->second);
+        embedder = e;
+        model_used = it->first;
+        dimensions = e->dimensions();
+        version = std::get<2>(it->second);
     }
     std::string vector_index = "none";
     if (embedder) {

@@ -382,6 +382,33 @@ TEST_F(Memory, MiniLmRecallsAParaphraseThatSharesNoWord) {
     EXPECT_NE(std::find(hits.begin(), hits.end(), planted), hits.end()) << "paraphrase not recalled";
 }
 
+TEST_F(Memory, ANewModelReEmbedsEverythingWhileRecallKeepsServingTheOldVectors) {
+    start({{"AIMI_EMBEDDER", "minilm"}});  // the gateway embeds queries with MiniLM, or hashed n-grams
+    const auto ann = person("Ann");
+    for (const auto* text : {"The quarterly report is due on Friday", "Buy milk, eggs and bread on the way home",
+                             "Remember to water the tomatoes", "Call the plumber about the leaking sink"})
+        post(ann, text);
+    const auto planted = post(ann, "Last weekend we adopted a little puppy");
+    auto hashed = start_embedder({{"AIMI_EMBEDDER", "hashed"}});
+    ASSERT_TRUE(all_embedded());
+    auto r = http().get("/v1/memory/search?q=puppy", ann.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("items").at(0).at("model").as_string().subview(0, 7), "hashed/") << r.body;
+
+    hashed->stop(SIGTERM);
+    auto minilm = start_embedder({{"AIMI_EMBEDDER", "minilm"}});
+    const auto sources = env_.scalar("SELECT count(*) FROM memory_sources");
+    ASSERT_TRUE(eventually(
+        [&] { return env_.scalar("SELECT count(*) FROM memory_vectors WHERE model LIKE 'minilm/%'") == sources; }, 90s));
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM memory_vectors WHERE model LIKE 'hashed/%'"), sources)
+        << "the old vectors stay until nobody needs them";
+    r = http().get("/v1/memory/search?q=new%20dog&limit=3", ann.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto json = r.json();
+    EXPECT_EQ(json.at("items").at(0).at("model").as_string().subview(0, 7), "minilm/") << r.body;
+    EXPECT_EQ(json.at("items").at(0).at("source_id").as_string(), planted) << r.body;
+}
+
 TEST_F(Memory, ProvidersDownThenBackLoseAndDoubleNothing) {
     FakeOpenAiServer provider;
     provider.set_default_dimensions(64);
