@@ -110,12 +110,41 @@ void run(std::size_t n, std::mt19937& rng, const std::vector<float>& topics) {
 
 }  // namespace
 
+//! COPY text (tab-separated) of `n` memory_vectors rows of one user, for the gateway-level phase.
+void emit_copy(std::size_t n, const std::string& user, const std::string& model, std::mt19937& rng,
+               const std::vector<float>& topics) {
+    const auto data = clustered(n, rng, topics);
+    const auto uuid = [](std::size_t kind, std::size_t i) {
+        char out[37];
+        std::snprintf(out, sizeof out, "%08zx-0000-4000-8000-%012zx", kind, i);
+        return std::string(out);
+    };
+    static const char* hex = "0123456789abcdef";
+    std::string line;
+    for (std::size_t i = 0; i < n; ++i) {
+        line = user + "\t" + uuid(1, i) + "\tmessage\t" + uuid(2, i) + "\t" + model + "\t1\t" + std::to_string(kDims) +
+               "\t\\\\x";
+        const auto* bytes = reinterpret_cast<const unsigned char*>(&data[i * kDims]);
+        for (std::size_t b = 0; b < kDims * sizeof(float); ++b) {
+            line += hex[bytes[b] >> 4];
+            line += hex[bytes[b] & 15];
+        }
+        line += "\t\\N\t2026-01-01 00:00:00+00\t2026-01-01 00:00:00+00\t" + std::to_string(i + 1) + "\n";
+        std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+}
+
 int main(int argc, char** argv) {
     std::mt19937 rng(11);
     std::normal_distribution<float> gauss(0.0f, 1.0f);
     std::vector<float> topics(kTopics * kDims);
     for (auto& x : topics) x = gauss(rng);
     for (std::size_t t = 0; t < kTopics; ++t) normalize(&topics[t * kDims]);
+    // aimi_recall_bench --copy N USER MODEL: rows for COPY memory_vectors FROM STDIN (bench/run.sh, phase j)
+    if (argc == 5 && std::string(argv[1]) == "--copy") {
+        emit_copy(static_cast<std::size_t>(std::atol(argv[2])), argv[3], argv[4], rng, topics);
+        return 0;
+    }
     for (int i = 1; i < argc; ++i) run(static_cast<std::size_t>(std::atol(argv[i])), rng, topics);
     if (argc < 2) {
         run(10000, rng, topics);

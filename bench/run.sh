@@ -28,6 +28,12 @@
 #                                (BENCH_REMINDER_PILOT reminders over 30 s just before) and the
 #                                dispatcher's producer appending as many records of the same kind and
 #                                size to a topic like the intake topic
+#   j. memory                    aimi_recall_bench: exact scan vs an HNSW index over one user's
+#                                10k and 100k clustered vectors (p50/p95, recall@10, build time,
+#                                memory); recall through the gateway at 10k and 100k vectors loaded
+#                                into memory_vectors, exact vs HNSW gateway; aimi_summarizer_bench
+#                                (extractive session summaries vs splitting the same text);
+#                                aimi_embedder_bench (MiniLM in C++) vs sentence-transformers
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -39,7 +45,8 @@
 # BENCH_SEARCH_ITERATIONS (100), BENCH_GOAL_LAYERS/WIDTH/PARENTS/ITERATIONS (100/100/5/100),
 # BENCH_REMINDERS (100000), BENCH_REMINDER_USERS (1000), BENCH_REMINDER_WINDOW_S (60),
 # BENCH_REMINDER_PILOT (1000; 0 = none), BENCH_REMINDER_LEAD_S (auto: seconds from the start of loading
-# to the first trigger, 60 + BENCH_REMINDERS / 1000), BENCH_PHASES ("a b c d e f g h i"),
+# to the first trigger, 60 + BENCH_REMINDERS / 1000), BENCH_RECALL_VECTORS ("10000 100000"),
+# BENCH_RECALL_ITERATIONS (300), BENCH_PHASES ("a b c d e f g h i j"),
 # AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
@@ -61,7 +68,9 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f g h i}"
+PHASES="${BENCH_PHASES:-a b c d e f g h i j}"
+RECALL_VECTORS="${BENCH_RECALL_VECTORS:-10000 100000}"
+RECALL_ITERATIONS="${BENCH_RECALL_ITERATIONS:-300}"
 GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
 GOAL_WIDTH="${BENCH_GOAL_WIDTH:-100}"
 GOAL_PARENTS="${BENCH_GOAL_PARENTS:-5}"
@@ -93,7 +102,7 @@ if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
 ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway \
-  aimi-reminder-dispatcher | tail -n 2
+  aimi-reminder-dispatcher aimi_recall_bench aimi_summarizer_bench | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -773,6 +782,57 @@ if has_phase i; then
   result i "  records appended again (not applied)" "${i_not_applied}" "-" "${i_outcomes}"
   result i "load: ${i_planned} events decided + planned" "${planned_s} s" "$(printf "loadgen append %'d rec/s" "${i_load_rps}")" \
     "entity store done after ${es_s:-?} s (from load start)"
+fi
+
+# ---- j. memory: recall, summarizer, embedder ---------------------------------------------------
+if has_phase j; then
+  log "j. aimi_recall_bench: exact scan vs HNSW over one user's clustered vectors (in memory)"
+  "${BIN}/aimi_recall_bench" ${RECALL_VECTORS} | tee "${TMP}/recall.txt"
+  rv() { sed -n "s/^RECALL_$1=//p" "${TMP}/recall.txt"; }
+  for n in ${RECALL_VECTORS}; do
+    result j "in memory, ${n} vectors: HNSW ef=64 p50/p95" "$(rv "HNSW_${n}_EF64_P50")/$(rv "HNSW_${n}_EF64_P95") ms" \
+      "exact $(rv "EXACT_${n}_P50")/$(rv "EXACT_${n}_P95") ms" "recall@10 $(rv "HNSW_${n}_EF64_AT10"); ef=128: $(rv "HNSW_${n}_EF128_P50")/$(rv "HNSW_${n}_EF128_P95") ms, @10 $(rv "HNSW_${n}_EF128_AT10")"
+    result j "  HNSW build, memory (${n} vectors)" "$(rv "HNSW_${n}_BUILD_S") s, $(rv "HNSW_${n}_MIB") MiB" "-" "2 threads, M=16, ef_construction=100"
+  done
+
+  log "j. recall through the gateway (vectors loaded into memory_vectors; exact vs HNSW gateway)"
+  SCHEMA=bench_memory
+  J_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="bench.memory.$$" AIMI_FACTS_TOPIC="bench.memory.$$.facts"
+    AIMI_JWT_SECRET="${JWT_SECRET}" AIMI_EMBEDDER=hashed AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0)
+  env "${J_ENV[@]}" "${BIN}/aimi-admin" migrate
+  env "${J_ENV[@]}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  for n in ${RECALL_VECTORS}; do
+    j_user="$(python3 -c 'import uuid; print(uuid.uuid4())')"
+    "${BIN}/aimi_recall_bench" --copy "${n}" "${j_user}" hashed/hashed-ngram/v1-d384 |
+      psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c "COPY ${SCHEMA}.memory_vectors (user_id, item_id, source_kind, source_id, model, revision, dimensions, vector, chat_id, occurred_at, created_at, change_seq) FROM STDIN"
+    sql "INSERT INTO ${SCHEMA}.memory_vector_users VALUES ('${j_user}', ${n})"
+    rm -f "${TMP}/gateway-j-exact.port" "${TMP}/gateway-j-hnsw.port"
+    start_child J_EXACT_PID gateway-j-exact "${BIN}/aimi-gateway" "${J_ENV[@]}" AIMI_RECALL_HNSW_MIN=1000000000 \
+      AIMI_HTTP_PORT_FILE="${TMP}/gateway-j-exact.port"
+    start_child J_HNSW_PID gateway-j-hnsw "${BIN}/aimi-gateway" "${J_ENV[@]}" AIMI_RECALL_HNSW_MIN=1000 \
+      AIMI_HTTP_PORT_FILE="${TMP}/gateway-j-hnsw.port"
+    for _ in $(seq 1 100); do [[ -s "${TMP}/gateway-j-exact.port" && -s "${TMP}/gateway-j-hnsw.port" ]] && break; sleep 0.1; done
+    python3 "${ROOT}/bench/recall_latency.py" --exact-port "$(cat "${TMP}/gateway-j-exact.port")" \
+      --hnsw-port "$(cat "${TMP}/gateway-j-hnsw.port")" --vectors "${n}" --iterations "${RECALL_ITERATIONS}" \
+      --token "$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${j_user}")" | tee "${TMP}/recall-gw.txt"
+    stop_pid "${J_EXACT_PID}"
+    stop_pid "${J_HNSW_PID}"
+    jf() { sed -n "s/^RESULT mode=$1 .*$2=\([^ ]*\).*/\1/p" "${TMP}/recall-gw.txt"; }
+    result j "gateway recall, ${n} vectors: HNSW p50/p95" "$(jf hnsw p50_ms)/$(jf hnsw p95_ms) ms" \
+      "exact $(jf exact p50_ms)/$(jf exact p95_ms) ms" "first query (reads the user) $(jf exact first_ms) ms; index built after $(jf hnsw build_s) s"
+  done
+
+  log "j. aimi_summarizer_bench: extractive session summaries vs splitting the same text"
+  "${BIN}/aimi_summarizer_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true --benchmark_out="${TMP}/summarizer.json" --benchmark_out_format=json >/dev/null
+  eval "$(python3 -c '
+import json, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("aggregate_name") == "median":
+        print("SUM_%s=%.0f" % (b["run_name"].replace("/", "_"), b["items_per_second"]))' "${TMP}/summarizer.json")"
+  result j "extractive summary of a 20-message session" "EN ${SUM_ExtractiveSession_0}/s, RU ${SUM_ExtractiveSession_1}/s" \
+    "split only EN ${SUM_SplitOnly_0}/s, RU ${SUM_SplitOnly_1}/s" "sessions/s, one thread"
+  result j "hashed embedder, chat messages" "EN ${SUM_HashedEmbedMessages_0}/s, RU ${SUM_HashedEmbedMessages_1}/s" "-" "messages/s, one thread"
 fi
 
 # ---- results ----------------------------------------------------------------------------------

@@ -17,6 +17,9 @@ CREATE TABLE IF NOT EXISTS memory_sources (
     PRIMARY KEY (user_id, source_kind, source_id)
 );
 CREATE INDEX IF NOT EXISTS memory_sources_by_partition ON memory_sources ("partition", occurred_at);
+-- Recall's full text over what is not a message (messages have message_search).
+CREATE INDEX IF NOT EXISTS memory_sources_other_text ON memory_sources
+    USING gin (to_tsvector('simple', text)) WHERE source_kind <> 'message';
 
 CREATE TABLE IF NOT EXISTS memory_vectors (
     user_id     uuid NOT NULL,
