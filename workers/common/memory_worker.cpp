@@ -9,6 +9,18 @@
 
 namespace aimi::memory_workers {
 
+WorkerOptions worker_options(const RuntimeSettings& settings, const std::string& name, const char* batch_variable,
+                             int batch_default) {
+    WorkerOptions options;
+    options.events_topic = settings.events_topic;
+    options.main_schema = settings.pg_schema;
+    options.producer = name + "@" + settings.instance;
+    options.batch = static_cast<int>(env_int(batch_variable, batch_default));
+    options.backoff_base = std::chrono::milliseconds(env_int("AIMI_PROVIDER_BACKOFF_MS", 1000));
+    options.backoff_max = std::chrono::milliseconds(env_int("AIMI_PROVIDER_BACKOFF_MAX_MS", 60000));
+    return options;
+}
+
 events::EventData prompt_run_event(const ProviderCall& call) {
     boost::json::object data{{"prompt_run_id", new_uuid()},
                              {"provider", call.model.provider},

@@ -6,6 +6,7 @@
 
 #include "domain/events/events.hpp"
 #include "domain/memory/providers.hpp"
+#include "projections/runtime_settings.hpp"
 
 // What the memory workers (summarizer, embedder) share: their settings, and how a provider call
 // becomes a prompt_run.recorded event.
@@ -21,6 +22,11 @@ struct WorkerOptions {
     //! today's roll-ups with it, an operator can catch up early).
     std::chrono::seconds lookahead{0};
 };
+
+//! The options every memory worker reads the same way (AIMI_PROVIDER_BACKOFF_MS, _MAX_MS); its batch
+//! from `batch_variable`.
+WorkerOptions worker_options(const RuntimeSettings& settings, const std::string& name, const char* batch_variable,
+                             int batch_default);
 
 //! One provider call as its prompt-run event.
 struct ProviderCall {

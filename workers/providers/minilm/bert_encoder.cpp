@@ -256,44 +256,45 @@ BertEncoder::BertEncoder(std::unique_ptr<const SafeTensors> weights, const BertC
     }
 }
 
-void BertEncoder::attention(const float* qkv, const std::vector<std::size_t>& offsets, float* context) const {
+void BertEncoder::attention(EncoderWorkspace& ws) const {
     const std::size_t hidden = config_.hidden_size, heads = config_.num_heads, dim = hidden / heads;
     const std::size_t stride = 3 * hidden;
     const float scale = 1.0f / std::sqrt(static_cast<float>(dim));
+    const auto& offsets = ws.offsets;
     std::size_t longest = 0;
     for (std::size_t s = 0; s + 1 < offsets.size(); ++s) longest = std::max(longest, offsets[s + 1] - offsets[s]);
     const auto round_up = [](std::size_t n) { return (n + kLanes - 1) / kLanes * kLanes; };
     // Loops need one row of scores and the transposed keys; sgemm the whole score matrix.
-    std::vector<float> scores(round_up(longest) * (longest <= kLoopAttentionMax ? 1 : longest));
-    std::vector<float> keys(dim * round_up(std::min(longest, kLoopAttentionMax)));
+    ws.scores.resize(round_up(longest) * (longest <= kLoopAttentionMax ? 1 : longest));
+    ws.keys.resize(dim * round_up(std::min(longest, kLoopAttentionMax)));
     for (std::size_t s = 0; s + 1 < offsets.size(); ++s) {
         const std::size_t n = offsets[s + 1] - offsets[s], padded = round_up(n);
-        const float* rows = qkv + offsets[s] * stride;
-        float* out = context + offsets[s] * hidden;
+        const float* rows = ws.qkv.data() + offsets[s] * stride;
+        float* out = ws.context.data() + offsets[s] * hidden;
         for (std::size_t h = 0; h < heads; ++h) {
             const float* q = rows + h * dim;
             const float* k = q + hidden;
             const float* v = k + hidden;
             if (n <= kLoopAttentionMax) {
-                head_attention_loops(q, k, v, n, dim, stride, scale, keys.data(), scores.data(), out + h * dim, hidden);
+                head_attention_loops(q, k, v, n, dim, stride, scale, ws.keys.data(), ws.scores.data(), out + h * dim,
+                                     hidden);
                 continue;
             }
             const int ni = static_cast<int>(n), pi = static_cast<int>(padded), di = static_cast<int>(dim),
                       si = static_cast<int>(stride);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, ni, ni, di, scale, q, si, k, si, 0.0f, scores.data(),
-                        pi);
-            for (std::size_t i = 0; i < n; ++i) softmax(scores.data() + i * padded, n);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, di, ni, 1.0f, scores.data(), pi, v, si, 0.0f,
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, ni, ni, di, scale, q, si, k, si, 0.0f,
+                        ws.scores.data(), pi);
+            for (std::size_t i = 0; i < n; ++i) softmax(ws.scores.data() + i * padded, n);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, ni, di, ni, 1.0f, ws.scores.data(), pi, v, si, 0.0f,
                         out + h * dim, static_cast<int>(hidden));
         }
     }
 }
 
-PackedStates BertEncoder::encode(std::span<const std::vector<std::int32_t>> sequences) const {
+void BertEncoder::encode(std::span<const std::vector<std::int32_t>> sequences, EncoderWorkspace& ws) const {
     const std::size_t hidden = config_.hidden_size, inter = config_.intermediate_size;
-    PackedStates out;
-    out.offsets.reserve(sequences.size() + 1);
-    out.offsets.push_back(0);
+    ws.offsets.clear();
+    ws.offsets.push_back(0);
     for (const auto& ids : sequences) {
         if (ids.empty() || ids.size() > static_cast<std::size_t>(config_.max_positions))
             throw std::invalid_argument("BertEncoder: a sequence of " + std::to_string(ids.size()) + " tokens (1 to " +
@@ -301,40 +302,43 @@ PackedStates BertEncoder::encode(std::span<const std::vector<std::int32_t>> sequ
         for (const auto id : ids)
             if (id < 0 || id >= config_.vocab_size)
                 throw std::invalid_argument("BertEncoder: token id " + std::to_string(id) + " is out of range");
-        out.offsets.push_back(out.offsets.back() + ids.size());
+        ws.offsets.push_back(ws.offsets.back() + ids.size());
     }
-    const std::size_t tokens = out.offsets.back();
-    std::vector<float>& x = out.states;
-    x.resize(tokens * hidden);
-    std::vector<float> scratch(tokens * hidden), qkv(tokens * 3 * hidden), context(tokens * hidden),
-        intermediate(tokens * inter);
+    const std::size_t tokens = ws.offsets.back();
+    // resize() keeps the capacity of earlier calls; every element read below is written first.
+    ws.states.resize(tokens * hidden);
+    ws.scratch.resize(tokens * hidden);
+    ws.qkv.resize(tokens * 3 * hidden);
+    ws.context.resize(tokens * hidden);
+    ws.intermediate.resize(tokens * inter);
+    float* x = ws.states.data();
+    float* scratch = ws.scratch.data();
 
     // Embeddings: word + position + token type 0 (single-segment input), then LayerNorm.
     for (std::size_t s = 0; s < sequences.size(); ++s) {
         for (std::size_t p = 0; p < sequences[s].size(); ++p) {
-            const std::size_t row = out.offsets[s] + p;
+            const std::size_t row = ws.offsets[s] + p;
             const float* word = word_embeddings_.data() + static_cast<std::size_t>(sequences[s][p]) * hidden;
             const float* position = position_embeddings_.data() + p * hidden;
-            std::transform(word, word + hidden, position, scratch.data() + row * hidden, std::plus<>());
-            std::copy_n(token_type_embeddings_.data(), hidden, x.data() + row * hidden);
+            std::transform(word, word + hidden, position, scratch + row * hidden, std::plus<>());
+            std::copy_n(token_type_embeddings_.data(), hidden, x + row * hidden);
         }
     }
-    residual_norm(scratch.data(), x.data(), tokens, hidden, embedding_norm_weight_.data(), embedding_norm_bias_.data(),
+    residual_norm(scratch, x, tokens, hidden, embedding_norm_weight_.data(), embedding_norm_bias_.data(),
                   config_.layer_norm_eps);
 
     for (const Layer& layer : layers_) {
-        linear(x.data(), tokens, hidden, layer.qkv_weight, layer.qkv_bias, qkv.data());
-        attention(qkv.data(), out.offsets, context.data());
-        linear(context.data(), tokens, hidden, layer.attention_out_weight, layer.attention_out_bias, scratch.data());
-        residual_norm(scratch.data(), x.data(), tokens, hidden, layer.attention_norm_weight.data(),
-                      layer.attention_norm_bias.data(), config_.layer_norm_eps);
-        linear(x.data(), tokens, hidden, layer.intermediate_weight, layer.intermediate_bias, intermediate.data());
-        gelu(intermediate.data(), intermediate.size());
-        linear(intermediate.data(), tokens, inter, layer.output_weight, layer.output_bias, scratch.data());
-        residual_norm(scratch.data(), x.data(), tokens, hidden, layer.output_norm_weight.data(),
-                      layer.output_norm_bias.data(), config_.layer_norm_eps);
+        linear(x, tokens, hidden, layer.qkv_weight, layer.qkv_bias, ws.qkv.data());
+        attention(ws);
+        linear(ws.context.data(), tokens, hidden, layer.attention_out_weight, layer.attention_out_bias, scratch);
+        residual_norm(scratch, x, tokens, hidden, layer.attention_norm_weight.data(), layer.attention_norm_bias.data(),
+                      config_.layer_norm_eps);
+        linear(x, tokens, hidden, layer.intermediate_weight, layer.intermediate_bias, ws.intermediate.data());
+        gelu(ws.intermediate.data(), tokens * inter);
+        linear(ws.intermediate.data(), tokens, inter, layer.output_weight, layer.output_bias, scratch);
+        residual_norm(scratch, x, tokens, hidden, layer.output_norm_weight.data(), layer.output_norm_bias.data(),
+                      config_.layer_norm_eps);
     }
-    return out;
 }
 
 void set_blas_threads(int threads) {

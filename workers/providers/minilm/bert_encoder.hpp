@@ -27,17 +27,23 @@ struct BertConfig {
 //! relative positions). @throws std::runtime_error
 BertConfig read_bert_config(const std::filesystem::path& config_json);
 
-//! Sequences packed back to back: the tokens of sequence i are rows [offsets[i], offsets[i+1]).
-struct PackedStates {
+//! The buffers of an encode call, and its result. Reused from call to call: fresh buffers of
+//! megabytes are mapped, faulted in and unmapped on every call, and with several threads encoding
+//! those address-space changes serialize them (measured: two threads took as long as one).
+struct EncoderWorkspace {
+    //! The result: sequence i's token states are rows [offsets[i], offsets[i+1]) of `states`
+    //! (hidden_size floats a row).
     std::vector<std::size_t> offsets;
-    std::vector<float> states;  // offsets.back() rows of hidden_size floats
+    std::vector<float> states;
+
+    std::vector<float> scratch, qkv, context, intermediate, scores, keys;
 };
 
 //! A BERT encoder (post-LayerNorm, absolute positions, exact-erf GELU) on the CPU: matrix
 //! products with OpenBLAS sgemm, the rest in loops the compiler vectorizes. Sequences are packed
 //! without padding: attention runs per sequence, so a batch of short and long texts wastes no work
 //! and needs no mask. The weights are read-only after construction, so `encode` may run on several
-//! threads at once (each call has its own buffers).
+//! threads at once, each with its own workspace.
 class BertEncoder {
   public:
     //! @throws std::runtime_error if a weight is missing or has an unexpected shape or dtype
@@ -45,9 +51,10 @@ class BertEncoder {
 
     const BertConfig& config() const { return config_; }
 
-    //! The last hidden states of each sequence of token ids (each at most max_positions long,
-    //! ids below vocab_size). @throws std::invalid_argument for an id or a length out of range
-    PackedStates encode(std::span<const std::vector<std::int32_t>> sequences) const;
+    //! The last hidden states of each sequence of token ids (each 1 to max_positions long, ids
+    //! below vocab_size), packed into workspace.offsets and workspace.states.
+    //! @throws std::invalid_argument for an id or a length out of range
+    void encode(std::span<const std::vector<std::int32_t>> sequences, EncoderWorkspace& workspace) const;
 
   private:
     struct Layer {
@@ -60,7 +67,7 @@ class BertEncoder {
         std::span<const float> output_norm_weight, output_norm_bias;
     };
 
-    void attention(const float* qkv, const std::vector<std::size_t>& offsets, float* context) const;
+    void attention(EncoderWorkspace& workspace) const;
 
     BertConfig config_;
     std::unique_ptr<const SafeTensors> weights_;  // the spans below point into its mapping

@@ -181,17 +181,27 @@ Embeddings MiniLmEmbedder::embed(const std::vector<std::string>& texts) {
         const std::size_t groups = starts.size() - 1;
         std::atomic<std::size_t> next{0};
         run_on_threads(std::min(threads, groups), [&] {
+            std::unique_ptr<minilm::EncoderWorkspace> ws;
+            {
+                std::lock_guard lock(workspaces_mutex_);
+                if (!workspaces_.empty()) {
+                    ws = std::move(workspaces_.back());
+                    workspaces_.pop_back();
+                }
+            }
+            if (!ws) ws = std::make_unique<minilm::EncoderWorkspace>();
             for (std::size_t g; (g = next++) < groups;) {
                 const std::span<const std::vector<std::int32_t>> group(ids.begin() + starts[g],
                                                                        ids.begin() + starts[g + 1]);
-                const auto states = encoder_->encode(group);
+                encoder_->encode(group, *ws);
                 for (std::size_t s = 0; s < group.size(); ++s) {
-                    const std::size_t begin = states.offsets[s], tokens = states.offsets[s + 1] - begin;
-                    out.vectors[starts[g] + s] =
-                        mean_pool(std::span(states.states).subspan(begin * dimensions_, tokens * dimensions_), tokens,
-                                  dimensions_);
+                    const std::size_t begin = ws->offsets[s], tokens = ws->offsets[s + 1] - begin;
+                    out.vectors[starts[g] + s] = mean_pool(
+                        std::span(ws->states).subspan(begin * dimensions_, tokens * dimensions_), tokens, dimensions_);
                 }
             }
+            std::lock_guard lock(workspaces_mutex_);
+            workspaces_.push_back(std::move(ws));
         });
     } catch (const std::exception& e) {
         throw ProviderError(std::string("minilm: embed failed: ") + e.what(), false);

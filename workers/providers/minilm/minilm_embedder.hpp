@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,8 @@ struct MiniLmOptions {
     //! is right when callers bring the parallelism: OpenBLAS's pool spins against concurrent callers.
     int blas_threads = 1;
     //! Texts are encoded in groups of at most this many tokens: bigger groups make bigger matrix
-    //! products, smaller ones bound the working set (about 15 KB per token).
-    std::size_t max_batch_tokens = 2048;
+    //! products, smaller ones bound the memory each encoding thread keeps (about 15 KB per token).
+    std::size_t max_batch_tokens = 1024;
 };
 
 //! sentence-transformers/all-MiniLM-L6-v2 on the CPU: WordPiece tokens (truncated to the model's
@@ -49,6 +50,10 @@ class MiniLmEmbedder : public Embedder {
     MiniLmOptions options_;
     std::unique_ptr<const minilm::WordPieceTokenizer> tokenizer_;
     std::unique_ptr<const minilm::BertEncoder> encoder_;
+    // Idle encoder workspaces: an encoding thread takes one and puts it back, so buffers are
+    // allocated once per concurrently encoding thread, not once per call.
+    std::mutex workspaces_mutex_;
+    std::vector<std::unique_ptr<minilm::EncoderWorkspace>> workspaces_;
 };
 
 }  // namespace aimi::memory
