@@ -102,7 +102,7 @@ if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
 ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway \
-  aimi-reminder-dispatcher aimi_recall_bench aimi_summarizer_bench | tail -n 2
+  aimi-reminder-dispatcher aimi_recall_bench aimi_summarizer_bench aimi_embedder_bench | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -298,7 +298,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g || has_phase i; then
+if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g || has_phase i || has_phase j; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -833,6 +833,33 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
   result j "extractive summary of a 20-message session" "EN ${SUM_ExtractiveSession_0}/s, RU ${SUM_ExtractiveSession_1}/s" \
     "split only EN ${SUM_SplitOnly_0}/s, RU ${SUM_SplitOnly_1}/s" "sessions/s, one thread"
   result j "hashed embedder, chat messages" "EN ${SUM_HashedEmbedMessages_0}/s, RU ${SUM_HashedEmbedMessages_1}/s" "-" "messages/s, one thread"
+
+  log "j. aimi_embedder_bench (MiniLM in C++) vs sentence-transformers on the same messages"
+  "${BIN}/aimi_embedder_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_out="${TMP}/embedder.json" --benchmark_out_format=json >/dev/null
+  eval "$(python3 -c '
+import json, re, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("aggregate_name") == "median":
+        key = re.sub(r"[^A-Za-z0-9]+", "_", b["run_name"]).strip("_")
+        print("EMB_%s=%.0f" % (key, b["items_per_second"]))' "${TMP}/embedder.json")"
+  # The reference needs torch (about 6 GB from PyPI, once): a venv kept between runs.
+  ST_VENV="${BENCH_REFERENCE_VENV:-${HOME}/.cache/aimi/sentence-transformers-venv}"
+  if [[ ! -x "${ST_VENV}/bin/python" ]] || ! "${ST_VENV}/bin/python" -c 'import sentence_transformers' 2>/dev/null; then
+    log "j. installing sentence-transformers into ${ST_VENV} (PyPI; once)"
+    python3 -m venv "${ST_VENV}"
+    "${ST_VENV}/bin/pip" install --quiet --disable-pip-version-check sentence-transformers
+  fi
+  HF_HUB_OFFLINE=1 TORCH_THREADS=2 "${ST_VENV}/bin/python" "${ROOT}/bench/embedder_reference.py" "${BIN}/aimi_embedder_bench" |
+    tee "${TMP}/embedder-reference.txt"
+  st() { sed -n "s/^sentence-transformers lang:$1 batch:$2 *\([0-9.]*\) messages.*/\1/p" "${TMP}/embedder-reference.txt"; }
+  result j "MiniLM, EN messages, batches of 32" "${EMB_Embed_lang_0_batch_32_threads_2_blas_1_real_time} msg/s" \
+    "sentence-transformers $(st en 32) msg/s" "2 threads per call, OpenBLAS 1; torch 2 threads"
+  result j "MiniLM, EN messages, one by one" "${EMB_Embed_lang_0_batch_1_threads_1_blas_1_real_time} msg/s" \
+    "sentence-transformers $(st en 1) msg/s" "two callers at once: ${EMB_Embed_lang_0_batch_1_threads_1_blas_1_real_time_threads_2} msg/s"
+  result j "MiniLM, RU messages, batches of 32" "${EMB_Embed_lang_1_batch_32_threads_2_blas_1_real_time} msg/s" \
+    "sentence-transformers $(st ru 32) msg/s" "~4x the tokens of EN (English vocabulary)"
 fi
 
 # ---- results ----------------------------------------------------------------------------------

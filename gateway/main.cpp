@@ -9,6 +9,7 @@
 #include "gateway/live/live_feed.hpp"
 #include "gateway/memory_recall.hpp"
 #include "gateway/progress_watcher.hpp"
+#include "gateway/prompt_run_recorder.hpp"
 #include "gateway/time_zones.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
@@ -56,10 +57,12 @@ int main() {
             aimi::providers::make_embedder(aimi::providers::configured_embedder())};
         if (aimi::providers::configured_embedder() != "hashed")
             embedders.push_back(aimi::providers::make_embedder("hashed"));
+        aimi::gateway::PromptRunRecorder prompt_runs(log, keys, settings.events_topic, "gateway@" + settings.instance);
         aimi::gateway::MemoryRecall recall(
             embedders, {.cache_bytes = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 512ll << 20)),
                         .hnsw_min = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_MIN", 20000)),
-                        .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128))});
+                        .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128)),
+                        .prompt_runs = &prompt_runs});
         context.recall = &recall;
         context.duplicate_goal_similarity =
             static_cast<float>(std::stod(aimi::env_or("AIMI_DUPLICATE_GOAL_SIMILARITY", "0.85")));

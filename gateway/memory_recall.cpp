@@ -14,10 +14,12 @@
 #include <boost/json/object.hpp>
 #include <pqxx/pqxx>
 
+#include "domain/memory/prompt_run.hpp"
 #include "domain/memory/recall.hpp"
 #include "domain/memory/vector_codec.hpp"
 #include "domain/text.hpp"
 #include "domain/time.hpp"
+#include "gateway/prompt_run_recorder.hpp"
 #include "projections/pg/statement.hpp"
 
 namespace aimi::gateway {
@@ -110,7 +112,29 @@ struct MemoryRecall::Cache {
 MemoryRecall::MemoryRecall(std::vector<std::shared_ptr<memory::Embedder>> embedders, Options options)
     : embedders_(std::move(embedders)), options_(options), cache_(std::make_unique<Cache>()) {}
 
-std::vector<float> MemoryRecall::similarities(const std::string& text, const std::vector<std::string>& others) {
+memory::Embeddings MemoryRecall::embed(memory::Embedder& embedder, const std::string& user_id,
+                                       const std::string& purpose, const std::vector<std::string>& texts) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto record = [&](const memory::Usage& usage, const std::string& error) {
+        if (!options_.prompt_runs) return;
+        const auto latency =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        options_.prompt_runs->record(
+            user_id, memory::prompt_run_event({embedder.model(), purpose, "", static_cast<std::int64_t>(texts.size()),
+                                               usage, latency, error}));
+    };
+    try {
+        auto result = embedder.embed(texts);
+        record(result.usage, "");
+        return result;
+    } catch (const memory::ProviderError& e) {
+        record({}, e.what());
+        throw;
+    }
+}
+
+std::vector<float> MemoryRecall::similarities(const std::string& user_id, const std::string& text,
+                                              const std::vector<std::string>& others) {
     auto& embedder = *embedders_.front();
     std::vector<std::string> missing;
     {
@@ -121,7 +145,7 @@ std::vector<float> MemoryRecall::similarities(const std::string& text, const std
                 missing.push_back(o);
     }
     std::vector<memory::Vector> embedded;
-    if (!missing.empty()) embedded = embedder.embed(missing).vectors;
+    if (!missing.empty()) embedded = embed(embedder, user_id, "similar_goals", missing).vectors;
     std::lock_guard lock(text_mutex_);
     if (text_vectors_.size() + missing.size() > 10000) text_vectors_.clear();  // a crude bound: goal titles are few
     for (std::size_t i = 0; i < missing.size() && i < embedded.size(); ++i) text_vectors_[missing[i]] = embedded[i];
@@ -289,7 +313,7 @@ MemoryRecall::Result MemoryRecall::search(pqxx::dbtransaction& tx, const std::st
         const auto e = entry(schema + "\n" + query.user_id + "\n" + *model_used);
         refresh(*e, tx, query.user_id, *model_used, version, best_count, dimensions);
         account();
-        const auto q = embedder->embed({query.text}).vectors.at(0);
+        const auto q = embed(*embedder, query.user_id, "recall_query", {query.text}).vectors.at(0);
         std::shared_lock lock(e->mutex);
         auto keep = [&](std::size_t i) {
             return wanted(e->meta[i].kind) && (!from || e->times[i] >= *from) && (!to || e->times[i] < *to);

@@ -19,6 +19,8 @@ class dbtransaction;
 
 namespace aimi::gateway {
 
+class PromptRunRecorder;
+
 //! Hybrid recall over one user's memory (docs/memory.md, "Recall"): nearest neighbours over the
 //! user's vectors, full-text matches (messages from message_search, other sources on the fly), fused
 //! by reciprocal rank with a recency bonus. The vectors used are those of the model with the most
@@ -33,9 +35,10 @@ namespace aimi::gateway {
 class MemoryRecall {
   public:
     struct Options {
-        std::size_t cache_bytes = 512u << 20;  //!< AIMI_RECALL_CACHE_BYTES
-        std::size_t hnsw_min = 20000;          //!< AIMI_RECALL_HNSW_MIN: vectors from which a user gets an index
-        std::size_t hnsw_ef = 128;             //!< AIMI_RECALL_HNSW_EF: search breadth (recall vs time)
+        std::size_t cache_bytes = 512u << 20;      //!< AIMI_RECALL_CACHE_BYTES
+        std::size_t hnsw_min = 20000;              //!< AIMI_RECALL_HNSW_MIN: vectors from which a user gets an index
+        std::size_t hnsw_ef = 128;                 //!< AIMI_RECALL_HNSW_EF: search breadth (recall vs time)
+        PromptRunRecorder* prompt_runs = nullptr;  //!< records each embedding call (may be null in tests)
     };
     MemoryRecall(std::vector<std::shared_ptr<memory::Embedder>> embedders, Options options);
     ~MemoryRecall();
@@ -58,7 +61,8 @@ class MemoryRecall {
 
     //! Cosine similarity of `text` to each of `others` with the configured (first) embedder;
     //! vectors of texts seen before come from a bounded cache. @throws memory::ProviderError
-    std::vector<float> similarities(const std::string& text, const std::vector<std::string>& others);
+    std::vector<float> similarities(const std::string& user_id, const std::string& text,
+                                    const std::vector<std::string>& others);
 
     //! How many candidates each ranking contributes.
     static constexpr std::size_t kCandidates = 50;
@@ -66,6 +70,9 @@ class MemoryRecall {
     struct Entry;
 
   private:
+    //! `embedder.embed(texts)`, recorded as a prompt run of `user_id`. @throws memory::ProviderError
+    memory::Embeddings embed(memory::Embedder& embedder, const std::string& user_id, const std::string& purpose,
+                             const std::vector<std::string>& texts);
     std::shared_ptr<Entry> entry(const std::string& key);
     void refresh(Entry& entry, pqxx::dbtransaction& tx, const std::string& user_id, const std::string& model,
                  std::int64_t version, std::int64_t count, std::size_t dimensions);

@@ -1,21 +1,24 @@
 -- Memory vectors (docs/memory.md, "Vectors and recall"): the `memory_vectors` projection keeps
--- what can be embedded (memory_sources: messages, summaries, goals, calendar events, mental-state
--- notes, with their text) and the vectors the embedder worker made of them, per model. A source
+-- what can be embedded (memory_sources: messages, summaries and the facts they extracted, goals,
+-- calendar events, mental-state notes, with their text) and the vectors the embedder worker made of them, per model. A source
 -- without a vector of the worker's model is its work; changing the model re-embeds every source
 -- while recall keeps using the vectors it has.
 CREATE TABLE IF NOT EXISTS memory_sources (
     user_id     uuid NOT NULL,
-    source_kind text NOT NULL CHECK (source_kind IN ('message', 'summary', 'goal', 'calendar_event', 'mental_state')),
+    source_kind text NOT NULL CHECK (source_kind IN ('message', 'summary', 'fact', 'goal', 'calendar_event',
+                                                    'mental_state')),
     source_id   text NOT NULL,
     "partition" integer NOT NULL,
     chat_id     uuid,
     text        text NOT NULL,
     title       text,  -- goals and calendar events: the parts the text is made of, so an update
     description text,  -- that names one of them keeps the other
+    scope       text,  -- summaries and their facts: a later summary of the scope replaces them
     occurred_at timestamptz NOT NULL,
     revision    integer NOT NULL DEFAULT 1,  -- raised when the text changes (a goal renamed)
     PRIMARY KEY (user_id, source_kind, source_id)
 );
+CREATE INDEX IF NOT EXISTS memory_sources_by_scope ON memory_sources (user_id, scope) WHERE scope IS NOT NULL;
 CREATE INDEX IF NOT EXISTS memory_sources_by_partition ON memory_sources ("partition", occurred_at);
 -- Recall's full text over what is not a message (messages have message_search).
 CREATE INDEX IF NOT EXISTS memory_sources_other_text ON memory_sources

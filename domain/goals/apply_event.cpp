@@ -247,9 +247,14 @@ class Applier {
 
     //! A vector of a forgotten summary or mental state would bring it back to recall.
     Outcome operator()(const MemoryEmbedded& e) {
-        const auto kind = text_of(e.data, "source_kind");
+        auto kind = text_of(e.data, "source_kind");
+        auto source = text_of(e.data, "source_id");
+        if (kind == "fact") {  // "<summary id>:<n>": the summary's
+            kind = "summary";
+            source = source.substr(0, source.find(':'));
+        }
         if (kind == "summary" || kind == "mental_state") {
-            const auto* entity = graph_.entity(text_of(e.data, "source_id"));
+            const auto* entity = graph_.entity(source);
             if (!entity || entity->kind != kind || entity->status == "forgotten")
                 return Refusal{"memory_source_not_found",
                                "the embedded " + kind + " does not exist (or was forgotten)",

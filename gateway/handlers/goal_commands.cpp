@@ -66,7 +66,8 @@ boj::array similar_goals(const Call& call, const goals::CreateGoal& goal) {
     if (ids.empty()) return similar;
     std::vector<float> scores;
     try {
-        scores = call.gateway.recall->similarities(text_of(goal.title, goal.description), texts);
+        scores =
+            call.gateway.recall->similarities(call.principal.user_id, text_of(goal.title, goal.description), texts);
     } catch (const memory::ProviderError& e) {
         spdlog::warn("duplicate-goal check skipped: the embedding provider did not answer: {}", e.what());
         return similar;

@@ -170,7 +170,8 @@ Reply list_prompt_runs(const Call& call) {
         filter.user_id = normalize_uuid(it->second);
     }
     if (auto p = one_of(call, "purpose",
-                        {"session_summary", "daily_summary", "weekly_summary", "embedding", "assistant_reply"},
+                        {"session_summary", "daily_summary", "weekly_summary", "embedding", "recall_query",
+                         "similar_goals", "assistant_reply"},
                         filter.purpose))
         return fail(call, *p);
     if (auto p = one_of(call, "status", {"ok", "error"}, filter.status)) return fail(call, *p);
@@ -182,7 +183,7 @@ Reply list_prompt_runs(const Call& call) {
     });
 }
 
-//! GET /v1/memory/search?q=&kinds=message,summary,goal,calendar_event,mental_state&from=&to=&limit=
+//! GET /v1/memory/search?q=&kinds=message,summary,fact,goal,calendar_event,mental_state&from=&to=&limit=
 Reply search_memory(const Call& call) {
     if (!call.gateway.recall)
         return fail(call,
@@ -199,16 +200,17 @@ Reply search_memory(const Call& call) {
                     Problem::invalid("too_long", fmt::format("q must be at most {} characters", kMaxQueryLength), "q"));
     query.text = q->second;
     if (const auto it = params.find("kinds"); it != params.end()) {
-        static const std::set<std::string, std::less<>> known{"message", "summary", "goal", "calendar_event",
-                                                              "mental_state"};
+        static const std::set<std::string, std::less<>> known{"message", "summary",        "fact",
+                                                              "goal",    "calendar_event", "mental_state"};
         std::string_view rest = it->second;
         while (true) {
             const auto comma = rest.find(',');
             const auto kind = rest.substr(0, comma);
             if (!known.contains(kind))
-                return fail(call, invalid("kinds is a comma-separated list of message, summary, goal, calendar_event, "
-                                          "mental_state",
-                                          "kinds"));
+                return fail(call,
+                            invalid("kinds is a comma-separated list of message, summary, fact, goal, calendar_event, "
+                                    "mental_state",
+                                    "kinds"));
             query.kinds.emplace(kind);
             if (comma == std::string_view::npos) break;
             rest.remove_prefix(comma + 1);

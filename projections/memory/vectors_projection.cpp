@@ -18,8 +18,9 @@ using json::text_of;
 
 // A changed text is a new revision: the embedder embeds it again (its vector replaces the old).
 const pg::Statement kSource{"vectors.source", R"sql(
-INSERT INTO memory_sources (user_id, source_kind, source_id, "partition", chat_id, text, title, description, occurred_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO memory_sources (user_id, source_kind, source_id, "partition", chat_id, text, title, description, occurred_at,
+                            scope)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (user_id, source_kind, source_id) DO UPDATE
 SET text = excluded.text, title = excluded.title, description = excluded.description,
     revision = memory_sources.revision + 1
@@ -43,8 +44,16 @@ const pg::Statement kVersion{"vectors.version", R"sql(
 SELECT version FROM memory_vector_users WHERE user_id = $1)sql"};
 
 const pg::Statement kForget{"vectors.forget", R"sql(
-WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1 AND source_id = $2)
-DELETE FROM memory_sources WHERE user_id = $1 AND source_id = $2)sql"};
+WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1 AND (source_id = $2 OR source_id LIKE $2 || ':%'))
+DELETE FROM memory_sources WHERE user_id = $1 AND (source_id = $2 OR source_id LIKE $2 || ':%'))sql"};
+
+// A new summary of a scope replaces the earlier ones' sources (theirs and their facts') and vectors.
+const pg::Statement kReplaceScope{"vectors.replace_scope", R"sql(
+WITH old AS (DELETE FROM memory_sources
+             WHERE user_id = $1 AND scope = $2 AND source_id <> $3 AND source_id NOT LIKE $3 || ':%'
+             RETURNING source_kind, source_id)
+DELETE FROM memory_vectors v USING old
+WHERE v.user_id = $1 AND v.source_kind = old.source_kind AND v.source_id = old.source_id)sql"};
 
 const pg::Statement kErase{"vectors.erase", R"sql(
 WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1),
@@ -77,8 +86,7 @@ class Applier {
             if (auto content = optional_text(d, "content"); content && !content->empty())
                 source("message", text_of(d, "message_id"), optional_text(d, "chat_id"), *content);
         } else if (type == "summary.created") {
-            if (auto text = optional_text(d, "text"); text && !text->empty())
-                source("summary", text_of(d, "summary_id"), optional_text(d, "chat_id"), *text);
+            summary(d);
         } else if (type == "goal.created" || type == "calendar_event.created") {
             const auto kind = type == "goal.created" ? std::string("goal") : std::string("calendar_event");
             if (auto title = optional_text(d, "title"))  // absent: erased since
@@ -109,9 +117,28 @@ class Applier {
     }
 
     void source(const std::string& kind, const std::string& id, const std::optional<std::string>& chat,
-                const std::string& text) {
+                const std::string& text, const std::optional<std::string>& scope = std::nullopt) {
         pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, chat, text, std::optional<std::string>{},
-                 std::optional<std::string>{}, at_);
+                 std::optional<std::string>{}, at_, scope);
+    }
+
+    //! The summary and each fact it extracted ("<summary id>:<n>"), replacing the scope's earlier ones.
+    void summary(const bj::object& d) {
+        const auto id = text_of(d, "summary_id");
+        const auto scope = text_of(d, "scope");
+        pg::exec(tx_, kReplaceScope, user_, scope, id);
+        next_change();
+        const auto chat = optional_text(d, "chat_id");
+        if (auto text = optional_text(d, "text"); text && !text->empty()) source("summary", id, chat, *text, scope);
+        const auto* facts = d.if_contains("facts");
+        if (!facts || !facts->is_array()) return;  // erased since
+        std::size_t n = 0;
+        for (const auto& f : facts->get_array()) {
+            ++n;
+            if (!f.is_object()) continue;
+            if (auto text = optional_text(f.get_object(), "text"); text && !text->empty())
+                source("fact", id + ":" + std::to_string(n), chat, *text, scope);
+        }
     }
 
     //! A goal or calendar event: "title. description".
@@ -119,7 +146,7 @@ class Applier {
                 const std::optional<std::string>& description) {
         const auto text = description && !description->empty() ? title + ". " + *description : title;
         pg::exec(tx_, kSource, user_, kind, id, fact_.origin.partition, std::optional<std::string>{}, text, title,
-                 description, at_);
+                 description, at_, std::optional<std::string>{});
     }
 
     //! An update names only what changed: the rest of the text is the stored one's.

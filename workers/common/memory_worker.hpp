@@ -5,6 +5,7 @@
 #include <string>
 
 #include "domain/events/events.hpp"
+#include "domain/memory/prompt_run.hpp"
 #include "domain/memory/providers.hpp"
 #include "projections/runtime_settings.hpp"
 
@@ -28,17 +29,8 @@ struct WorkerOptions {
 WorkerOptions worker_options(const RuntimeSettings& settings, const std::string& name, const char* batch_variable,
                              int batch_default);
 
-//! One provider call as its prompt-run event.
-struct ProviderCall {
-    const memory::ModelId& model;
-    std::string purpose;  //!< session_summary, daily_summary, weekly_summary, embedding
-    std::string scope;
-    std::int64_t items = 0;
-    memory::Usage usage;
-    std::chrono::milliseconds latency{0};
-    std::string error;  //!< empty: ok
-};
-events::EventData prompt_run_event(const ProviderCall& call);
+using memory::prompt_run_event;
+using memory::ProviderCall;
 
 //! "{1,4,5}": partitions as a PostgreSQL int[] literal.
 std::string int_array(const std::set<int>& values);
