@@ -806,6 +806,7 @@ if has_phase j; then
     "${BIN}/aimi_recall_bench" --copy "${n}" "${j_user}" hashed/hashed-ngram/v1-d384 |
       psql "${AIMI_PG_URL}" -X -q -v ON_ERROR_STOP=1 -c "COPY ${SCHEMA}.memory_vectors (user_id, item_id, source_kind, source_id, model, revision, dimensions, vector, chat_id, occurred_at, created_at, change_seq) FROM STDIN"
     sql "INSERT INTO ${SCHEMA}.memory_vector_users VALUES ('${j_user}', ${n})"
+    sql "INSERT INTO ${SCHEMA}.memory_vector_models VALUES ('${j_user}', 'hashed/hashed-ngram/v1-d384', 384, ${n})"
     rm -f "${TMP}/gateway-j-exact.port" "${TMP}/gateway-j-hnsw.port"
     start_child J_EXACT_PID gateway-j-exact "${BIN}/aimi-gateway" "${J_ENV[@]}" AIMI_RECALL_HNSW_MIN=1000000000 \
       AIMI_HTTP_PORT_FILE="${TMP}/gateway-j-exact.port"

@@ -31,8 +31,8 @@ namespace {
 constexpr const char* kTime = R"sql('YYYY-MM-DD"T"HH24:MI:SS.US"Z"')sql";
 
 const pg::Statement kModels{"recall.models", R"sql(
-SELECT model, max(dimensions), count(*), coalesce((SELECT version FROM memory_vector_users WHERE user_id = $1), 0)
-FROM memory_vectors WHERE user_id = $1 GROUP BY model)sql"};
+SELECT model, dimensions, vectors, coalesce((SELECT version FROM memory_vector_users WHERE user_id = $1), 0)
+FROM memory_vector_models WHERE user_id = $1 AND vectors > 0)sql"};
 
 // The rows written after change $4 (0: all of them), in the order they were written.
 const pg::Statement kVectors{"recall.vectors", std::string(R"sql(

@@ -48,3 +48,13 @@ CREATE TABLE IF NOT EXISTS memory_vector_users (
     user_id uuid PRIMARY KEY,
     version bigint NOT NULL
 );
+
+-- Per user and model: how many vectors (recall picks the model and detects deletions from it
+-- without counting the vectors on every query).
+CREATE TABLE IF NOT EXISTS memory_vector_models (
+    user_id    uuid NOT NULL,
+    model      text NOT NULL,
+    dimensions integer NOT NULL,
+    vectors    bigint NOT NULL,
+    PRIMARY KEY (user_id, model)
+);

@@ -57,8 +57,17 @@ WHERE v.user_id = $1 AND v.source_kind = old.source_kind AND v.source_id = old.s
 
 const pg::Statement kErase{"vectors.erase", R"sql(
 WITH v AS (DELETE FROM memory_vectors WHERE user_id = $1),
-     u AS (DELETE FROM memory_vector_users WHERE user_id = $1)
+     u AS (DELETE FROM memory_vector_users WHERE user_id = $1),
+     m AS (DELETE FROM memory_vector_models WHERE user_id = $1)
 DELETE FROM memory_sources WHERE user_id = $1)sql"};
+
+// Once a batch, for each user whose vectors it changed.
+const pg::Statement kCountModels{"vectors.count_models", R"sql(
+WITH c AS (SELECT model, max(dimensions) AS d, count(*) AS n FROM memory_vectors WHERE user_id = $1 GROUP BY model),
+     gone AS (DELETE FROM memory_vector_models m
+              WHERE m.user_id = $1 AND NOT EXISTS (SELECT 1 FROM c WHERE c.model = m.model))
+INSERT INTO memory_vector_models (user_id, model, dimensions, vectors) SELECT $1, model, d, n FROM c
+ON CONFLICT (user_id, model) DO UPDATE SET dimensions = excluded.dimensions, vectors = excluded.vectors)sql"};
 
 const pg::Statement kSetVersion{"vectors.set_version", R"sql(
 INSERT INTO memory_vector_users (user_id, version) VALUES ($1, $2)
@@ -194,7 +203,10 @@ void VectorsProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fa
         Applier applier(tx, fact, changes);
         for (const auto& event : fact.events) applier.apply(event);
     }
-    for (const auto& [user, version] : changes) pg::exec(tx, kSetVersion, user, version);
+    for (const auto& [user, version] : changes) {
+        pg::exec(tx, kSetVersion, user, version);
+        pg::exec(tx, kCountModels, user);
+    }
 }
 
 }  // namespace aimi::memory

@@ -14,7 +14,9 @@ namespace aimi::memory {
 class VectorsProjection final : public FactProjection {
   public:
     static constexpr const char* kName = "memory_vectors";
-    static std::vector<std::string> tables() { return {"memory_sources", "memory_vectors", "memory_vector_users"}; }
+    static std::vector<std::string> tables() {
+        return {"memory_sources", "memory_vectors", "memory_vector_users", "memory_vector_models"};
+    }
     const std::string& name() const override { return name_; }
     void apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) override;
 

@@ -369,7 +369,8 @@ TEST_F(Memory, RecallFindsThePlantedMemoryForItsOwnerOnly) {
     auto rebuild = env_.start_projector({{"AIMI_PROJECTION", "memory_vectors"}, {"AIMI_PG_SCHEMA", rebuilt.schema()}});
     const auto count = env_.scalar("SELECT count(*) FROM memory_vectors");
     ASSERT_TRUE(eventually([&] { return rebuilt.scalar("SELECT count(*) FROM memory_vectors") == count; }));
-    for (const auto* query : {"SELECT * FROM memory_vectors", "SELECT * FROM memory_sources"})
+    for (const auto* query :
+         {"SELECT * FROM memory_vectors", "SELECT * FROM memory_sources", "SELECT * FROM memory_vector_models"})
         EXPECT_EQ(digest(env_, query), digest(rebuilt, query)) << query;
 }
 
