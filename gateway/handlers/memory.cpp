@@ -33,14 +33,6 @@ Problem invalid(const std::string& message, const std::string& field) {
     return Problem::invalid("invalid_query", message, field);
 }
 
-std::optional<std::string> time_param(const Call& call, const std::string& name, std::optional<Problem>& problem) {
-    const auto it = call.request.query.find(name);
-    if (it == call.request.query.end()) return std::nullopt;
-    const auto at = parse_timestamp(it->second);
-    if (!at) problem = invalid(name + " must be an RFC 3339 time", name);
-    return at ? std::optional(format_timestamp(*at)) : std::nullopt;
-}
-
 std::optional<Problem> one_of(const Call& call, const std::string& name, std::initializer_list<std::string_view> values,
                               std::optional<std::string>& out) {
     const auto it = call.request.query.find(name);
@@ -81,8 +73,8 @@ Reply list_mental_states(const Call& call) {
     memory_read_model::MentalStateFilter filter;
     if (auto p = one_of(call, "source", {"check_in", "extracted"}, filter.source)) return fail(call, *p);
     std::optional<Problem> bad;
-    filter.from = time_param(call, "from", bad);
-    filter.to = time_param(call, "to", bad);
+    filter.from = query_time(call, "from", bad);
+    filter.to = query_time(call, "to", bad);
     if (bad) return fail(call, *bad);
     if (auto p = query_page(call, filter.limit, filter.after)) return fail(call, *p);
     return read_serving(call, kMemory, [&](pqxx::dbtransaction& tx) -> Reply {
@@ -217,8 +209,8 @@ Reply search_memory(const Call& call) {
         }
     }
     std::optional<Problem> bad;
-    query.from = time_param(call, "from", bad);
-    query.to = time_param(call, "to", bad);
+    query.from = query_time(call, "from", bad);
+    query.to = query_time(call, "to", bad);
     if (bad) return fail(call, *bad);
     auto limit = query_int(call, "limit", 10, 1, 50);
     if (!limit) return fail(call, limit.problem());

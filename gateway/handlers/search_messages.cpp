@@ -48,14 +48,6 @@ std::optional<Cursor> parse_cursor(std::string_view text, bool by_rank) {
     return cursor;
 }
 
-std::optional<std::string> timestamp_param(const Call& call, const std::string& name, std::optional<Problem>& problem) {
-    const auto it = call.request.query.find(name);
-    if (it == call.request.query.end()) return std::nullopt;
-    const auto at = parse_timestamp(it->second);
-    if (!at) problem = invalid(name + " must be an RFC 3339 time", name);
-    return at ? std::optional(format_timestamp(*at)) : std::nullopt;
-}
-
 }  // namespace
 
 //! GET /v1/search/messages?q=...&chat_id=&from=&to=&order=rank|recent&limit=20&cursor=[&user_id= (admins)]
@@ -83,8 +75,8 @@ Reply search_messages(const Call& call) {
         query.chat_id = normalize_uuid(it->second);
     }
     std::optional<Problem> bad_time;
-    query.from = timestamp_param(call, "from", bad_time);
-    query.to = timestamp_param(call, "to", bad_time);
+    query.from = query_time(call, "from", bad_time);
+    query.to = query_time(call, "to", bad_time);
     if (bad_time) return fail(call, *bad_time);
     if (const auto it = params.find("order"); it != params.end()) {
         if (it->second != "rank" && it->second != "recent")

@@ -61,6 +61,14 @@ Reply read_serving(const Call& call, const std::string& projection,
     return read(tx);
 }
 
+std::optional<std::string> query_time(const Call& call, const std::string& name, std::optional<Problem>& problem) {
+    const auto it = call.request.query.find(name);
+    if (it == call.request.query.end()) return std::nullopt;
+    const auto at = parse_timestamp(it->second);
+    if (!at) problem = Problem::invalid("invalid_query", name + " must be an RFC 3339 time", name);
+    return at ? std::optional(format_timestamp(*at)) : std::nullopt;
+}
+
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
                                std::int64_t max) {
     const auto it = call.request.query.find(name);

@@ -37,6 +37,9 @@ Result<conversation::Chat> readable_chat(const Call& call);
 Result<std::int64_t> query_int(const Call& call, const std::string& name, std::int64_t fallback, std::int64_t min,
                                std::int64_t max);
 
+//! An RFC 3339 time from ?<name>=, normalized (UTC, microseconds); nullopt when absent. A malformed
+//! one sets `problem` (400 invalid_query naming the parameter), so several can be read before failing.
+std::optional<std::string> query_time(const Call& call, const std::string& name, std::optional<Problem>& problem);
 //! A date range filter: ?due_after= and ?due_before= (YYYY-MM-DD, inclusive); 400 otherwise.
 std::optional<Problem> query_date_range(const Call& call, std::optional<std::string>& after,
                                         std::optional<std::string>& before);

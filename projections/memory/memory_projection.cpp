@@ -13,6 +13,7 @@ namespace aimi::memory {
 namespace {
 
 namespace bj = boost::json;
+using json::optional_text_of;
 using json::text_of;
 
 const pg::Statement kUpsertUser{"memory.upsert_user", R"sql(
@@ -110,11 +111,6 @@ DELETE FROM memory_users WHERE user_id = $1)sql"};
 // How long what surfaced stays recent context.
 constexpr const char* kContextLifetime = "7 days";
 
-std::optional<std::string> optional_text(const bj::object& d, std::string_view key) {
-    const auto* v = d.if_contains(key);
-    if (!v || !v->is_string()) return std::nullopt;
-    return std::string(v->get_string());
-}
 std::optional<std::int64_t> optional_int(const bj::object& d, std::string_view key) {
     const auto* v = d.if_contains(key);
     if (!v || !v->is_int64()) return std::nullopt;
@@ -136,7 +132,7 @@ class Applier {
         const auto& type = event.type;
         if (type == "user.registered" || type == "user.profile_updated") {
             if (type == "user.registered" || d.contains("time_zone") || d.contains("locale"))
-                pg::exec(tx_, kUpsertUser, user_, optional_text(d, "time_zone"), optional_text(d, "locale"));
+                pg::exec(tx_, kUpsertUser, user_, optional_text_of(d, "time_zone"), optional_text_of(d, "locale"));
         } else if (type == "user.erased") {
             pg::exec(tx_, kErase, user_);
         } else if (type == "message.posted") {
@@ -150,27 +146,28 @@ class Applier {
             const auto emotions = d.if_contains("emotions");
             pg::exec(tx_, kMentalState, user_, text_of(d, "mental_state_id"), text_of(d, "source"),
                      optional_int(d, "mood"), optional_int(d, "energy"), optional_int(d, "confidence"),
-                     emotions ? json::serialize(*emotions) : std::string("[]"), optional_text(d, "note"),
-                     optional_text(d, "chat_id"), optional_int(d, "message_seq"), optional_text(d, "recorded_at"), at_);
+                     emotions ? json::serialize(*emotions) : std::string("[]"), optional_text_of(d, "note"),
+                     optional_text_of(d, "chat_id"), optional_int(d, "message_seq"), optional_text_of(d, "recorded_at"),
+                     at_);
         } else if (type == "prompt_run.recorded") {
             pg::exec(tx_, kPromptRun, user_, text_of(d, "prompt_run_id"), text_of(d, "provider"), text_of(d, "model"),
-                     text_of(d, "model_version"), text_of(d, "purpose"), optional_text(d, "scope"),
+                     text_of(d, "model_version"), text_of(d, "purpose"), optional_text_of(d, "scope"),
                      optional_int(d, "items").value_or(0), optional_int(d, "tokens_in").value_or(0),
                      optional_int(d, "tokens_out").value_or(0), optional_int(d, "latency_ms").value_or(0),
-                     text_of(d, "status"), optional_text(d, "error"),
+                     text_of(d, "status"), optional_text_of(d, "error"),
                      fact_.request_id.empty() ? std::nullopt : std::optional(fact_.request_id), at_);
         } else if (type == "memory.forgotten") {
             pg::exec(tx_, kForget, user_, text_of(d, "item_id"));
         } else if (type == "goal.created") {
             const auto goal = text_of(d, "goal_id");
-            pg::exec(tx_, kGoalCreated, user_, goal, optional_text(d, "title"), optional_int(d, "priority").value_or(3),
-                     optional_text(d, "deadline"), at_);
-            surfaced("goal", goal, "goal created", optional_text(d, "title"));
+            pg::exec(tx_, kGoalCreated, user_, goal, optional_text_of(d, "title"),
+                     optional_int(d, "priority").value_or(3), optional_text_of(d, "deadline"), at_);
+            surfaced("goal", goal, "goal created", optional_text_of(d, "title"));
         } else if (type == "goal.updated") {
             const auto goal = text_of(d, "goal_id");
-            pg::exec(tx_, kGoalUpdated, user_, goal, optional_text(d, "title"), optional_int(d, "priority"),
-                     d.contains("deadline"), optional_text(d, "deadline"), at_);
-            surfaced("goal", goal, "goal updated", optional_text(d, "title"));
+            pg::exec(tx_, kGoalUpdated, user_, goal, optional_text_of(d, "title"), optional_int(d, "priority"),
+                     d.contains("deadline"), optional_text_of(d, "deadline"), at_);
+            surfaced("goal", goal, "goal updated", optional_text_of(d, "title"));
         } else if (type == "goal.completed" || type == "goal.cancelled" || type == "goal.archived" ||
                    type == "goal.reopened") {
             static const std::map<std::string, std::string, std::less<>> statuses{{"goal.completed", "done"},
@@ -179,9 +176,10 @@ class Applier {
                                                                                   {"goal.reopened", "active"}};
             pg::exec(tx_, kGoalStatus, user_, text_of(d, "goal_id"), statuses.at(type), at_);
         } else if (type == "task.created") {
-            surfaced("task", text_of(d, "task_id"), "task created", optional_text(d, "title"));
+            surfaced("task", text_of(d, "task_id"), "task created", optional_text_of(d, "title"));
         } else if (type == "calendar_event.created") {
-            surfaced("calendar_event", text_of(d, "calendar_event_id"), "event scheduled", optional_text(d, "title"));
+            surfaced("calendar_event", text_of(d, "calendar_event_id"), "event scheduled",
+                     optional_text_of(d, "title"));
         }
     }
 
@@ -192,7 +190,7 @@ class Applier {
         if (const auto* ended = a.if_contains("ended_session"); ended && ended->is_object())
             session_ended(text_of(ended->get_object(), "session_id"), text_of(d, "chat_id"),
                           text_of(ended->get_object(), "ended_at"));
-        const auto content = optional_text(d, "content");
+        const auto content = optional_text_of(d, "content");
         if (!content) return;  // erased since: the sealed content opens to null
         pg::exec(tx_, kMessage, user_, text_of(d, "chat_id"), optional_int(a, "seq"), text_of(a, "session_id"),
                  text_of(d, "role"), *content, at_);
@@ -207,9 +205,9 @@ class Applier {
         const auto kind = text_of(d, "kind");
         const auto scope = text_of(d, "scope");
         const auto generation = optional_int(d, "generation").value_or(1);
-        pg::exec(tx_, kSummary, user_, id, kind, scope, generation, optional_text(d, "chat_id"),
-                 optional_text(d, "session_id"), optional_text(d, "local_date"), optional_text(d, "time_zone"),
-                 text_of(d, "period_start"), text_of(d, "period_end"), optional_text(d, "text"),
+        pg::exec(tx_, kSummary, user_, id, kind, scope, generation, optional_text_of(d, "chat_id"),
+                 optional_text_of(d, "session_id"), optional_text_of(d, "local_date"), optional_text_of(d, "time_zone"),
+                 text_of(d, "period_start"), text_of(d, "period_end"), optional_text_of(d, "text"),
                  optional_json(d, "key_points"), optional_json(d, "facts"), json::serialize(d.at("model")),
                  optional_int(d, "source_count").value_or(0), at_);
         pg::exec(tx_, kReplaceOlder, user_, id, scope, generation);
@@ -221,10 +219,10 @@ class Applier {
             for (const auto& f : facts->get_array()) {
                 ++index;
                 if (!f.is_object()) continue;
-                const auto fact_kind = optional_text(f.get_object(), "kind").value_or("");
+                const auto fact_kind = optional_text_of(f.get_object(), "kind").value_or("");
                 if (fact_kind != "plan" && fact_kind != "date") continue;
                 pg::exec(tx_, kContextItem, user_, "summary:" + id + ":" + std::to_string(index), "summary", id,
-                         optional_text(d, "chat_id"), fact_kind, optional_text(f.get_object(), "text"), at_,
+                         optional_text_of(d, "chat_id"), fact_kind, optional_text_of(f.get_object(), "text"), at_,
                          kContextLifetime);
             }
         }

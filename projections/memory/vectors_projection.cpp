@@ -14,6 +14,7 @@ namespace aimi::memory {
 namespace {
 
 namespace bj = boost::json;
+using json::optional_text_of;
 using json::text_of;
 
 // A changed text is a new revision: the embedder embeds it again (its vector replaces the old).
@@ -73,12 +74,6 @@ const pg::Statement kSetVersion{"vectors.set_version", R"sql(
 INSERT INTO memory_vector_users (user_id, version) VALUES ($1, $2)
 ON CONFLICT (user_id) DO UPDATE SET version = $2)sql"};
 
-std::optional<std::string> optional_text(const bj::object& d, std::string_view key) {
-    const auto* v = d.if_contains(key);
-    if (!v || !v->is_string()) return std::nullopt;
-    return std::string(v->get_string());
-}
-
 class Applier {
   public:
     Applier(pqxx::dbtransaction& tx, const facts::Fact& fact, std::map<std::string, std::int64_t>& changes)
@@ -92,20 +87,20 @@ class Applier {
             changes_.erase(user_);
             erased_ = true;
         } else if (type == "message.posted") {
-            if (auto content = optional_text(d, "content"); content && !content->empty())
-                source("message", text_of(d, "message_id"), optional_text(d, "chat_id"), *content);
+            if (auto content = optional_text_of(d, "content"); content && !content->empty())
+                source("message", text_of(d, "message_id"), optional_text_of(d, "chat_id"), *content);
         } else if (type == "summary.created") {
             summary(d);
         } else if (type == "goal.created" || type == "calendar_event.created") {
             const auto kind = type == "goal.created" ? std::string("goal") : std::string("calendar_event");
-            if (auto title = optional_text(d, "title"))  // absent: erased since
-                titled(kind, text_of(d, kind + "_id"), *title, optional_text(d, "description"));
+            if (auto title = optional_text_of(d, "title"))  // absent: erased since
+                titled(kind, text_of(d, kind + "_id"), *title, optional_text_of(d, "description"));
         } else if ((type == "goal.updated" || type == "calendar_event.updated") &&
                    (d.contains("title") || d.contains("description"))) {
             updated(type == "goal.updated" ? "goal" : "calendar_event", d);
         } else if (type == "mental_state.recorded") {
-            if (auto note = optional_text(d, "note"); note && !note->empty())
-                source("mental_state", text_of(d, "mental_state_id"), optional_text(d, "chat_id"), *note);
+            if (auto note = optional_text_of(d, "note"); note && !note->empty())
+                source("mental_state", text_of(d, "mental_state_id"), optional_text_of(d, "chat_id"), *note);
         } else if (type == "memory.forgotten") {
             pg::exec(tx_, kForget, user_, text_of(d, "item_id"));
             next_change();
@@ -137,15 +132,15 @@ class Applier {
         const auto scope = text_of(d, "scope");
         pg::exec(tx_, kReplaceScope, user_, scope, id);
         next_change();
-        const auto chat = optional_text(d, "chat_id");
-        if (auto text = optional_text(d, "text"); text && !text->empty()) source("summary", id, chat, *text, scope);
+        const auto chat = optional_text_of(d, "chat_id");
+        if (auto text = optional_text_of(d, "text"); text && !text->empty()) source("summary", id, chat, *text, scope);
         const auto* facts = d.if_contains("facts");
         if (!facts || !facts->is_array()) return;  // erased since
         std::size_t n = 0;
         for (const auto& f : facts->get_array()) {
             ++n;
             if (!f.is_object()) continue;
-            if (auto text = optional_text(f.get_object(), "text"); text && !text->empty())
+            if (auto text = optional_text_of(f.get_object(), "text"); text && !text->empty())
                 source("fact", id + ":" + std::to_string(n), chat, *text, scope);
         }
     }
@@ -163,7 +158,7 @@ class Applier {
         const auto id = text_of(d, kind + "_id");
         const auto rows = pg::exec(tx_, kSourceParts, user_, kind, id);
         if (rows.empty() || rows[0][0].is_null()) return;
-        auto title = optional_text(d, "title").value_or(rows[0][0].as<std::string>());
+        auto title = optional_text_of(d, "title").value_or(rows[0][0].as<std::string>());
         std::optional<std::string> description;
         if (!rows[0][1].is_null()) description = rows[0][1].as<std::string>();
         if (const auto* v = d.if_contains("description"))
@@ -175,7 +170,7 @@ class Applier {
         const auto& m = d.at("model").as_object();
         const auto model = model_key({text_of(m, "provider"), text_of(m, "name"), text_of(m, "version")});
         const auto dimensions = d.at("dimensions").to_number<std::int64_t>();
-        const auto encoded = optional_text(d, "vector");
+        const auto encoded = optional_text_of(d, "vector");
         if (!encoded) return;  // erased since
         const auto vector = decode_vector(*encoded, static_cast<std::size_t>(dimensions));
         if (!vector)
@@ -183,7 +178,7 @@ class Applier {
                                         " base64 float32 values");
         pg::exec(tx_, kVector, user_, text_of(d, "item_id"), text_of(d, "source_kind"), text_of(d, "source_id"), model,
                  d.at("revision").to_number<std::int64_t>(), dimensions, pqxx::binarystring(vector_bytes(*vector)),
-                 optional_text(d, "chat_id"), text_of(d, "occurred_at"), at_, next_change());
+                 optional_text_of(d, "chat_id"), text_of(d, "occurred_at"), at_, next_change());
     }
 
     pqxx::dbtransaction& tx_;

@@ -12,6 +12,7 @@ namespace aimi::notifications {
 namespace {
 
 namespace bj = boost::json;
+using json::optional_text_of;
 using json::text_of;
 
 const pg::Statement kUpsertUser{"notifications.upsert_user", R"sql(
@@ -83,12 +84,6 @@ WITH n AS (DELETE FROM notifications WHERE user_id = $1),
      t AS (DELETE FROM notification_triggers WHERE user_id = $1)
 DELETE FROM notification_users WHERE user_id = $1)sql"};
 
-std::optional<std::string> optional_text(const bj::object& d, const char* key) {
-    const auto* v = d.if_contains(key);
-    if (!v || !v->is_string()) return std::nullopt;
-    return std::string(v->get_string());
-}
-
 class Applier {
   public:
     Applier(pqxx::dbtransaction& tx, const facts::Fact& fact)
@@ -105,13 +100,13 @@ class Applier {
             pg::exec(tx_, kErase, user_);
         } else if (type == "goal.created") {
             const auto goal = text_of(d, "goal_id");
-            pg::exec(tx_, kCreateGoal, user_, goal, optional_text(d, "title").value_or(""),
-                     optional_text(d, "deadline"));
+            pg::exec(tx_, kCreateGoal, user_, goal, optional_text_of(d, "title").value_or(""),
+                     optional_text_of(d, "deadline"));
             replan(goal);
         } else if (type == "goal.updated") {
             const auto goal = text_of(d, "goal_id");
-            pg::exec(tx_, kUpdateGoal, user_, goal, optional_text(d, "title"), d.contains("deadline"),
-                     optional_text(d, "deadline"));
+            pg::exec(tx_, kUpdateGoal, user_, goal, optional_text_of(d, "title"), d.contains("deadline"),
+                     optional_text_of(d, "deadline"));
             replan(goal);
         } else if (type == "goal.completed") {
             const auto goal = text_of(d, "goal_id");
@@ -125,15 +120,15 @@ class Applier {
             pg::exec(tx_, kGoalStatus, user_, goal, "active");
             replan(goal);
         } else if (type == "notification.created") {
-            const auto trigger = optional_text(d, "trigger_id");
+            const auto trigger = optional_text_of(d, "trigger_id");
             const auto* context = d.if_contains("context");
             pg::exec(tx_, kCreate, user_, text_of(d, "notification_id"), fact_.origin.partition, text_of(d, "type"),
-                     text_of(d, "message"), optional_text(d, "goal_id"),
+                     text_of(d, "message"), optional_text_of(d, "goal_id"),
                      context ? std::optional(json::serialize(*context)) : std::nullopt, text_of(d, "source"), trigger,
-                     optional_text(d, "scheduled_for"), at_);
+                     optional_text_of(d, "scheduled_for"), at_);
             if (trigger) pg::exec(tx_, kFired, user_, *trigger);
         } else if (type == "notification.sent") {
-            pg::exec(tx_, kSent, user_, text_of(d, "notification_id"), at_, optional_text(d, "message_id"));
+            pg::exec(tx_, kSent, user_, text_of(d, "notification_id"), at_, optional_text_of(d, "message_id"));
         } else if (type == "notification.dismissed") {
             pg::exec(tx_, kDismissed, user_, text_of(d, "notification_id"), at_);
         }
