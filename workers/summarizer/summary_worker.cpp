@@ -162,9 +162,10 @@ void SummaryWorker::summarize(pqxx::connection& db, const std::string& schema, c
                                          {},
                                          latency,
                                          e.what()}));
+        const auto run_key = "prompt-run:" + new_uuid();
         auto record = dispatch::encode_record(
-            {job.user_id, "prompt-run:" + new_uuid(), "summary-failed", options_.producer, std::move(data)}, keys_);
-        if (record) in_flight_.stage("prompt-run:" + new_uuid(), "prompt_run", std::move(*record));
+            {job.user_id, run_key, "summary-failed", options_.producer, std::move(data)}, keys_);
+        if (record) in_flight_.stage(run_key, "prompt_run", std::move(*record));
         return;
     }
     retries_.erase(key);
