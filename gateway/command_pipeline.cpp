@@ -6,7 +6,6 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
@@ -22,6 +21,7 @@
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "gateway/schedule_read_model.hpp"
+#include "domain/sha256.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
@@ -32,15 +32,6 @@ namespace aimi::gateway {
 namespace {
 
 namespace bj = boost::json;
-
-std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-    unsigned int length = 0;
-    EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) out += fmt::format("{:02x}", digest[i]);
-    return out;
-}
 
 //! The client's Idempotency-Key; nullopt when it sent none.
 Result<std::optional<std::string>> client_idempotency_key(const http::Request& request) {

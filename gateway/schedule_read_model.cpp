@@ -87,27 +87,30 @@ bj::object resource(const bj::object& row) {
     }
     bj::array occurrences;
     for (auto& [key, entry] : changed) occurrences.push_back(std::move(entry));
-    bj::object out{{"calendar_event_id", row.at("calendar_event_id")},
-                   {"type", row.at("type")},
-                   {"title", row.at("title")},
-                   {"description", text_or_null(row, "description")},
-                   {"location", text_or_null(row, "location")},
-                   {"priority", row.at("priority")},
-                   {"goal_id", text_or_null(row, "goal_id")},
-                   {"source", row.at("source")},
-                   {"status", row.at("status")},
-                   {"all_day", timing.at("all_day")},
-                   {"start", timing.at("start")},
-                   {"end", timing.at("end")},
-                   {"due", timing.at("due")},
-                   {"time_zone", timing.at("time_zone")},
-                   {"effective_time_zone", zone_of(row)},
-                   {"rrule", timing.at("rrule")},
-                   {"exdates", timing.at("exdates")},
-                   {"changed_occurrences", std::move(occurrences)},
-                   {"split_from", text_or_null(row, "split_from")},
-                   {"created_at", row.at("created_at")},
-                   {"updated_at", row.at("updated_at")}};
+    bj::object out{
+        {"calendar_event_id", row.at("calendar_event_id")},
+        {"type", row.at("type")},
+        {"title", row.at("title")},
+        {"description", text_or_null(row, "description")},
+        {"location", text_or_null(row, "location")},
+        {"priority", row.at("priority")},
+        {"goal_id", text_or_null(row, "goal_id")},
+        {"source", row.at("source")},
+        {"status", row.at("status")},
+        {"all_day", timing.at("all_day")},
+        {"start", timing.at("start")},
+        {"end", timing.at("end")},
+        {"due", timing.at("due")},
+        {"time_zone", timing.at("time_zone")},
+        {"effective_time_zone", zone_of(row)},
+        {"rrule", timing.at("rrule")},
+        {"exdates", timing.at("exdates")},
+        {"reminder_offsets_minutes",
+         timing.contains("reminder_offsets_minutes") ? timing.at("reminder_offsets_minutes") : bj::value(nullptr)},
+        {"changed_occurrences", std::move(occurrences)},
+        {"split_from", text_or_null(row, "split_from")},
+        {"created_at", row.at("created_at")},
+        {"updated_at", row.at("updated_at")}};
     return out;
 }
 

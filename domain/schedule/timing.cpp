@@ -62,6 +62,15 @@ std::optional<Problem> apply_fields(Timing& t, const bj::object& data) {
         }
     }
     if (auto status = text_field(data, "status")) t.status = *status;
+    if (const auto* v = field_of(data, "reminder_offsets_minutes")) {
+        if (v->is_array()) {
+            std::vector<int> offsets;
+            for (const auto& o : v->get_array()) offsets.push_back(static_cast<int>(o.to_number<std::int64_t>()));
+            t.reminder_offsets = std::move(offsets);
+        } else {
+            t.reminder_offsets.reset();
+        }
+    }
     return std::nullopt;
 }
 
@@ -122,7 +131,7 @@ std::variant<UpdatedTiming, Problem> update_series(const Timing& current, const 
 
 std::variant<UpdatedTiming, Problem> update_occurrence(const Timing& current, LocalSeconds occurrence,
                                                        const bj::object& data) {
-    for (const char* key : {"due", "all_day", "time_zone", "rrule", "exdates"})
+    for (const char* key : {"due", "all_day", "time_zone", "rrule", "exdates", "reminder_offsets_minutes"})
         if (data.contains(key))
             return unprocessable("not_per_occurrence", "this field changes only with scope series or following",
                                  "/" + std::string(key));
@@ -202,15 +211,22 @@ bj::object to_json(const Timing& t) {
         if (c.status) change["status"] = *c.status;
         changes.push_back(std::move(change));
     }
-    return bj::object{{"start", time(t.start)},
-                      {"end", time(t.end)},
-                      {"due", time(t.due)},
-                      {"all_day", t.all_day},
-                      {"time_zone", t.time_zone ? bj::value(*t.time_zone) : bj::value(nullptr)},
-                      {"rrule", t.rrule ? bj::value(*t.rrule) : bj::value(nullptr)},
-                      {"exdates", std::move(exdates)},
-                      {"status", t.status},
-                      {"occurrence_changes", std::move(changes)}};
+    bj::object out{{"start", time(t.start)},
+                   {"end", time(t.end)},
+                   {"due", time(t.due)},
+                   {"all_day", t.all_day},
+                   {"time_zone", t.time_zone ? bj::value(*t.time_zone) : bj::value(nullptr)},
+                   {"rrule", t.rrule ? bj::value(*t.rrule) : bj::value(nullptr)},
+                   {"exdates", std::move(exdates)},
+                   {"status", t.status},
+                   {"occurrence_changes", std::move(changes)}};
+    // Only when set: timings decided before events had offsets of their own read back unchanged.
+    if (t.reminder_offsets) {
+        bj::array offsets;
+        for (const int o : *t.reminder_offsets) offsets.push_back(o);
+        out["reminder_offsets_minutes"] = std::move(offsets);
+    }
+    return out;
 }
 
 Timing timing_from_json(const bj::object& json) {
@@ -242,6 +258,11 @@ Timing timing_from_json(const bj::object& json) {
         if (const auto* e = c.if_contains("end")) change.end = parse_calendar_time(e->as_string());
         if (const auto* s = c.if_contains("status")) change.status = std::string(s->as_string());
         t.occurrence_changes[local(c.at("occurrence"))] = change;
+    }
+    if (const auto* offsets = json.if_contains("reminder_offsets_minutes"); offsets && offsets->is_array()) {
+        t.reminder_offsets.emplace();
+        for (const auto& o : offsets->get_array())
+            t.reminder_offsets->push_back(static_cast<int>(o.to_number<std::int64_t>()));
     }
     return t;
 }

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -33,6 +34,8 @@ struct Timing {
     std::set<LocalSeconds> exdates;
     std::string status = "scheduled";                             //!< scheduled|in_progress|completed|cancelled
     std::map<LocalSeconds, OccurrenceChange> occurrence_changes;  //!< by recurrence id (original start)
+    //! This event's reminder offsets (minutes before each occurrence); nullopt: the user's settings.
+    std::optional<std::vector<int>> reminder_offsets;
 
     CalendarTime anchor() const { return start ? *start : *due; }
     Series series() const { return Series{anchor(), rrule, exdates}; }

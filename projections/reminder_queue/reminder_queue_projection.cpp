@@ -80,6 +80,13 @@ struct Event {
     std::optional<Timestamp> done_until;
 };
 
+//! The user's reminder settings, with the event's own offsets when it has them.
+ReminderSettings settings_for(const User& user, const Timing& timing) {
+    auto settings = reminder_settings(user.settings);
+    if (timing.reminder_offsets) settings.offsets_minutes = *timing.reminder_offsets;
+    return settings;
+}
+
 class Planner {
   public:
     std::map<std::string, User> users;
@@ -154,11 +161,11 @@ class Planner {
         const auto it = events.find(key);
         if (it == events.end()) return;
         const auto user = users.contains(key.first) ? users.at(key.first) : User{};
-        const auto offsets = reminder_settings(user.settings).offsets_minutes;
+        const auto timing = timing_from_json(it->second.timing);
+        const auto offsets = settings_for(user, timing).offsets_minutes;
         if (offsets.empty() ||
             d.at("offset_minutes").to_number<int>() != *std::min_element(offsets.begin(), offsets.end()))
             return;
-        const auto timing = timing_from_json(it->second.timing);
         const auto* zone = find_zone(timing.time_zone.value_or(user.time_zone));
         const auto occurrence = parse_calendar_time(text_of(d, "occurrence"));
         if (!zone || !occurrence) return;
@@ -179,7 +186,7 @@ class Planner {
             if (!zone) throw std::runtime_error("reminder_queue: unknown zone " + zone_name);
             const auto planned_at = format_timestamp(at);
             const auto after = std::max(at, e.done_until.value_or(at));
-            for (const auto& r : plan_reminders(key.second, timing, *zone, reminder_settings(user.settings),
+            for (const auto& r : plan_reminders(key.second, timing, *zone, settings_for(user, timing),
                                                 std::chrono::floor<std::chrono::seconds>(after)))
                 rows.push_back(
                     bj::object{{"user_id", key.first},

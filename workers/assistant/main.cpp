@@ -1,0 +1,115 @@
+// aimi-assistant: the orchestrator (docs/assistant.md). Reads the facts topic as a member of consumer
+// group aimi.assistant.<schema>; each applied user message becomes one turn whose reply and side
+// effects are appended under idempotency keys derived from the message. Run any number: the group
+// spreads the partitions (users), and a user's messages are answered in order.
+#include <thread>
+
+#include <spdlog/spdlog.h>
+
+#include "domain/assistant/rule_based_provider.hpp"
+#include "domain/privacy/data_key.hpp"
+#include "gateway/memory_recall.hpp"
+#include "gateway/prompt_run_recorder.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "projections/keys/key_store.hpp"
+#include "workers/assistant/fact_feed.hpp"
+#include "workers/assistant/orchestrator.hpp"
+#include "workers/common/memory_worker.hpp"
+#include "workers/common/metrics_server.hpp"
+#include "workers/common/shutdown.hpp"
+#include "workers/providers/provider_factory.hpp"
+
+namespace {
+
+std::unique_ptr<aimi::assistant::ChatProvider> make_chat_provider(const std::string& kind) {
+    if (kind == "rules") return std::make_unique<aimi::assistant::RuleBasedProvider>();
+    throw std::invalid_argument("AIMI_ASSISTANT_PROVIDER: unknown provider '" + kind + "' (rules)");
+}
+
+}  // namespace
+
+int main() {
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ assistant[%P] %v");
+    try {
+        const auto& stop = aimi::install_shutdown_handlers();
+        const auto metrics_server = aimi::MetricsServer::from_env();
+        const auto settings = aimi::RuntimeSettings::from_env();
+        aimi::assistant_worker::OrchestratorOptions options;
+        options.events_topic = settings.events_topic;
+        options.main_schema = settings.pg_schema;
+        options.producer = "assistant@" + settings.instance;
+        options.idle_timeout_s = settings.session_idle_timeout_s;
+        options.max_age = std::chrono::seconds(aimi::env_int("AIMI_ASSISTANT_MAX_AGE_S", 3600));
+        options.max_tool_calls = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_MAX_TOOL_CALLS", 5));
+        options.budget.total_tokens = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_CONTEXT_TOKENS", 3000));
+        options.budget.max_messages = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_WINDOW", 30));
+        options.budget.max_memories = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_MEMORIES", 5));
+        options.pause_before_reply =
+            std::chrono::milliseconds(aimi::env_int("AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", 0));
+        const auto provider = make_chat_provider(aimi::env_or("AIMI_ASSISTANT_PROVIDER", "rules"));
+
+        aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
+                                        aimi::kafka::properties_from_env());
+        aimi::keys::KeyStore keys(settings.pg_url, aimi::privacy::parse_master_key(settings.master_key_hex));
+        // Recall as the gateway does it: the configured embedder, and the hashed one for its vectors.
+        std::unique_ptr<aimi::gateway::PromptRunRecorder> prompt_runs;
+        std::unique_ptr<aimi::gateway::MemoryRecall> recall;
+        if (options.budget.max_memories > 0) {
+            std::vector<std::shared_ptr<aimi::memory::Embedder>> embedders{
+                aimi::providers::make_embedder(aimi::providers::configured_embedder())};
+            if (aimi::providers::configured_embedder() != "hashed")
+                embedders.push_back(aimi::providers::make_embedder("hashed"));
+            prompt_runs =
+                std::make_unique<aimi::gateway::PromptRunRecorder>(log, keys, settings.events_topic, options.producer);
+            recall = std::make_unique<aimi::gateway::MemoryRecall>(
+                embedders,
+                aimi::gateway::MemoryRecall::Options{
+                    .cache_bytes = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 256ll << 20)),
+                    .hnsw_min = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_MIN", 20000)),
+                    .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128)),
+                    .prompt_runs = prompt_runs.get()});
+        }
+        aimi::assistant_worker::OutcomeWaiter waiter(settings.pg_url, settings.pg_schema);
+        aimi::assistant_worker::Orchestrator orchestrator(options, *provider, log, keys, waiter, recall.get());
+        aimi::assistant_worker::FactFeed feed(settings.kafka_bootstrap, settings.facts_topic,
+                                              "aimi.assistant." + settings.pg_schema,
+                                              aimi::kafka::properties_from_env());
+        spdlog::info("answering messages with {}/{} (prompt {})", provider->model().provider, provider->model().name,
+                     provider->prompt_version());
+
+        std::optional<aimi::assistant_worker::FactFeed::Record> pending;
+        int failures = 0;
+        while (!stop) {
+            if (!pending) pending = feed.next(200);
+            if (!pending) continue;
+            try {
+                // Most facts hold no message: only those are decoded (and opened with the user's key).
+                const bool may_hold_message = pending->value.find("\"message.posted\"") != std::string::npos;
+                auto fact = may_hold_message ? aimi::facts::decode(pending->value, &keys)
+                                             : aimi::Result<aimi::facts::Fact>(aimi::facts::Fact{});
+                if (!fact) {
+                    // Projections dead-letter what does not decode; there is no message to answer.
+                    spdlog::warn("fact at {}:{} does not decode ({}); no turn", pending->partition, pending->offset,
+                                 fact.problem().message);
+                } else {
+                    orchestrator.handle(fact.value());
+                }
+                feed.done(*pending);
+                pending.reset();
+                failures = 0;
+            } catch (const std::exception& e) {
+                // Nothing is lost: the same fact runs again, and its keys keep the effects single.
+                const auto delay = aimi::memory_workers::backoff(++failures, std::chrono::milliseconds(200),
+                                                                 std::chrono::milliseconds(10000));
+                spdlog::error("turn for the fact at {}:{} failed (attempt {}; again in {} ms): {}", pending->partition,
+                              pending->offset, failures, delay.count(), e.what());
+                std::this_thread::sleep_for(delay);
+            }
+        }
+        feed.close();
+        return 0;
+    } catch (const std::exception& e) {
+        spdlog::critical("assistant: {}", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,263 @@
+#include "workers/assistant/orchestrator.hpp"
+
+#include <thread>
+
+#include <spdlog/spdlog.h>
+#include <boost/json/array.hpp>
+#include <pqxx/pqxx>
+
+#include "domain/assistant/tool_commands.hpp"
+#include "domain/json/serialize.hpp"
+#include "domain/json/text_of.hpp"
+#include "domain/memory/prompt_run.hpp"
+#include "domain/metrics/registry.hpp"
+#include "domain/text.hpp"
+#include "domain/uuid.hpp"
+#include "projections/errors.hpp"
+#include "projections/keys/key_store.hpp"
+#include "projections/pg/statement.hpp"
+#include "workers/assistant/context_loader.hpp"
+#include "workers/assistant/query_tools.hpp"
+#include "workers/reminder_dispatcher/dispatch_record.hpp"
+
+namespace aimi::assistant_worker {
+
+namespace {
+
+namespace bj = boost::json;
+using json::text_of;
+using Clock = std::chrono::steady_clock;
+
+const pg::Statement kContent{"assistant.content",
+                             "SELECT content FROM messages WHERE id = $1::uuid AND user_id = $2::uuid"};
+
+constexpr std::size_t kMaxReplyCodePoints = 32000;
+constexpr std::size_t kMaxArgumentsBytes = 64 * 1024;
+
+metrics::Counter& turns(const char* outcome) {
+    return metrics::registry().counter("aimi_assistant_turns_total", "Messages the assistant answered or skipped",
+                                       {{"outcome", outcome}});
+}
+metrics::Counter& tool_calls(const std::string& tool, bool ok) {
+    return metrics::registry().counter("aimi_assistant_tool_calls_total", "Tool calls of the assistant's turns",
+                                       {{"tool", tool}, {"result", ok ? "ok" : "refused"}});
+}
+metrics::Histogram& phase_seconds(const char* phase) {
+    return metrics::registry().histogram("aimi_assistant_turn_phase_seconds",
+                                         "Time of a turn spent in context, provider, tools and the reply append",
+                                         {{"phase", phase}});
+}
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+//! The applied user message a fact holds, if any.
+const facts::AppliedEvent* user_message(const facts::Fact& fact) {
+    if (!fact.applied() || !fact.occurred_at) return nullptr;
+    for (const auto& e : fact.events)
+        if (e.type == "message.posted" && text_of(e.data, "role") == "user") return &e;
+    return nullptr;
+}
+
+assistant::ToolResult refused(const assistant::ToolCall& call, const Problem& problem) {
+    return {call.id, call.name, false, assistant::problem_content(problem)};
+}
+
+//! The reply as the chat can keep it: a provider may answer NUL, invalid UTF-8 or too much.
+std::pair<std::string, std::string> guard_reply(std::string text) {
+    if (text.empty()) return {"Sorry, I have no answer to that.", "empty_reply"};
+    if (!is_storable_text(text)) return {"Sorry, I could not put my answer into words.", "reply_refused_unstorable"};
+    auto clipped = clip_utf8(text, kMaxReplyCodePoints);
+    if (clipped.size() != text.size()) return {std::move(clipped), "reply_clipped"};
+    return {std::move(text), ""};
+}
+
+bj::object context_record(const assistant::BuiltContext& built, int calls, int steps) {
+    bj::object items, dropped;
+    for (const auto& [k, v] : built.items) items[k] = v;
+    for (const auto& [k, v] : built.dropped) dropped[k] = v;
+    return bj::object{{"hash", built.hash},
+                      {"tokens", built.tokens},
+                      {"items", std::move(items)},
+                      {"dropped", std::move(dropped)},
+                      {"truncated", built.truncated},
+                      {"tool_calls", calls},
+                      {"steps", steps}};
+}
+
+}  // namespace
+
+struct Orchestrator::Turn {
+    TriggerMessage message;
+    std::string key_base;   //!< assistant:<message id>
+    std::string causation;  //!< the request id of the message's batch
+    assistant::BuiltContext built;
+    conversation::DecisionContext decision_context;
+    bj::array tool_log;  //!< what the reply's metadata says the turn did
+};
+
+Orchestrator::Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
+                           keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall)
+    : options_(std::move(options)), provider_(provider), log_(log), keys_(keys), waiter_(waiter), recall_(recall) {}
+
+void Orchestrator::append(const Turn& turn, const std::string& key, std::vector<events::EventData> events) {
+    const auto& user_id = turn.message.user_id;
+    // Caused by the request that posted the message: its id leads from the reply to the request.
+    auto record = dispatch::encode_record({user_id, key, turn.causation, options_.producer, std::move(events)}, keys_);
+    if (!record) throw std::runtime_error("user " + user_id + " has no data key (erased)");
+    log_.append(options_.events_topic, record->key, record->value);
+}
+
+assistant::ToolResult Orchestrator::run_tool(Turn& turn, const assistant::ToolCall& call, int index) {
+    if (index >= options_.max_tool_calls)
+        return refused(call, {ProblemKind::too_many_requests, "too_many_tool_calls",
+                              "a turn makes at most " + std::to_string(options_.max_tool_calls) + " tool calls", ""});
+    if (json::serialize(call.arguments).size() > kMaxArgumentsBytes)
+        return refused(call, {ProblemKind::payload_too_large, "arguments_too_large", "tool arguments over 64 KiB", ""});
+    if (assistant::is_query_tool(call.name)) {
+        pqxx::read_transaction tx(waiter_.connection());
+        return run_query_tool(tx, options_.main_schema, turn.built.context, call);
+    }
+    if (!assistant::is_write_tool(call.name))
+        return refused(call, Problem::not_found("unknown_tool", "no such tool: " + call.name, "/name"));
+    auto decision = assistant::decide_tool_call(turn.decision_context, call, turn.message.posted_at);
+    if (!decision) return refused(call, decision.problem());
+    if (decision->events.empty()) return {call.id, call.name, true, bj::object{{"changed", false}}};
+    const auto key = turn.key_base + ":tool:" + std::to_string(index);
+    append(turn, key, std::move(decision->events));
+    const auto outcome = waiter_.wait(turn.message.user_id, key, Clock::now() + options_.outcome_timeout);
+    if (!outcome) throw std::runtime_error("no outcome for " + key + " in time");
+    if (outcome->outcome != "applied")
+        return refused(call, {ProblemKind::conflict, outcome->code, outcome->message, ""});
+    return {call.id, call.name, true,
+            bj::object{{"resource_type", outcome->resource_type},
+                       {"resource_id", outcome->resource_id},
+                       {"arguments", call.arguments}}};
+}
+
+TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
+    const auto* posted = user_message(fact);
+    if (!posted) return TurnOutcome::not_a_turn;
+    const auto started = Clock::now();
+    Turn turn;
+    auto& m = turn.message;
+    m.user_id = fact.user_id;
+    m.chat_id = text_of(posted->data, "chat_id");
+    m.message_id = text_of(posted->data, "message_id");
+    m.session_id = text_of(posted->applied, "session_id");
+    m.seq = posted->applied.at("seq").to_number<std::int64_t>();
+    m.posted_at = *fact.occurred_at;
+    if (now_utc() - m.posted_at > options_.max_age) {
+        turns("too_old").add();
+        return TurnOutcome::too_old;
+    }
+    if (!keys_.key_of(m.user_id)) {  // erased: nobody to answer, and nothing of theirs may be written
+        turns("gone").add();
+        return TurnOutcome::not_a_turn;
+    }
+    turn.key_base = "assistant:" + m.message_id;
+    turn.causation = fact.request_id.empty() ? "assistant-turn" : fact.request_id;
+    const auto reply_key = turn.key_base + ":reply";
+    if (waiter_.find(m.user_id, reply_key)) {
+        turns("already_replied").add();
+        return TurnOutcome::already_replied;
+    }
+
+    assistant::Context snapshot;
+    {
+        pqxx::read_transaction tx(waiter_.connection());
+        use_schema(tx, options_.main_schema, "");
+        const auto rows = pg::exec(tx, kContent, m.message_id, m.user_id);
+        if (rows.empty()) {  // erased since: nobody to answer
+            turns("gone").add();
+            return TurnOutcome::not_a_turn;
+        }
+        m.content = rows[0][0].as<std::string>();
+        snapshot = load_context(tx, options_.main_schema, m, recall_, options_.budget.max_memories);
+    }
+    turn.built = assistant::build_context(std::move(snapshot), m.content, options_.budget);
+    turn.decision_context.user_id = m.user_id;
+    turn.decision_context.idle_timeout_seconds = options_.idle_timeout_s;
+    turn.decision_context.new_id = [] { return new_uuid(); };
+    phase_seconds("context").observe(seconds_since(started));
+
+    assistant::TurnRequest request{turn.built.context, m.content, {}};
+    memory::Usage usage;
+    std::chrono::milliseconds provider_time{0};
+    std::string text, error;
+    int calls = 0;
+    bool answered = false;
+    for (int step = 0; step < options_.max_steps && !answered; ++step) {
+        const auto asked = Clock::now();
+        auto answer = provider_.respond(request);
+        provider_time += std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked);
+        phase_seconds("provider").observe(seconds_since(asked));
+        usage.tokens_in += answer.usage.tokens_in;
+        usage.tokens_out += answer.usage.tokens_out;
+        if (answer.tool_calls.empty()) {
+            text = std::move(answer.text);
+            answered = true;
+            break;
+        }
+        const auto tools_started = Clock::now();
+        assistant::Step done{std::move(answer.tool_calls), {}};
+        for (const auto& call : done.calls) {
+            auto result = run_tool(turn, call, calls++);
+            tool_calls(call.name, result.ok).add();
+            bj::object entry{{"name", call.name}, {"ok", result.ok}};
+            if (result.ok && result.content.contains("resource_id"))
+                entry["resource_id"] = result.content.at("resource_id");
+            if (!result.ok) entry["code"] = result.content.at("code");
+            turn.tool_log.push_back(std::move(entry));
+            done.results.push_back(std::move(result));
+        }
+        phase_seconds("tools").observe(seconds_since(tools_started));
+        request.steps.push_back(std::move(done));
+    }
+    if (!answered) {
+        text = "I did what I could, but ran out of steps to tell you about it.";
+        error = "max_steps";
+    }
+    auto [reply, refusal] = guard_reply(std::move(text));
+    if (error.empty()) error = refusal;
+
+    if (options_.pause_before_reply.count() > 0) std::this_thread::sleep_for(options_.pause_before_reply);
+    const auto reply_started = Clock::now();
+    const auto& model = provider_.model();
+    auto run = memory::prompt_run_event({model, "assistant_reply", m.message_id, calls, usage, provider_time, error});
+    auto& run_data = std::get<events::PromptRunRecorded>(run).data;
+    run_data["prompt_version"] = provider_.prompt_version();
+    run_data["context"] =
+        context_record(turn.built, calls, static_cast<int>(request.steps.size()) + (answered ? 1 : 0));
+
+    events::MessagePosted message;
+    message.message_id = name_based_uuid(m.user_id, reply_key);
+    message.chat_id = m.chat_id;
+    message.role = "assistant";
+    message.content = std::move(reply);
+    message.metadata = bj::object{{"reply_to", bj::object{{"message_id", m.message_id}, {"seq", m.seq}}},
+                                  {"provider", model.provider},
+                                  {"model", model.name},
+                                  {"model_version", model.version},
+                                  {"prompt_version", provider_.prompt_version()},
+                                  {"prompt_run_id", run_data.at("prompt_run_id")},
+                                  {"tool_calls", std::move(turn.tool_log)}};
+    message.source = "assistant";
+    message.client_msg_id = "reply:" + m.message_id;
+    message.new_session_id = name_based_uuid(m.user_id, reply_key + ":session");
+    message.idle_timeout_seconds = options_.idle_timeout_s;
+    append(turn, reply_key, {std::move(message), std::move(run)});
+    // The next message's turn must see this reply in its window.
+    const auto outcome = waiter_.wait(m.user_id, reply_key, Clock::now() + options_.outcome_timeout);
+    if (!outcome) throw std::runtime_error("no outcome for " + reply_key + " in time");
+    phase_seconds("reply").observe(seconds_since(reply_started));
+    phase_seconds("turn").observe(seconds_since(started));
+    turns(outcome->outcome == "applied" ? "replied" : "reply_refused").add();
+    if (outcome->outcome != "applied")
+        spdlog::warn("reply to message {} of user {} was refused: {} {}", m.message_id, m.user_id, outcome->code,
+                     outcome->message);
+    return TurnOutcome::replied;
+}
+
+}  // namespace aimi::assistant_worker

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "domain/assistant/chat_provider.hpp"
+#include "domain/assistant/context_builder.hpp"
+#include "domain/events/events.hpp"
+#include "domain/facts/fact.hpp"
+#include "projections/kafka/event_log_writer.hpp"
+#include "workers/assistant/outcome_waiter.hpp"
+
+namespace aimi::keys {
+class KeyStore;
+}
+namespace aimi::gateway {
+class MemoryRecall;
+}
+
+// The orchestrator (docs/assistant.md, "A turn"): an applied user message becomes one turn —
+// context, provider, tool calls through decide and the fold, the reply — and every record a turn
+// appends carries an idempotency key derived from the message (assistant:<message id>:…), so a
+// turn run again after a crash, a rebalance or a replay of the facts changes nothing.
+namespace aimi::assistant_worker {
+
+struct OrchestratorOptions {
+    std::string events_topic;
+    std::string main_schema;
+    std::string producer;  //!< assistant@host/pid
+    std::int64_t idle_timeout_s = 1800;
+    std::chrono::seconds max_age{3600};  //!< AIMI_ASSISTANT_MAX_AGE_S: older messages get no turn
+    int max_steps = 3;                   //!< provider calls per turn
+    int max_tool_calls = 5;              //!< AIMI_ASSISTANT_MAX_TOOL_CALLS per turn
+    std::chrono::milliseconds outcome_timeout{30000};
+    assistant::Budget budget;
+    //! AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS: a pause after the tool calls, before the reply is
+    //! appended — only so that tests can SIGKILL a turn exactly there.
+    std::chrono::milliseconds pause_before_reply{0};
+};
+
+//! What handle() did with a fact.
+enum class TurnOutcome { not_a_turn, too_old, already_replied, replied };
+
+class Orchestrator {
+  public:
+    Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
+                 keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall);
+
+    //! A turn for an applied user message; anything else is not a turn.
+    //! @throws on an unreachable broker or database: nothing is lost, the caller runs it again.
+    TurnOutcome handle(const facts::Fact& fact);
+
+  private:
+    struct Turn;
+    assistant::ToolResult run_tool(Turn& turn, const assistant::ToolCall& call, int index);
+    void append(const Turn& turn, const std::string& key, std::vector<events::EventData> events);
+
+    OrchestratorOptions options_;
+    assistant::ChatProvider& provider_;
+    kafka::EventLogWriter& log_;
+    keys::KeyStore& keys_;
+    OutcomeWaiter& waiter_;
+    gateway::MemoryRecall* recall_;
+};
+
+}  // namespace aimi::assistant_worker
