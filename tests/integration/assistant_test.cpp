@@ -154,7 +154,8 @@ TEST_F(Assistant, ActsOnMessagesInEnglishAndRussian) {
     auto listed = http().get("/v1/chats/" + ann.chat + "/messages", ann.token);
     ASSERT_EQ(listed.status, 200);
     int assistant_messages = 0;
-    for (const auto& item : listed.json().at("items").as_array()) assistant_messages += item.at("role") == "assistant";
+    const auto body = listed.json();
+    for (const auto& item : body.at("items").as_array()) assistant_messages += item.at("role") == "assistant";
     EXPECT_EQ(assistant_messages, 5);
 }
 
