@@ -34,6 +34,9 @@
 #                                into memory_vectors, exact vs HNSW gateway; aimi_summarizer_bench
 #                                (extractive session summaries vs splitting the same text);
 #                                aimi_embedder_bench (MiniLM in C++) vs sentence-transformers
+#   k. assistant                 message -> reply queryable (POST ?wait_for_reply) p50/p99 and turns/s
+#                                with the rule-based provider at 1, 16 and 64 users in closed loops  vs
+#                                the same users' plain message writes; where a turn's time goes
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -46,7 +49,8 @@
 # BENCH_REMINDERS (100000), BENCH_REMINDER_USERS (1000), BENCH_REMINDER_WINDOW_S (60),
 # BENCH_REMINDER_PILOT (1000; 0 = none), BENCH_REMINDER_LEAD_S (auto: seconds from the start of loading
 # to the first trigger, 60 + BENCH_REMINDERS / 1000), BENCH_RECALL_VECTORS ("10000 100000"),
-# BENCH_RECALL_ITERATIONS (300), BENCH_PHASES ("a b c d e f g h i j"),
+# BENCH_RECALL_ITERATIONS (300), BENCH_ASSISTANT_CONCURRENCY ("1 16 64"), BENCH_ASSISTANT_SECONDS (20),
+# BENCH_PHASES ("a b c d e f g h i j k"),
 # AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
@@ -68,7 +72,9 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f g h i j}"
+PHASES="${BENCH_PHASES:-a b c d e f g h i j k}"
+ASSISTANT_CONCURRENCY="${BENCH_ASSISTANT_CONCURRENCY:-1 16 64}"
+ASSISTANT_SECONDS="${BENCH_ASSISTANT_SECONDS:-20}"
 RECALL_VECTORS="${BENCH_RECALL_VECTORS:-10000 100000}"
 RECALL_ITERATIONS="${BENCH_RECALL_ITERATIONS:-300}"
 GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
@@ -102,7 +108,7 @@ if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
 ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway \
-  aimi-reminder-dispatcher aimi_recall_bench aimi_summarizer_bench aimi_embedder_bench | tail -n 2
+  aimi-reminder-dispatcher aimi-assistant aimi_recall_bench aimi_summarizer_bench aimi_embedder_bench | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -298,7 +304,7 @@ EOF
     "simdjson parse $(printf "%'d/s" "${FOLD_SimdjsonParse}")" "$(per "${FOLD_DecodeAndFold_2000}"); fold only $(printf "%'d/s" "${FOLD_FoldOnly_2000}"); cv ${FOLD_CV_DecodeAndFold_2000}"
 fi
 
-if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g || has_phase i || has_phase j; then
+if has_phase b || has_phase c || has_phase d || has_phase e || has_phase f || has_phase g || has_phase i || has_phase j || has_phase k; then
   log "starting a private stack in ${DATA}"
   STACK_STARTED=1
   "${STACK}" up "${DATA}"
@@ -861,6 +867,58 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
     "sentence-transformers $(st en 1) msg/s" "two callers at once: ${EMB_Embed_lang_0_batch_1_threads_1_blas_1_real_time_threads_2} msg/s"
   result j "MiniLM, RU messages, batches of 32" "${EMB_Embed_lang_1_batch_32_threads_2_blas_1_real_time} msg/s" \
     "sentence-transformers $(st ru 32) msg/s" "~4x the tokens of EN (English vocabulary)"
+fi
+
+# ---- k. the assistant: message -> reply queryable ------------------------------------------------
+if has_phase k; then
+  SCHEMA=bench_assistant
+  TOPIC="bench.assistant.$$"
+  K_ENV=(AIMI_PG_SCHEMA="${SCHEMA}" AIMI_EVENTS_TOPIC="${TOPIC}" AIMI_FACTS_TOPIC="${TOPIC}.facts"
+    AIMI_JWT_SECRET="${JWT_SECRET}" AIMI_EMBEDDER=hashed)
+  log "k. assistant turns (rule-based provider) at ${ASSISTANT_CONCURRENCY} users, ${ASSISTANT_SECONDS}s each, topic ${TOPIC}"
+  env "${K_ENV[@]}" "${BIN}/aimi-admin" migrate
+  env "${K_ENV[@]}" AIMI_EVENTS_PARTITIONS="${PARTITIONS}" "${BIN}/aimi-admin" create-topics
+  for projection in entity_store goals_graph schedule reminder_queue memory memory_vectors message_search; do
+    start_child K_PROJ_PID "projector-k-${projection}" "${BIN}/aimi-projector" "${K_ENV[@]}" AIMI_PROJECTION="${projection}"
+  done
+  rm -f "${TMP}/gateway-k.port"
+  start_child K_GW_PID gateway-k "${BIN}/aimi-gateway" "${K_ENV[@]}" AIMI_LOG_REQUESTS=0 AIMI_HTTP_PORT=0 \
+    AIMI_HTTP_PORT_FILE="${TMP}/gateway-k.port"
+  K_METRICS_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  start_child K_AS_PID assistant-k "${BIN}/aimi-assistant" "${K_ENV[@]}" AIMI_METRICS_PORT="${K_METRICS_PORT}"
+  for _ in $(seq 1 100); do [[ -s "${TMP}/gateway-k.port" ]] && break; sleep 0.1; done
+  K_PORT="$(cat "${TMP}/gateway-k.port")"
+  max_users=0
+  for c in ${ASSISTANT_CONCURRENCY}; do ((c > max_users)) && max_users=$c; done
+  : >"${TMP}/assistant-users.txt"
+  for i in $(seq 1 "${max_users}"); do
+    uid="$(python3 -c 'import uuid; print(uuid.uuid4())')"
+    token="$(AIMI_JWT_SECRET="${JWT_SECRET}" "${BIN}/aimi-admin" token --sub "${uid}")"
+    curl -sf -X POST "http://127.0.0.1:${K_PORT}/v1/users" -H "Authorization: Bearer ${token}" \
+      -H 'Content-Type: application/json' -d "{\"display_name\":\"U${i}\",\"time_zone\":\"Europe/Berlin\"}" >/dev/null
+    chat="$(curl -sf -X POST "http://127.0.0.1:${K_PORT}/v1/chats" -H "Authorization: Bearer ${token}" \
+      -H 'Content-Type: application/json' -d '{"title":"bench"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
+    printf '%s %s\n' "${token}" "${chat}" >>"${TMP}/assistant-users.txt"
+  done
+  python3 "${ROOT}/bench/assistant_latency.py" --port "${K_PORT}" --users-file "${TMP}/assistant-users.txt" \
+    --concurrency "${ASSISTANT_CONCURRENCY}" --seconds "${ASSISTANT_SECONDS}" | tee "${TMP}/assistant.txt"
+  curl -s "http://127.0.0.1:${K_METRICS_PORT}/metrics" >"${TMP}/assistant-metrics.txt"
+  kf() { sed -n "s/^RESULT name=$1 concurrency=$2 .*$3=\([^ ]*\).*/\1/p" "${TMP}/assistant.txt"; }
+  for c in ${ASSISTANT_CONCURRENCY}; do
+    result k "message -> reply queryable, ${c} users p50/p99" "$(kf reply "${c}" p50_ms)/$(kf reply "${c}" p99_ms) ms" \
+      "plain write $(kf plain_write "${c}" p50_ms)/$(kf plain_write "${c}" p99_ms) ms" \
+      "$(kf reply "${c}" per_s) turns/s (plain writes $(kf plain_write "${c}" per_s)/s)"
+  done
+  shares="$(python3 -c '
+import re, sys
+sums = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"aimi_assistant_turn_phase_seconds_sum\{phase=\"(\w+)\"\} (\S+)", line)
+    if m: sums[m.group(1)] = float(m.group(2))
+turn = sums.get("turn", 0) or 1
+print(", ".join("%s %.0f%%" % (p, 100 * sums.get(p, 0) / turn) for p in ("context", "provider", "tools", "reply")))' "${TMP}/assistant-metrics.txt")"
+  result k "where a turn's time goes" "${shares}" "-" "of the orchestrator's time per turn (metrics sums)"
+  stop_pid "${K_AS_PID}"
 fi
 
 # ---- results ----------------------------------------------------------------------------------

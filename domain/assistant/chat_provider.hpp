@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ToolCall {
     std::string id;  //!< unique within the turn ("call_1", …)
     std::string name;
     boost::json::object arguments;
+    //! Set when the model's arguments were not a JSON object (then `arguments` is empty): the call is
+    //! refused back to the model (invalid_arguments), never run.
+    std::optional<std::string> invalid_arguments;
 };
 
 //! What a tool call ended in. ok: `content` is the resource (write tools) or the query's answer;
@@ -41,6 +45,8 @@ struct TurnRequest {
     const Context& context;
     std::string message;      //!< the triggering user message
     std::vector<Step> steps;  //!< empty on the first call
+    //! The context as the builder rendered it for a model (budgeted; stored text fenced as data).
+    std::string rendered_context = {};
 };
 
 struct ProviderAnswer {

@@ -98,8 +98,15 @@ struct Orchestrator::Turn {
 };
 
 Orchestrator::Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
-                           keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall)
-    : options_(std::move(options)), provider_(provider), log_(log), keys_(keys), waiter_(waiter), recall_(recall) {}
+                           keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall,
+                           assistant::ChatProvider* fallback)
+    : options_(std::move(options)),
+      provider_(provider),
+      log_(log),
+      keys_(keys),
+      waiter_(waiter),
+      recall_(recall),
+      fallback_(fallback) {}
 
 void Orchestrator::append(const Turn& turn, const std::string& key, std::vector<events::EventData> events) {
     const auto& user_id = turn.message.user_id;
@@ -113,6 +120,9 @@ assistant::ToolResult Orchestrator::run_tool(Turn& turn, const assistant::ToolCa
     if (index >= options_.max_tool_calls)
         return refused(call, {ProblemKind::too_many_requests, "too_many_tool_calls",
                               "a turn makes at most " + std::to_string(options_.max_tool_calls) + " tool calls", ""});
+    if (call.invalid_arguments)
+        return refused(call, Problem::invalid("invalid_arguments",
+                                              "the arguments are not a JSON object: " + *call.invalid_arguments, ""));
     if (json::serialize(call.arguments).size() > kMaxArgumentsBytes)
         return refused(call, {ProblemKind::payload_too_large, "arguments_too_large", "tool arguments over 64 KiB", ""});
     if (assistant::is_query_tool(call.name)) {
@@ -134,6 +144,57 @@ assistant::ToolResult Orchestrator::run_tool(Turn& turn, const assistant::ToolCa
             bj::object{{"resource_type", outcome->resource_type},
                        {"resource_id", outcome->resource_id},
                        {"arguments", call.arguments}}};
+}
+
+Orchestrator::Conversation Orchestrator::converse(Turn& turn, assistant::ChatProvider& provider,
+                                                  assistant::TurnRequest& request, int& calls) {
+    Conversation out;
+    out.provider = &provider;
+    for (int step = 0; step < options_.max_steps; ++step) {
+        const auto asked = Clock::now();
+        assistant::ProviderAnswer answer;
+        try {
+            answer = provider.respond(request);
+        } catch (const memory::ProviderError& e) {
+            out.latency += std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked);
+            out.failure = e.what();
+            return out;
+        }
+        out.latency += std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked);
+        phase_seconds("provider").observe(seconds_since(asked));
+        out.usage.tokens_in += answer.usage.tokens_in;
+        out.usage.tokens_out += answer.usage.tokens_out;
+        if (answer.tool_calls.empty()) {
+            out.text = std::move(answer.text);
+            out.answered = true;
+            return out;
+        }
+        const auto tools_started = Clock::now();
+        assistant::Step done{std::move(answer.tool_calls), {}};
+        for (const auto& call : done.calls) {
+            auto result = run_tool(turn, call, calls++);
+            tool_calls(call.name, result.ok).add();
+            bj::object entry{{"name", call.name}, {"ok", result.ok}};
+            if (result.ok && result.content.contains("resource_id"))
+                entry["resource_id"] = result.content.at("resource_id");
+            if (!result.ok) entry["code"] = result.content.at("code");
+            turn.tool_log.push_back(std::move(entry));
+            done.results.push_back(std::move(result));
+        }
+        phase_seconds("tools").observe(seconds_since(tools_started));
+        request.steps.push_back(std::move(done));
+    }
+    return out;
+}
+
+events::EventData Orchestrator::prompt_run(const Turn& turn, const assistant::ChatProvider& provider,
+                                           const Conversation& c, int calls, std::size_t steps) const {
+    auto run = memory::prompt_run_event({provider.model(), "assistant_reply", turn.message.message_id, calls, c.usage,
+                                         c.latency, c.failure.value_or("")});
+    auto& data = std::get<events::PromptRunRecorded>(run).data;
+    data["prompt_version"] = provider.prompt_version();
+    data["context"] = context_record(turn.built, calls, static_cast<int>(steps) + (c.answered ? 1 : 0));
+    return run;
 }
 
 TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
@@ -182,40 +243,24 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     turn.decision_context.new_id = [] { return new_uuid(); };
     phase_seconds("context").observe(seconds_since(started));
 
-    assistant::TurnRequest request{turn.built.context, m.content, {}};
-    memory::Usage usage;
-    std::chrono::milliseconds provider_time{0};
-    std::string text, error;
+    assistant::TurnRequest request{turn.built.context, m.content, {}, turn.built.rendered};
     int calls = 0;
-    bool answered = false;
-    for (int step = 0; step < options_.max_steps && !answered; ++step) {
-        const auto asked = Clock::now();
-        auto answer = provider_.respond(request);
-        provider_time += std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked);
-        phase_seconds("provider").observe(seconds_since(asked));
-        usage.tokens_in += answer.usage.tokens_in;
-        usage.tokens_out += answer.usage.tokens_out;
-        if (answer.tool_calls.empty()) {
-            text = std::move(answer.text);
-            answered = true;
-            break;
-        }
-        const auto tools_started = Clock::now();
-        assistant::Step done{std::move(answer.tool_calls), {}};
-        for (const auto& call : done.calls) {
-            auto result = run_tool(turn, call, calls++);
-            tool_calls(call.name, result.ok).add();
-            bj::object entry{{"name", call.name}, {"ok", result.ok}};
-            if (result.ok && result.content.contains("resource_id"))
-                entry["resource_id"] = result.content.at("resource_id");
-            if (!result.ok) entry["code"] = result.content.at("code");
-            turn.tool_log.push_back(std::move(entry));
-            done.results.push_back(std::move(result));
-        }
-        phase_seconds("tools").observe(seconds_since(tools_started));
-        request.steps.push_back(std::move(done));
+    std::vector<events::EventData> failed_runs;  // a provider that failed is a prompt run too
+    auto answer = converse(turn, provider_, request, calls);
+    if (answer.failure && fallback_ && calls == 0) {
+        // Nothing done yet: the rules answer instead (what they cannot do, they say so honestly).
+        spdlog::warn("provider {} failed for message {} ({}); the rules answer", provider_.model().provider,
+                     m.message_id, *answer.failure);
+        failed_runs.push_back(prompt_run(turn, provider_, answer, calls, request.steps.size()));
+        request.steps.clear();
+        answer = converse(turn, *fallback_, request, calls);
     }
-    if (!answered) {
+    auto& provider = *answer.provider;
+    std::string text = std::move(answer.text), error = answer.failure.value_or("");
+    if (answer.failure) {
+        text = calls == 0 ? "Sorry, I can't answer right now. Your message is saved; please try again in a moment."
+                          : "I did part of what you asked, but could not finish my answer.";
+    } else if (!answer.answered) {
         text = "I did what I could, but ran out of steps to tell you about it.";
         error = "max_steps";
     }
@@ -224,12 +269,10 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
 
     if (options_.pause_before_reply.count() > 0) std::this_thread::sleep_for(options_.pause_before_reply);
     const auto reply_started = Clock::now();
-    const auto& model = provider_.model();
-    auto run = memory::prompt_run_event({model, "assistant_reply", m.message_id, calls, usage, provider_time, error});
+    const auto& model = provider.model();
+    answer.failure = error.empty() ? std::nullopt : std::optional(error);
+    auto run = prompt_run(turn, provider, answer, calls, request.steps.size());
     auto& run_data = std::get<events::PromptRunRecorded>(run).data;
-    run_data["prompt_version"] = provider_.prompt_version();
-    run_data["context"] =
-        context_record(turn.built, calls, static_cast<int>(request.steps.size()) + (answered ? 1 : 0));
 
     events::MessagePosted message;
     message.message_id = name_based_uuid(m.user_id, reply_key);
@@ -240,14 +283,16 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
                                   {"provider", model.provider},
                                   {"model", model.name},
                                   {"model_version", model.version},
-                                  {"prompt_version", provider_.prompt_version()},
+                                  {"prompt_version", provider.prompt_version()},
                                   {"prompt_run_id", run_data.at("prompt_run_id")},
                                   {"tool_calls", std::move(turn.tool_log)}};
     message.source = "assistant";
     message.client_msg_id = "reply:" + m.message_id;
     message.new_session_id = name_based_uuid(m.user_id, reply_key + ":session");
     message.idle_timeout_seconds = options_.idle_timeout_s;
-    append(turn, reply_key, {std::move(message), std::move(run)});
+    std::vector<events::EventData> reply_events{std::move(message), std::move(run)};
+    for (auto& failed : failed_runs) reply_events.push_back(std::move(failed));
+    append(turn, reply_key, std::move(reply_events));
     // The next message's turn must see this reply in its window.
     const auto outcome = waiter_.wait(m.user_id, reply_key, Clock::now() + options_.outcome_timeout);
     if (!outcome) throw std::runtime_error("no outcome for " + reply_key + " in time");

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "domain/assistant/chat_provider.hpp"
@@ -44,8 +45,10 @@ enum class TurnOutcome { not_a_turn, too_old, already_replied, replied };
 
 class Orchestrator {
   public:
+    //! `fallback` (may be null) answers a turn when `provider` fails before any tool call.
     Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
-                 keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall);
+                 keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall,
+                 assistant::ChatProvider* fallback = nullptr);
 
     //! A turn for an applied user message; anything else is not a turn.
     //! @throws on an unreachable broker or database: nothing is lost, the caller runs it again.
@@ -53,6 +56,19 @@ class Orchestrator {
 
   private:
     struct Turn;
+    //! What a provider made of a turn: text, or a failure (its message), with what it cost.
+    struct Conversation {
+        assistant::ChatProvider* provider = nullptr;
+        std::string text;
+        bool answered = false;
+        std::optional<std::string> failure;
+        memory::Usage usage;
+        std::chrono::milliseconds latency{0};
+    };
+    //! The provider loop: ask, run the tool calls, ask again with their results, up to max_steps.
+    Conversation converse(Turn& turn, assistant::ChatProvider& provider, assistant::TurnRequest& request, int& calls);
+    events::EventData prompt_run(const Turn& turn, const assistant::ChatProvider& provider, const Conversation& c,
+                                 int calls, std::size_t steps) const;
     assistant::ToolResult run_tool(Turn& turn, const assistant::ToolCall& call, int index);
     void append(const Turn& turn, const std::string& key, std::vector<events::EventData> events);
 
@@ -62,6 +78,7 @@ class Orchestrator {
     keys::KeyStore& keys_;
     OutcomeWaiter& waiter_;
     gateway::MemoryRecall* recall_;
+    assistant::ChatProvider* fallback_;
 };
 
 }  // namespace aimi::assistant_worker
