@@ -1,7 +1,8 @@
 // GET /v1/live with a real WebSocket client: tests/live/live_client.py (Python's websockets, from
 // PyPI, in a venv tests/live/python.sh makes) runs its checks against this test's gateway —
 // refusals, live messages per user, resume without loss or repeats across many reconnects, a
-// reminder delivered while connected, and a client too slow to read being cut off with a reason.
+// reminder delivered while connected, a client too slow to read being cut off with a reason, and
+// the assistant's reply arriving live after the message it answers.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -36,6 +37,24 @@ TEST(Live, WebSocketClientChecks) {
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "live_client.py failed:\n"
                                                                << client.log_tail(6000) << "\ngateway log:\n"
                                                                << gateway.process->log_tail(3000);
+}
+
+// The assistant's reply reaches a connected client live, right after the message it answers.
+TEST(Live, AssistantRepliesArriveLive) {
+    TestEnv env;
+    auto entities = env.start_projector();
+    auto gateway = env.start_gateway({{"AIMI_EMBEDDER", "hashed"}});
+    ChildProcess assistant(std::string(AIMI_BIN_DIR) + "/aimi-assistant", {},
+                           env.child_env({{"AIMI_EMBEDDER", "hashed"}, {"AIMI_ASSISTANT_MEMORIES", "0"}}),
+                           env.log_path("assistant"));
+    ChildProcess client(std::string(AIMI_SOURCE_DIR) + "/tests/live/python.sh",
+                        {std::string(AIMI_SOURCE_DIR) + "/tests/live/live_client.py", "--port",
+                         std::to_string(gateway.port), "--secret", TestEnv::kJwtSecret, "--assistant"},
+                        env.child_env(), env.log_path("live_client_assistant"));
+    const int status = client.wait(std::chrono::minutes(4));
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "live_client.py --assistant failed:\n"
+                                                               << client.log_tail(6000) << "\nassistant log:\n"
+                                                               << assistant.log_tail(3000);
 }
 
 }  // namespace

@@ -283,6 +283,22 @@ def check_reminder():
         assert frame["resource"]["type"] == "message" and frame["resource"]["state"]["role"] == "assistant", frame
 
 
+def check_assistant_reply():
+    """The assistant's reply to a message arrives live, after the message, naming it."""
+    ann = User("Ann")
+    with connect(live_url(ann)) as ws:
+        assert receive(ws)["type"] == "ready"
+        posted = ann.post("remind me to stretch in 2 hours", wait=True)
+        frame = expect_contents(ws, ["remind me to stretch in 2 hours"])
+        assert frame["resource"]["id"] == posted["id"], (frame, posted)
+        frame = receive(ws)
+        state = frame["resource"]["state"]
+        assert state["role"] == "assistant", frame
+        assert state["metadata"]["reply_to"]["message_id"] == posted["id"], frame
+        assert "stretch" in state["content"], frame
+        assert state["seq"] == posted["seq"] + 1, (frame, posted)
+
+
 def check_slow_client():
     """A client that stops reading: the gateway closes it with 1008 and a reason once its queue is
     past the limit, instead of buffering without bound."""
@@ -342,8 +358,13 @@ def main():
     parser.add_argument("--secret", required=True)
     parser.add_argument("--dispatcher", action="store_true")
     parser.add_argument("--queue-limit", type=int, default=1 << 20)
+    parser.add_argument("--assistant", action="store_true",
+                        help="only the assistant's live reply (an aimi-assistant runs: every message gets a reply)")
     ARGS = parser.parse_args()
-    for check in (wait_for_feed, check_refusals, check_live_messages, check_resume, check_reminder, check_slow_client):
+    checks = (wait_for_feed, check_refusals, check_live_messages, check_resume, check_reminder, check_slow_client)
+    if ARGS.assistant:
+        checks = (wait_for_feed, check_assistant_reply)
+    for check in checks:
         started = time.monotonic()
         check()
         print(f"ok {check.__name__} ({time.monotonic() - started:.1f} s)", flush=True)
