@@ -7,6 +7,7 @@
 #include <date/tz.h>
 
 #include "domain/memory/utf8.hpp"
+#include "domain/memory/words.hpp"
 #include "domain/text.hpp"
 
 namespace aimi::assistant {
@@ -23,40 +24,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Words
-
-bool is_apostrophe(char32_t c) {
-    return c == U'\'' || c == U'\u2019' || c == U'\u02BC';
-}
-
-bool is_number_joiner(char32_t c) {
-    return c == U':' || c == U'.' || c == U'-' || c == U'/';
-}
-
-bool is_clause_break(char32_t c) {
-    switch (c) {
-        case U'.':
-        case U',':
-        case U';':
-        case U':':
-        case U'!':
-        case U'?':
-        case U'(':
-        case U')':
-        case U'\n':
-        case U'\r':
-        case U'\u2026':
-        case U'\u2014':
-        case U'\u2013':
-            return true;
-        default:
-            return false;
-    }
-}
-
-char32_t fold(char32_t c) {
-    c = memory::to_lower(c);
-    return c == U'ё' ? U'е' : c;
-}
 
 //! One of `alternatives` ("a|b|c*"): a trailing * matches by prefix.
 bool word_is(std::string_view word, std::string_view alternatives) {
@@ -789,45 +756,8 @@ LocalSeconds at_day(sys_days day, minutes time) {
 
 std::vector<Token> tokenize(std::string_view text) {
     std::vector<Token> tokens;
-    Token current;
-    bool in_word = false, pending_break = false;
-    char32_t previous = 0;
-    const auto next_code_point = [&](std::size_t at) {
-        return at < text.size() ? memory::decode_utf8(text, at).code_point : 0;
-    };
-    const auto finish = [&] {
-        if (in_word) tokens.push_back(std::move(current));
-        current = Token{};
-        in_word = false;
-    };
-    for (std::size_t i = 0; i < text.size();) {
-        const auto [c, length] = memory::decode_utf8(text, i);
-        const std::size_t next_at = i + length;
-        if (memory::is_letter_or_digit(c) || (in_word && memory::is_combining_mark(c))) {
-            if (!in_word) {
-                current.begin = i;
-                current.after_break = pending_break && !tokens.empty();
-                pending_break = false;
-                in_word = true;
-            }
-            append_utf8(current.text, fold(c));
-            current.end = next_at;
-            previous = c;
-        } else if (in_word && is_apostrophe(c) && memory::is_letter_or_digit(previous) &&
-                   !memory::is_ascii_digit(previous) && memory::is_letter_or_digit(next_code_point(next_at))) {
-            current.text += '\'';
-            previous = c;
-        } else if (in_word && is_number_joiner(c) && memory::is_ascii_digit(previous) &&
-                   memory::is_ascii_digit(next_code_point(next_at))) {
-            current.text += static_cast<char>(c);
-            previous = c;
-        } else {
-            finish();
-            if (is_clause_break(c)) pending_break = true;
-        }
-        i = next_at;
-    }
-    finish();
+    for (auto& w : memory::split_words(text, {.join_apostrophes = true, .join_numbers = true}))
+        tokens.push_back(Token{std::move(w.text), w.begin, w.end, w.after_break});
     return tokens;
 }
 

@@ -62,11 +62,13 @@ std::vector<Word> split_words(std::string_view text, const WordOptions& options)
         const std::size_t next_at = i + length;
         if (is_letter_or_digit(c) || (in_word && is_combining_mark(c))) {
             if (!in_word) {
+                current.begin = i;
                 current.after_break = pending_break && !words.empty();
                 pending_break = false;
                 in_word = true;
             }
             append_utf8(current.text, fold(c));
+            current.end = next_at;
             previous = c;
         } else if (in_word && options.join_apostrophes && is_apostrophe(c) && is_letter_or_digit(previous) &&
                    !is_ascii_digit(previous) && is_letter_or_digit(next_code_point(next_at))) {

@@ -15,6 +15,7 @@ struct Word {
     //! Clause punctuation (. , ; : ! ? … ( ) — –, a newline) stands between this word and the one
     //! before: negation and phrases do not reach across it.
     bool after_break = false;
+    std::size_t begin = 0, end = 0;  //!< where the word is in the text (bytes, end exclusive)
 };
 
 struct WordOptions {

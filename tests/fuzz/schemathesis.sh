@@ -7,7 +7,7 @@
 #   FUZZ_ARGS="--endpoint calendar" tests/fuzz/schemathesis.sh   # only some operations
 #
 # Starts its own private stack (PostgreSQL + Kafka via infra/scripts/stack.sh, migrations,
-# topics, both projectors, a gateway) in a temp folder, registers a user whose token the fuzzer
+# topics, every projector, a gateway, the assistant) in a temp folder, registers a user whose token the fuzzer
 # sends, runs schemathesis from a venv in ~/.cache/aimi/schemathesis-venv, and removes the stack.
 set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -45,6 +45,9 @@ for projection in $("${BIN}/aimi-admin" projections); do
   PIDS+=("$!")
 done
 AIMI_HTTP_PORT=0 AIMI_HTTP_PORT_FILE="${TMP}/port" AIMI_LOG_REQUESTS=1 "${BIN}/aimi-gateway" >"${TMP}/gateway.log" 2>&1 &
+PIDS+=("$!")
+# The assistant answers the fuzzer's messages, so ?wait_for_reply is exercised with replies too.
+"${BIN}/aimi-assistant" >"${TMP}/assistant.log" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 1 100); do [[ -s "${TMP}/port" ]] && break; sleep 0.1; done
 URL="http://127.0.0.1:$(cat "${TMP}/port")"
