@@ -3,13 +3,14 @@
 
 For each concurrency C in --concurrency, C users (each with a chat) send messages in closed loops for
 --seconds; each POST /v1/chats/{id}/messages?wait_for_reply=30000 returns when the reply is applied,
-so its time is message -> reply queryable. The baseline, in the same run, is the same users posting
-plain messages (synchronous: answered once the entity store applied them) with no assistant reply
-awaited: what the write alone costs. Messages rotate over requests that act (a reminder, a task, a
+so its time is message -> reply queryable (--mode reply). The baseline, in the same run, is the same
+users posting plain messages (synchronous: answered once the entity store applied them) with the
+assistant stopped (--mode plain_write): what the write alone costs. Messages rotate over requests that act (a reminder, a task, a
 check-in) and ones that only answer (the schedule, the fallback).
 Prints "RESULT name=... concurrency=... n=... p50_ms=... p99_ms=... per_s=..." lines.
 
-Usage: assistant_latency.py --port P --users-file F (lines "<token> <chat id>") --concurrency "1 16 64" --seconds S
+Usage: assistant_latency.py --mode reply|plain_write --port P --users-file F (lines "<token> <chat id>")
+                            --concurrency "1 16 64" --seconds S
 """
 
 import argparse
@@ -75,10 +76,13 @@ def main():
     parser.add_argument("--users-file", required=True, help="lines: <token> <chat id>")
     parser.add_argument("--concurrency", default="1 16 64")
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--mode", choices=("reply", "plain_write"), required=True,
+                        help="reply: with the assistant running; plain_write: with it stopped (else every "
+                             "plain write queues a turn that the next reply would wait behind)")
     args = parser.parse_args()
     users = [tuple(line.split()) for line in open(args.users_file) if line.strip()]
     for c in [int(x) for x in args.concurrency.split()]:
-        for name, wait in (("plain_write", False), ("reply", True)):
+        for name, wait in ((args.mode, args.mode == "reply"),):
             times, errors, wall = run(args.port, users[:c], args.seconds, wait)
             if errors:
                 print("ERRORS name=%s concurrency=%d count=%d first=%r" % (name, c, len(errors), errors[0]))

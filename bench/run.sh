@@ -900,9 +900,14 @@ if has_phase k; then
       -H 'Content-Type: application/json' -d '{"title":"bench"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
     printf '%s %s\n' "${token}" "${chat}" >>"${TMP}/assistant-users.txt"
   done
-  python3 "${ROOT}/bench/assistant_latency.py" --port "${K_PORT}" --users-file "${TMP}/assistant-users.txt" \
+  python3 "${ROOT}/bench/assistant_latency.py" --mode reply --port "${K_PORT}" --users-file "${TMP}/assistant-users.txt" \
     --concurrency "${ASSISTANT_CONCURRENCY}" --seconds "${ASSISTANT_SECONDS}" | tee "${TMP}/assistant.txt"
   curl -s "http://127.0.0.1:${K_METRICS_PORT}/metrics" >"${TMP}/assistant-metrics.txt"
+  # The baseline with the assistant stopped: its turns would otherwise compete with the writes.
+  stop_pid "${K_AS_PID}"
+  python3 "${ROOT}/bench/assistant_latency.py" --mode plain_write --port "${K_PORT}" \
+    --users-file "${TMP}/assistant-users.txt" --concurrency "${ASSISTANT_CONCURRENCY}" --seconds "${ASSISTANT_SECONDS}" |
+    tee -a "${TMP}/assistant.txt"
   kf() { sed -n "s/^RESULT name=$1 concurrency=$2 .*$3=\([^ ]*\).*/\1/p" "${TMP}/assistant.txt"; }
   for c in ${ASSISTANT_CONCURRENCY}; do
     result k "message -> reply queryable, ${c} users p50/p99" "$(kf reply "${c}" p50_ms)/$(kf reply "${c}" p99_ms) ms" \
@@ -918,7 +923,6 @@ for line in open(sys.argv[1]):
 turn = sums.get("turn", 0) or 1
 print(", ".join("%s %.0f%%" % (p, 100 * sums.get(p, 0) / turn) for p in ("context", "provider", "tools", "reply")))' "${TMP}/assistant-metrics.txt")"
   result k "where a turn's time goes" "${shares}" "-" "of the orchestrator's time per turn (metrics sums)"
-  stop_pid "${K_AS_PID}"
 fi
 
 # ---- results ----------------------------------------------------------------------------------

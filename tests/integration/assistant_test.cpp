@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include "tests/support/fake_openai_server.hpp"
 #include "tests/support/test_stack.hpp"
 
 namespace aimi::testing {
@@ -296,6 +297,69 @@ TEST_F(Assistant, WaitingForTheReplyIsBoundedAndReplayNeedsNoProvider) {
     for (const auto* query : {"SELECT id, chat_id, seq, role, content, metadata, source, client_msg_id FROM messages",
                               "SELECT * FROM calendar_events"})
         EXPECT_EQ(digest(env_, query), digest(rebuilt, query)) << query;
+}
+
+//! A function tool call as an OpenAI-compatible server sends it (arguments as JSON text).
+bj::object tool_call(const std::string& id, const std::string& name, const std::string& arguments) {
+    return {{"id", id}, {"type", "function"}, {"function", bj::object{{"name", name}, {"arguments", arguments}}}};
+}
+
+TEST_F(Assistant, AModelsToolCallsGoThroughTheFoldAndAnOutageFallsBackToTheRules) {
+    FakeOpenAiServer model;
+    auto assistant = start_assistant({{"AIMI_ASSISTANT_PROVIDER", "openai"},
+                                      {"AIMI_CHAT_URL", model.base_url()},
+                                      {"AIMI_CHAT_MODEL", "fake-chat"},
+                                      {"AIMI_CHAT_TIMEOUT_MS", "3000"},
+                                      {"AIMI_CHAT_MAX_ATTEMPTS", "2"},
+                                      {"AIMI_CHAT_BACKOFF_MS", "10"},
+                                      {"AIMI_CHAT_BREAKER_FAILURES", "100"}});
+    const auto ann = person("Ann", "Europe/Berlin");
+    const auto eve = person("Eve", "Europe/Berlin");
+    auto task = http().post("/v1/tasks", eve.token, R"({"title":"Eve's own task"})");
+    ASSERT_EQ(task.status, 201) << task.body;
+    const std::string eve_task(task.json().at("id").as_string());
+
+    // The model asks for a goal (fine), Eve's task (not Ann's: the fold refuses it), a tool that does
+    // not exist, and a call with arguments that are not JSON; then it answers.
+    model.queue_chat_messages(
+        {bj::object{{"role", "assistant"},
+                    {"content", nullptr},
+                    {"tool_calls",
+                     bj::array{tool_call("c1", "create_goal", R"({"title":"Learn Go","deadline":"2030-06-30"})"),
+                               tool_call("c2", "update_task", R"({"task_id":")" + eve_task + R"(","status":"done"})"),
+                               tool_call("c3", "delete_all_goals", "{}"), tool_call("c4", "create_task", "not json")}}},
+         bj::object{{"role", "assistant"}, {"content", "Created your goal."}}});
+    auto m = say(ann, "help me plan my learning");
+    ASSERT_EQ(reply_text(m), "Created your goal.") << bj::serialize(m);
+    const auto& meta = m.at("reply").at("metadata").as_object();
+    EXPECT_EQ(meta.at("provider"), "openai");
+    const auto& calls = meta.at("tool_calls").as_array();
+    ASSERT_EQ(calls.size(), 4u) << bj::serialize(meta);
+    EXPECT_EQ(calls.at(0).at("ok"), true);
+    EXPECT_EQ(calls.at(1).at("ok"), false);
+    EXPECT_EQ(calls.at(2).at("code"), "unknown_tool");
+    EXPECT_EQ(calls.at(3).at("code"), "invalid_arguments");
+    ASSERT_TRUE(
+        eventually([&] { return count("SELECT count(*) FROM goals_graph_goals WHERE title = 'Learn Go'") == 1; }));
+    EXPECT_EQ(count("SELECT count(*) FROM goals_graph_tasks WHERE status = 'open'"), 1);  // Eve's, untouched
+    // The model was told each result: four tool messages in its second request.
+    int tool_messages = 0;
+    for (const auto& request : model.requests())
+        if (request.body.is_object() && request.body.as_object().contains("tools"))
+            for (const auto& message : request.body.at("messages").as_array())
+                tool_messages += message.at("role") == "tool";
+    EXPECT_EQ(tool_messages, 4);
+
+    // The model is down: the rules answer, and act; the failed call is a prompt run of its own.
+    model.fail_next(100, 500);
+    m = say(ann, "remind me to stretch in 2 hours");
+    EXPECT_EQ(m.at("reply").at("metadata").at("provider"), "rules") << bj::serialize(m);
+    ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM calendar_events") == 1; }));
+    ASSERT_TRUE(eventually([&] {
+        return count(
+                   "SELECT count(*) FROM prompt_runs WHERE purpose = 'assistant_reply' AND provider = 'openai' AND "
+                   "status = 'error'") == 1;
+    }));
 }
 
 }  // namespace

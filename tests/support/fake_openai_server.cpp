@@ -116,6 +116,11 @@ void FakeOpenAiServer::set_extra_facts(bj::array facts) {
     extra_facts_ = std::move(facts);
 }
 
+void FakeOpenAiServer::queue_chat_messages(std::vector<bj::value> messages) {
+    std::lock_guard lock(mutex_);
+    for (auto& message : messages) chat_messages_.push_back(std::move(message));
+}
+
 std::vector<FakeOpenAiServer::Request> FakeOpenAiServer::requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -198,6 +203,31 @@ FakeOpenAiServer::Answer FakeOpenAiServer::answer(const std::string& path, const
                                        {"data", std::move(data)},
                                        {"model", request->at("model")},
                                        {"usage", bj::object{{"prompt_tokens", tokens}, {"total_tokens", tokens}}}});
+        return a;
+    }
+
+    if (request->contains("tools")) {  // the assistant's provider: scripted answers
+        std::int64_t prompt_tokens = 0;
+        for (const auto& message : request->at("messages").as_array())
+            if (const auto* content = message.as_object().if_contains("content"); content && content->is_string())
+                prompt_tokens += count_words(content->get_string());
+        bj::value message = bj::object{{"role", "assistant"}, {"content", "ok"}};
+        if (!chat_messages_.empty()) {
+            message = std::move(chat_messages_.front());
+            chat_messages_.pop_front();
+        }
+        const auto completion_tokens = count_words(json::serialize(message));
+        const bool calls = message.is_object() && message.as_object().contains("tool_calls");
+        a.body = json::serialize(bj::object{
+            {"id", "chatcmpl-fake"},
+            {"object", "chat.completion"},
+            {"model", request->at("model")},
+            {"choices",
+             bj::array{bj::object{
+                 {"index", 0}, {"message", std::move(message)}, {"finish_reason", calls ? "tool_calls" : "stop"}}}},
+            {"usage", bj::object{{"prompt_tokens", prompt_tokens},
+                                 {"completion_tokens", completion_tokens},
+                                 {"total_tokens", prompt_tokens + completion_tokens}}}});
         return a;
     }
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,10 @@ namespace aimi::testing {
 //!   item's text as a key point, a "plan" fact for each item containing "will", one "fact" citing
 //!   all refs, then extra_facts; prompt_tokens counts the words of the messages,
 //!   completion_tokens those of the content.
+//! - POST /v1/chat/completions with "tools" (the assistant's provider): answers the next of the
+//!   queued assistant messages (queue_chat_messages), or {"role":"assistant","content":"ok"} when
+//!   none is left; prompt_tokens counts the words of the messages' string contents,
+//!   completion_tokens those of the answered message as JSON.
 //! Knobs make the next requests fail, answer late or answer garbage; every request is recorded.
 class FakeOpenAiServer {
   public:
@@ -50,6 +55,10 @@ class FakeOpenAiServer {
     void garbage_next(int count, Garbage kind);
     //! Added to the facts of every chat answer (unknown kinds, foreign refs, ...).
     void set_extra_facts(boost::json::array facts);
+    //! Queues choices[0].message objects ({"role":"assistant","content":...,"tool_calls":[...]}) for
+    //! the next chat requests that carry "tools", in order. Knobs apply first: a failed or garbage
+    //! answer does not take one from the queue; a delayed one does (it is answered, late).
+    void queue_chat_messages(std::vector<boost::json::value> messages);
 
     struct Request {
         std::string path, authorization;
@@ -76,6 +85,7 @@ class FakeOpenAiServer {
     int garbage_count_ = 0;
     Garbage garbage_kind_ = Garbage::not_json;
     boost::json::array extra_facts_;
+    std::deque<boost::json::value> chat_messages_;
     std::vector<Request> requests_;
     std::thread thread_;
 };

@@ -17,13 +17,15 @@
 #include "workers/common/memory_worker.hpp"
 #include "workers/common/metrics_server.hpp"
 #include "workers/common/shutdown.hpp"
+#include "workers/providers/openai/openai_chat_provider.hpp"
 #include "workers/providers/provider_factory.hpp"
 
 namespace {
 
 std::unique_ptr<aimi::assistant::ChatProvider> make_chat_provider(const std::string& kind) {
     if (kind == "rules") return std::make_unique<aimi::assistant::RuleBasedProvider>();
-    throw std::invalid_argument("AIMI_ASSISTANT_PROVIDER: unknown provider '" + kind + "' (rules)");
+    if (kind == "openai") return aimi::providers::openai::make_openai_chat_provider();
+    throw std::invalid_argument("AIMI_ASSISTANT_PROVIDER: unknown provider '" + kind + "' (rules, openai)");
 }
 
 }  // namespace
@@ -47,6 +49,9 @@ int main() {
         options.pause_before_reply =
             std::chrono::milliseconds(aimi::env_int("AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", 0));
         const auto provider = make_chat_provider(aimi::env_or("AIMI_ASSISTANT_PROVIDER", "rules"));
+        // A model that fails before acting hands the turn to the rules (docs/assistant.md, "Failures").
+        aimi::assistant::RuleBasedProvider rules;
+        aimi::assistant::ChatProvider* fallback = provider->model().provider == "rules" ? nullptr : &rules;
 
         aimi::kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout,
                                         aimi::kafka::properties_from_env());
@@ -70,7 +75,8 @@ int main() {
                     .prompt_runs = prompt_runs.get()});
         }
         aimi::assistant_worker::OutcomeWaiter waiter(settings.pg_url, settings.pg_schema);
-        aimi::assistant_worker::Orchestrator orchestrator(options, *provider, log, keys, waiter, recall.get());
+        aimi::assistant_worker::Orchestrator orchestrator(options, *provider, log, keys, waiter, recall.get(),
+                                                          fallback);
         aimi::assistant_worker::FactFeed feed(settings.kafka_bootstrap, settings.facts_topic,
                                               "aimi.assistant." + settings.pg_schema,
                                               aimi::kafka::properties_from_env());
