@@ -218,6 +218,11 @@ TEST_F(Assistant, OneReplyAndOneEffectAcrossSigkillAndTwoOrchestrators) {
     EXPECT_EQ(count("SELECT count(*) FROM messages r JOIN messages u ON u.id::text = "
                     "r.metadata->'reply_to'->>'message_id' WHERE r.role = 'assistant' AND r.seq < u.seq"),
               0);
+    // Five messages sent at once get five replies in their order (turns of a chat are serialized).
+    EXPECT_EQ(count("SELECT count(*) FROM messages a JOIN messages b ON a.chat_id = b.chat_id AND a.role = "
+                    "'assistant' AND b.role = 'assistant' AND a.seq < b.seq AND "
+                    "(a.metadata->'reply_to'->>'seq')::bigint > (b.metadata->'reply_to'->>'seq')::bigint"),
+              0);
     ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM goals_graph_tasks") == 20; }));
     EXPECT_EQ(count("SELECT count(*) FROM (SELECT user_id, title FROM goals_graph_tasks GROUP BY 1, 2 HAVING count(*) "
                     "> 1) d"),

@@ -14,6 +14,7 @@
 #include "projections/keys/key_store.hpp"
 #include "workers/assistant/fact_feed.hpp"
 #include "workers/assistant/orchestrator.hpp"
+#include "workers/assistant/partition_lanes.hpp"
 #include "workers/common/memory_worker.hpp"
 #include "workers/common/metrics_server.hpp"
 #include "workers/common/shutdown.hpp"
@@ -26,6 +27,36 @@ std::unique_ptr<aimi::assistant::ChatProvider> make_chat_provider(const std::str
     if (kind == "rules") return std::make_unique<aimi::assistant::RuleBasedProvider>();
     if (kind == "openai") return aimi::providers::openai::make_openai_chat_provider();
     throw std::invalid_argument("AIMI_ASSISTANT_PROVIDER: unknown provider '" + kind + "' (rules, openai)");
+}
+
+//! Runs the turn of one fact until it is done (or the process stops), then commits it. A failure is
+//! tried again with backoff: nothing is lost, and the turn's keys keep its effects single.
+void run_to_the_end(const aimi::assistant_worker::FactFeed::Record& record,
+                    aimi::assistant_worker::Orchestrator& orchestrator, aimi::keys::KeyStore& keys,
+                    aimi::assistant_worker::FactFeed& feed, const std::atomic<bool>& stop) {
+    for (int failures = 0; !stop;) {
+        try {
+            // Most facts hold no message: only those are decoded (and opened with the user's key).
+            if (record.value.find("\"message.posted\"") != std::string::npos) {
+                auto fact = aimi::facts::decode(record.value, &keys);
+                if (fact) {
+                    orchestrator.handle(fact.value());
+                } else {
+                    // Projections dead-letter what does not decode; there is no message to answer.
+                    spdlog::warn("fact at {}:{} does not decode ({}); no turn", record.partition, record.offset,
+                                 fact.problem().message);
+                }
+            }
+            feed.done(record);
+            return;
+        } catch (const std::exception& e) {
+            const auto delay = aimi::memory_workers::backoff(++failures, std::chrono::milliseconds(200),
+                                                             std::chrono::milliseconds(10000));
+            spdlog::error("turn for the fact at {}:{} failed (attempt {}; again in {} ms): {}", record.partition,
+                          record.offset, failures, delay.count(), e.what());
+            std::this_thread::sleep_for(delay);
+        }
+    }
 }
 
 }  // namespace
@@ -74,44 +105,27 @@ int main() {
                     .hnsw_ef = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_HNSW_EF", 128)),
                     .prompt_runs = prompt_runs.get()});
         }
-        aimi::assistant_worker::OutcomeWaiter waiter(settings.pg_url, settings.pg_schema);
-        aimi::assistant_worker::Orchestrator orchestrator(options, *provider, log, keys, waiter, recall.get(),
-                                                          fallback);
         aimi::assistant_worker::FactFeed feed(settings.kafka_bootstrap, settings.facts_topic,
                                               "aimi.assistant." + settings.pg_schema,
                                               aimi::kafka::properties_from_env());
         spdlog::info("answering messages with {}/{} (prompt {})", provider->model().provider, provider->model().name,
                      provider->prompt_version());
 
-        std::optional<aimi::assistant_worker::FactFeed::Record> pending;
-        int failures = 0;
-        while (!stop) {
-            if (!pending) pending = feed.next(200);
-            if (!pending) continue;
-            try {
-                // Most facts hold no message: only those are decoded (and opened with the user's key).
-                const bool may_hold_message = pending->value.find("\"message.posted\"") != std::string::npos;
-                auto fact = may_hold_message ? aimi::facts::decode(pending->value, &keys)
-                                             : aimi::Result<aimi::facts::Fact>(aimi::facts::Fact{});
-                if (!fact) {
-                    // Projections dead-letter what does not decode; there is no message to answer.
-                    spdlog::warn("fact at {}:{} does not decode ({}); no turn", pending->partition, pending->offset,
-                                 fact.problem().message);
-                } else {
-                    orchestrator.handle(fact.value());
-                }
-                feed.done(*pending);
-                pending.reset();
-                failures = 0;
-            } catch (const std::exception& e) {
-                // Nothing is lost: the same fact runs again, and its keys keep the effects single.
-                const auto delay = aimi::memory_workers::backoff(++failures, std::chrono::milliseconds(200),
-                                                                 std::chrono::milliseconds(10000));
-                spdlog::error("turn for the fact at {}:{} failed (attempt {}; again in {} ms): {}", pending->partition,
-                              pending->offset, failures, delay.count(), e.what());
-                std::this_thread::sleep_for(delay);
-            }
-        }
+        // One lane per partition: its own database connection and orchestrator, its records in order.
+        aimi::assistant_worker::PartitionLanes lanes(
+            [&]() -> aimi::assistant_worker::PartitionLanes::Work {
+                auto waiter =
+                    std::make_shared<aimi::assistant_worker::OutcomeWaiter>(settings.pg_url, settings.pg_schema);
+                auto orchestrator = std::make_shared<aimi::assistant_worker::Orchestrator>(
+                    options, *provider, log, keys, *waiter, recall.get(), fallback);
+                return [&, waiter, orchestrator](const aimi::assistant_worker::FactFeed::Record& record) {
+                    run_to_the_end(record, *orchestrator, keys, feed, stop);
+                };
+            },
+            static_cast<std::size_t>(aimi::env_int("AIMI_ASSISTANT_LANE_QUEUE", 1000)));
+        while (!stop)
+            if (auto record = feed.next(200)) lanes.push(std::move(*record), stop);
+        lanes.stop();
         feed.close();
         return 0;
     } catch (const std::exception& e) {
