@@ -9,10 +9,14 @@
 
 namespace aimi::assistant_worker {
 
-//! Only a wake-up: whatever the payload, the outcome is looked up again.
+//! Notes whether the entity store of this schema made progress: only then can an outcome have
+//! appeared (every projection notifies on the channel, most of them about other things).
 struct OutcomeWaiter::Listener final : pqxx::notification_receiver {
-    explicit Listener(pqxx::connection& c) : pqxx::notification_receiver(c, std::string(kProgressChannel)) {}
-    void operator()(const std::string&, int) override {}
+    Listener(pqxx::connection& c, std::string schema)
+        : pqxx::notification_receiver(c, std::string(kProgressChannel)), prefix(std::move(schema) + " entity_store ") {}
+    void operator()(const std::string& payload, int) override { decided = decided || payload.starts_with(prefix); }
+    std::string prefix;
+    bool decided = false;
 };
 
 OutcomeWaiter::OutcomeWaiter(std::string pg_url, std::string schema)
@@ -26,7 +30,7 @@ void OutcomeWaiter::ensure_connected() {
     if (db_ && db_->is_open()) return;
     listener_.reset();
     db_ = pg::connect(pg_url_, schema_);
-    listener_ = std::make_unique<Listener>(*db_);
+    listener_ = std::make_unique<Listener>(*db_, schema_);
 }
 
 pqxx::connection& OutcomeWaiter::connection() {
@@ -43,13 +47,18 @@ std::optional<gateway::BatchOutcome> OutcomeWaiter::find(const std::string& user
 std::optional<gateway::BatchOutcome> OutcomeWaiter::wait(const std::string& user_id, const std::string& key,
                                                          std::chrono::steady_clock::time_point deadline) {
     using namespace std::chrono;
+    auto next_look = steady_clock::now();
     for (;;) {
-        if (auto outcome = find(user_id, key)) return outcome;
-        const auto left = duration_cast<microseconds>(deadline - steady_clock::now());
-        if (left <= microseconds::zero()) return std::nullopt;
-        // A notification wakes at once; the cap re-checks in case one was missed.
-        const auto wait = std::min(left, microseconds(100'000));
-        db_->await_notification(0, static_cast<long>(wait.count()));
+        if (steady_clock::now() >= next_look) {
+            listener_->decided = false;  // what the look-up sees covers every progress so far
+            if (auto outcome = find(user_id, key)) return outcome;
+            // Without news from the entity store, look again only after a while (a missed notification).
+            next_look = steady_clock::now() + milliseconds(100);
+        }
+        const auto left = duration_cast<microseconds>(std::min(deadline, next_look) - steady_clock::now());
+        if (steady_clock::now() >= deadline) return std::nullopt;
+        if (left > microseconds::zero()) db_->await_notification(0, static_cast<long>(left.count()));
+        if (listener_->decided) next_look = steady_clock::now();
     }
 }
 
