@@ -170,9 +170,9 @@ std::string chat_request_body(const std::string& model, const ChatOptions& optio
                 {"id", call.id},
                 {"type", "function"},
                 {"function", bj::object{{"name", call.name}, {"arguments", json::serialize(call.arguments)}}}});
+        // Content "" rather than null: OpenAI takes either, llama-cpp-python's server refuses null.
         if (!calls.empty())
-            messages.push_back(
-                bj::object{{"role", "assistant"}, {"content", nullptr}, {"tool_calls", std::move(calls)}});
+            messages.push_back(bj::object{{"role", "assistant"}, {"content", ""}, {"tool_calls", std::move(calls)}});
         for (const auto& result : step.results) {
             bj::object content{{"ok", result.ok}};
             for (const auto& [key, value] : result.content) content[key] = value;

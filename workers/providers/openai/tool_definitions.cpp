@@ -25,7 +25,13 @@ namespace tools = assistant::tools;
 
 namespace {
 
-constexpr std::array<std::string_view, 4> kRemoved = {"$id", "$schema", "title", "x-personal"};
+// Annotations, and the value constraints: a model needs the shape of a call (types, properties,
+// required, enums), not its limits — the decoder checks every limit of the full schema and a refusal
+// names the field back to the model. llama.cpp's grammar builder (a local server) fails on the
+// limits of these schemas (maxLength 32000 and the like).
+constexpr std::array<std::string_view, 13> kRemoved = {
+    "$id",     "$schema", "title",    "x-personal",  "format",        "minLength", "maxLength",
+    "minimum", "maximum", "maxItems", "uniqueItems", "maxProperties", "default"};
 //! Keywords whose value is a map from a name to a schema: the names are data, not keywords.
 constexpr std::array<std::string_view, 3> kSchemaMaps = {"properties", "patternProperties", "$defs"};
 //! Keywords whose value is a JSON value, not a schema: left as they are.
