@@ -51,12 +51,8 @@ int main() {
         context.command_wait_timeout = std::chrono::milliseconds(aimi::env_int("AIMI_COMMAND_WAIT_TIMEOUT_MS", 10000));
         context.ready_max_lag = aimi::env_int("AIMI_READY_MAX_LAG", 1000);
         context.max_waits_per_user = static_cast<int>(aimi::env_int("AIMI_MAX_WAITS_PER_USER", 16));
-        // Recall embeds each query with the model of the user's vectors: the configured one, and the
-        // hashed one (no files, so always at hand) for vectors made with it.
-        std::vector<std::shared_ptr<aimi::memory::Embedder>> embedders{
-            aimi::providers::make_embedder(aimi::providers::configured_embedder())};
-        if (aimi::providers::configured_embedder() != "hashed")
-            embedders.push_back(aimi::providers::make_embedder("hashed"));
+        // Recall embeds each query with the model of the user's vectors.
+        const auto embedders = aimi::providers::recall_embedders();
         aimi::gateway::PromptRunRecorder prompt_runs(log, keys, settings.events_topic, "gateway@" + settings.instance);
         aimi::gateway::MemoryRecall recall(
             embedders, {.cache_bytes = static_cast<std::size_t>(aimi::env_int("AIMI_RECALL_CACHE_BYTES", 512ll << 20)),

@@ -32,18 +32,12 @@ const pg::Statement kWindow{"assistant.window", R"sql(
 SELECT seq, role, content FROM messages
 WHERE session_id = $1::uuid AND user_id = $2::uuid AND seq < $3 ORDER BY seq DESC LIMIT $4)sql"};
 
+}  // namespace
+
 std::string local_text(Timestamp t, const date::time_zone* zone) {
     const auto at = std::chrono::floor<std::chrono::seconds>(t);
     return zone ? schedule::format_local(schedule::to_local(at, *zone), false) : format_timestamp(t);
 }
-
-std::optional<std::string> optional_text(const bj::object& o, std::string_view key) {
-    const auto* v = o.if_contains(key);
-    if (!v || !v->is_string()) return std::nullopt;
-    return std::string(v->get_string());
-}
-
-}  // namespace
 
 void use_schema(pqxx::dbtransaction& tx, const std::string& main_schema, const std::string& projection) {
     const auto schema = projection.empty() ? main_schema : serving_schema(tx, main_schema, projection);
@@ -79,7 +73,7 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
         const auto& g = v.as_object();
         assistant::GoalView view{text_of(g, "id"), text_of(g, "title"), text_of(g, "status")};
         view.blocked = g.contains("blocked") && g.at("blocked").is_bool() && g.at("blocked").get_bool();
-        view.deadline = optional_text(g, "deadline");
+        view.deadline = json::optional_text_of(g, "deadline");
         if (const auto* p = g.if_contains("priority"); p && p->is_int64())
             view.priority = static_cast<int>(p->get_int64());
         c.goals.push_back(std::move(view));
@@ -93,7 +87,8 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
     tasks.limit = 50;
     for (const auto& v : gateway::goals_read_model::list_entities(tx, "task", m.user_id, tasks)) {
         const auto& t = v.as_object();
-        c.tasks.push_back({text_of(t, "id"), text_of(t, "title"), text_of(t, "status"), optional_text(t, "due_date")});
+        c.tasks.push_back(
+            {text_of(t, "id"), text_of(t, "title"), text_of(t, "status"), json::optional_text_of(t, "due_date")});
     }
 
     use_schema(tx, main_schema, schedule::ScheduleProjection::kName);
@@ -117,7 +112,8 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
     use_schema(tx, main_schema, memory::MemoryProjection::kName);
     const auto state = gateway::memory_read_model::user_state(tx, m.user_id);
     if (const auto* s = state.if_contains("last_summary"); s && s->is_object())
-        if (auto text = optional_text(s->get_object(), "text"); text && !text->empty()) c.user_state = std::move(text);
+        if (auto text = json::optional_text_of(s->get_object(), "text"); text && !text->empty())
+            c.user_state = std::move(text);
     if (const auto* trend = state.if_contains("mood_trend"); trend && trend->is_object())
         if (const auto* latest = trend->get_object().if_contains("latest"); latest && latest->is_object())
             if (const auto* mood = latest->get_object().if_contains("mood"); mood && mood->is_int64())

@@ -7,6 +7,9 @@
 namespace pqxx {
 class dbtransaction;
 }
+namespace date {
+class time_zone;
+}
 namespace aimi::gateway {
 class MemoryRecall;
 }
@@ -31,6 +34,9 @@ struct TriggerMessage {
 //! embedding provider fails: a turn never waits on memory.
 assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main_schema, const TriggerMessage& message,
                                 gateway::MemoryRecall* recall, int memories);
+
+//! "YYYY-MM-DDTHH:MM:SS": the wall clock at `t` in `zone` (UTC in RFC 3339 when there is none).
+std::string local_text(Timestamp t, const date::time_zone* zone);
 
 //! Points `tx` at the schema serving `projection`.
 void use_schema(pqxx::dbtransaction& tx, const std::string& main_schema, const std::string& projection);

@@ -91,10 +91,7 @@ int main() {
         std::unique_ptr<aimi::gateway::PromptRunRecorder> prompt_runs;
         std::unique_ptr<aimi::gateway::MemoryRecall> recall;
         if (options.budget.max_memories > 0) {
-            std::vector<std::shared_ptr<aimi::memory::Embedder>> embedders{
-                aimi::providers::make_embedder(aimi::providers::configured_embedder())};
-            if (aimi::providers::configured_embedder() != "hashed")
-                embedders.push_back(aimi::providers::make_embedder("hashed"));
+            const auto embedders = aimi::providers::recall_embedders();
             prompt_runs =
                 std::make_unique<aimi::gateway::PromptRunRecorder>(log, keys, settings.events_topic, options.producer);
             recall = std::make_unique<aimi::gateway::MemoryRecall>(

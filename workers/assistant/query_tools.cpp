@@ -52,9 +52,7 @@ assistant::ToolResult list_schedule(pqxx::dbtransaction& tx, const std::string& 
         const bool all_day = o.at("all_day").as_bool();
         std::string local = text_of(o, "start_local");
         if (!all_day)
-            if (const auto at = parse_timestamp(text_of(o, "starts_at")))
-                local = schedule::format_local(schedule::to_local(std::chrono::floor<std::chrono::seconds>(*at), *zone),
-                                               false);
+            if (const auto at = parse_timestamp(text_of(o, "starts_at"))) local = local_text(*at, zone);
         items.push_back(bj::object{{"calendar_event_id", o.at("calendar_event_id")},
                                    {"title", o.at("title")},
                                    {"local_start", local},

@@ -28,6 +28,12 @@ std::string configured_text_generator() {
     return env_or("AIMI_SUMMARIZER", "extractive");
 }
 
+std::vector<std::shared_ptr<memory::Embedder>> recall_embedders() {
+    std::vector<std::shared_ptr<memory::Embedder>> embedders{make_embedder(configured_embedder())};
+    if (configured_embedder() != "hashed") embedders.push_back(make_embedder("hashed"));
+    return embedders;
+}
+
 std::shared_ptr<memory::Embedder> make_embedder(const std::string& kind) {
     if (kind == "minilm") {
         const auto dir = env_or("AIMI_MINILM_DIR", "");

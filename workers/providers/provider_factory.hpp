@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "domain/memory/providers.hpp"
 
@@ -16,6 +17,10 @@ namespace aimi::providers {
 //! local model cannot be loaded.
 std::shared_ptr<memory::Embedder> make_embedder(const std::string& kind);
 std::shared_ptr<memory::TextGenerator> make_text_generator(const std::string& kind);
+
+//! What recall embeds a query with (gateway, assistant): the configured embedder, and the hashed one
+//! (no files, so always at hand) for vectors made with it.
+std::vector<std::shared_ptr<memory::Embedder>> recall_embedders();
 
 //! The kinds named by AIMI_EMBEDDER / AIMI_SUMMARIZER.
 std::string configured_embedder();
