@@ -11,17 +11,18 @@
 
 #include "domain/conversation/resource_json.hpp"
 #include "domain/events/envelope.hpp"
+#include "domain/sha256.hpp"
 #include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/consistency_token.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/goals_read_model.hpp"
+#include "gateway/learning_read_model.hpp"
 #include "gateway/memory_read_model.hpp"
 #include "gateway/notifications_read_model.hpp"
 #include "gateway/progress_watcher.hpp"
 #include "gateway/read_model.hpp"
 #include "gateway/schedule_read_model.hpp"
-#include "domain/sha256.hpp"
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/errors.hpp"
 #include "projections/kafka/event_log_writer.hpp"
@@ -71,6 +72,10 @@ const DerivedResource* derived_resource(const std::string& resource_type) {
             return memory_read_model::find_mental_state(tx, user, id);
         }};
     if (resource_type == "mental_state") return &memory;
+    static const DerivedResource learning{"learning", learning_read_model::resource};
+    static const std::set<std::string, std::less<>> learning_types{
+        "track", "roadmap_item", "chat_template", "track_session", "chat_thread", "synopsis", "agent_reply"};
+    if (learning_types.contains(resource_type)) return &learning;
     return nullptr;
 }
 
@@ -102,8 +107,10 @@ Problem rejection_problem(const std::string& code, const std::string& message, b
                                                                   "all_day_mismatch",
                                                                   "end_before_start",
                                                                   "not_recurring",
-                                                                  "not_per_occurrence"};
-    static const std::set<std::string, std::less<>> invalid{"invalid_value", "invalid_format", "missing_field"};
+                                                                  "not_per_occurrence",
+                                                                  "synopsis_full"};
+    static const std::set<std::string, std::less<>> invalid{"invalid_value", "invalid_format", "missing_field",
+                                                            "position_out_of_range"};
     ProblemKind kind = ProblemKind::conflict;
     if (code.ends_with("_not_found"))
         kind = ProblemKind::not_found;

@@ -15,6 +15,7 @@
 #include "projections/errors.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/kafka/event_log_writer.hpp"
+#include "projections/learning/learning_projection.hpp"
 #include "projections/memory/memory_projection.hpp"
 #include "projections/memory/vectors_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
@@ -38,6 +39,7 @@ const std::vector<RouteEntry>& route_table() {
     const std::string entities(entity_store::EntityStoreProjection::kName);
     const std::string goals(goals_graph::GoalsGraphProjection::kName);
     const std::string schedule(schedule::ScheduleProjection::kName);
+    const std::string learning(learning::LearningProjection::kName);
     static const std::vector<RouteEntry> table = {
         {"GET", "/health", {health, true}},
         {"GET", "/metrics", {metrics, true}},
@@ -119,6 +121,33 @@ const std::vector<RouteEntry>& route_table() {
         {"DELETE", "/v1/memory/items/{item_id}", {forget_memory_item}},
         {"GET", "/v1/memory/search", {search_memory, false, memory::VectorsProjection::kName}},
         {"GET", "/v1/admin/prompt-runs", {list_prompt_runs, false, memory::MemoryProjection::kName}},
+        {"POST", "/v1/tracks", {create_track}},
+        {"GET", "/v1/tracks", {list_tracks, false, learning}},
+        {"GET", "/v1/tracks/{track_id}", {get_track, false, learning}},
+        {"PATCH", "/v1/tracks/{track_id}", {update_track}},
+        {"POST", "/v1/tracks/{track_id}/roadmap-items", {add_roadmap_item}},
+        {"PATCH", "/v1/tracks/{track_id}/roadmap-items/{roadmap_item_id}", {update_roadmap_item}},
+        {"DELETE", "/v1/tracks/{track_id}/roadmap-items/{roadmap_item_id}", {remove_roadmap_item}},
+        {"POST", "/v1/chat-templates", {create_chat_template}},
+        {"GET", "/v1/chat-templates", {list_chat_templates, false, learning}},
+        {"GET", "/v1/chat-templates/{template_id}", {get_chat_template, false, learning}},
+        {"POST", "/v1/chat-templates/{template_id}/versions", {publish_chat_template}},
+        {"GET", "/v1/chat-templates/{template_id}/versions", {list_chat_template_versions, false, learning}},
+        {"GET", "/v1/chat-templates/{template_id}/versions/{version}", {get_chat_template_version, false, learning}},
+        {"POST", "/v1/chat-templates/{template_id}/render", {render_chat_template, false, learning}},
+        {"POST", "/v1/track-sessions", {start_track_session}},
+        {"GET", "/v1/track-sessions", {list_track_sessions, false, learning}},
+        {"GET", "/v1/track-sessions/{track_session_id}", {get_track_session, false, learning}},
+        {"PATCH", "/v1/track-sessions/{track_session_id}", {update_track_session}},
+        {"POST", "/v1/track-sessions/{track_session_id}/threads", {create_chat_thread}},
+        {"GET", "/v1/track-sessions/{track_session_id}/threads", {list_chat_threads, false, learning}},
+        {"POST", "/v1/track-sessions/{track_session_id}/synopses", {create_synopsis}},
+        {"GET", "/v1/track-sessions/{track_session_id}/synopses", {list_synopses, false, learning}},
+        {"GET", "/v1/synopses/{synopsis_id}", {get_synopsis, false, learning}},
+        {"PUT", "/v1/synopses/{synopsis_id}/items", {replace_synopsis_items}},
+        {"POST", "/v1/synopses/{synopsis_id}/items", {append_synopsis_items}},
+        {"POST", "/v1/agents/{agent_id}/{version}/{action}", {agent_reply}},
+        {"GET", "/v1/agent-replies/{agent_reply_id}", {get_agent_reply, false, learning}},
         {"GET", "/v1/live", {open_live, false, "", "", true}},
     };
     return table;

@@ -112,7 +112,8 @@ const std::string kPromptRun =
     "jsonb_build_object('prompt_run_id', prompt_run_id, 'user_id', user_id, 'provider', provider, 'model', model, "
     "'model_version', model_version, 'purpose', purpose, 'scope', scope, 'items', items, 'tokens_in', tokens_in, "
     "'tokens_out', tokens_out, 'latency_ms', latency_ms, 'status', status, 'error', error, 'request_id', "
-    "request_id, 'prompt_version', prompt_version, 'context', context, 'created_at', " +
+    "request_id, 'prompt_version', prompt_version, 'context', context, 'template', CASE WHEN template_id IS NULL "
+    "THEN NULL ELSE jsonb_build_object('template_id', template_id, 'version', template_version) END, 'created_at', " +
     time_of("created_at") + ")::text";
 
 const pg::Statement kPromptRuns{

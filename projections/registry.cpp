@@ -7,6 +7,7 @@
 #include "projections/entity_store/entity_store_projection.hpp"
 #include "projections/goals_graph/goals_graph_projection.hpp"
 #include "projections/keys/key_store.hpp"
+#include "projections/learning/learning_projection.hpp"
 #include "projections/memory/memory_projection.hpp"
 #include "projections/memory/vectors_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
@@ -46,6 +47,7 @@ const auto& table() {
             from_facts<notifications::NotificationsProjection>(),
             from_facts<memory::MemoryProjection>(),
             from_facts<memory::VectorsProjection>(),
+            from_facts<learning::LearningProjection>(),
         };
     return entries;
 }

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "domain/goals/apply_event.hpp"
+#include "domain/learning/apply_event.hpp"
+#include "domain/learning/catalog.hpp"
 #include "domain/uuid.hpp"
 
 namespace aimi::conversation {
@@ -232,9 +234,40 @@ class EventApplier {
         if (!find_user()) return no_user();
         if constexpr (std::is_same_v<E, TaskCreated>)
             if (auto refusal = check_inbox_item(e.data)) return *refusal;
+        return on_entities([&](goals::GoalGraph& graph) { return goals::apply_event(graph, EventData{e}, at_); });
+    }
+
+    //! Learning tracks (domain/learning/apply_event.hpp): the catalog's events only on the catalog
+    //! stream, which has no user; a user's sessions on their own stream.
+    template <class E>
+    requires learning::is_learning_event<E> std::variant<Resource, Rejection>
+    operator()(const E& e) {
+        if constexpr (learning::is_catalog_event<E>) {
+            if (batch_.user_id != learning::kCatalogStream)
+                return Rejection{"catalog_stream_only", "catalog events belong to the catalog stream"};
+        } else if (!find_user()) {
+            return no_user();
+        }
+        return on_entities([&](goals::GoalGraph& graph) { return learning::apply_event(graph, EventData{e}); });
+    }
+
+    //! Derived events are the fold's to decide; a record proposing one is refused.
+    std::variant<Resource, Rejection> operator()(const GoalBlocked&) { return derived(); }
+    std::variant<Resource, Rejection> operator()(const GoalUnblocked&) { return derived(); }
+
+    //! Drops messages this batch appended (the journal covers the maps).
+    void rollback_messages() {
+        if (undo_messages_to_ < s_.new_messages.size()) s_.new_messages.resize(undo_messages_to_);
+    }
+
+  private:
+    //! Runs a rule on the stream's entities (goals graph, tasks, ..., learning), marks what it
+    //! changed for writing, and rolls the graph back with the batch.
+    template <class Rule>
+    std::variant<Resource, Rejection> on_entities(Rule rule) {
         auto& graph = s_.goal_graphs[batch_.user_id];
         journal_.on_rollback([&graph, mark = graph.mark()] { graph.undo_to(mark); });
-        auto result = goals::apply_event(graph, EventData{e}, at_);
+        auto result = rule(graph);
         if (auto* refusal = std::get_if<goals::Refusal>(&result)) {
             auto details = std::move(refusal->details);
             if (!refusal->field.empty()) details["field"] = refusal->field;
@@ -254,16 +287,6 @@ class EventApplier {
                         std::move(applied.derived)};
     }
 
-    //! Derived events are the fold's to decide; a record proposing one is refused.
-    std::variant<Resource, Rejection> operator()(const GoalBlocked&) { return derived(); }
-    std::variant<Resource, Rejection> operator()(const GoalUnblocked&) { return derived(); }
-
-    //! Drops messages this batch appended (the journal covers the maps).
-    void rollback_messages() {
-        if (undo_messages_to_ < s_.new_messages.size()) s_.new_messages.resize(undo_messages_to_);
-    }
-
-  private:
     //! The user, if registered and not erased.
     User* find_user() {
         auto it = s_.users.find(batch_.user_id);
@@ -382,7 +405,7 @@ Prefetch plan_prefetch(std::span<const EventBatch> batches) {
                     } else if constexpr (std::is_same_v<T, SessionEnded>) {
                         plan.chat_ids.insert(e.chat_id);
                         plan.session_ids.insert(e.session_id);
-                    } else if constexpr (goals::is_goal_event<T>) {
+                    } else if constexpr (goals::is_goal_event<T> || learning::is_learning_event<T>) {
                         plan.goal_users.insert(batch.user_id);
                         if constexpr (std::is_same_v<T, TaskCreated>)
                             if (const auto* s = e.data.if_contains("source_inbox_item_id"); s && s->is_string())

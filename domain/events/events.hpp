@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 
 #include "domain/events/goal_events.hpp"
+#include "domain/events/learning_events.hpp"
 #include "domain/time.hpp"
 
 namespace aimi::events {
@@ -108,7 +109,10 @@ using EventData =
                  TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated, LinkAdded,
                  LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered, NotificationCreated,
                  NotificationSent, NotificationDismissed, MentalStateRecorded, SummaryCreated, MemoryEmbedded,
-                 PromptRunRecorded, MemoryForgotten>;
+                 PromptRunRecorded, MemoryForgotten, TrackCreated, TrackUpdated, RoadmapItemAdded,
+                 RoadmapItemUpdated, RoadmapItemRemoved, ChatTemplateCreated, ChatTemplatePublished,
+                 TrackSessionStarted, TrackSessionUpdated, ChatThreadCreated, SynopsisCreated, SynopsisUpdated,
+                 AgentReplied>;
 
 //! Events the decider derives (published in facts); an intake record proposing one is refused.
 bool is_derived(const EventData& data);

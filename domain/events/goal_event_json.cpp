@@ -130,7 +130,10 @@ std::optional<EventData> goal_event_from_json(std::string_view type, const eleme
     if (auto e = entity_event<TaskCreated, TaskUpdated, ProblemCreated, ProblemUpdated, HabitCreated, HabitUpdated,
                               LinkAdded, LinkRemoved, CalendarEventCreated, CalendarEventUpdated, ReminderDelivered,
                               NotificationCreated, NotificationSent, NotificationDismissed, MentalStateRecorded,
-                              SummaryCreated, MemoryEmbedded, PromptRunRecorded, MemoryForgotten>(type, d))
+                              SummaryCreated, MemoryEmbedded, PromptRunRecorded, MemoryForgotten, TrackCreated,
+                              TrackUpdated, RoadmapItemAdded, RoadmapItemUpdated, RoadmapItemRemoved,
+                              ChatTemplateCreated, ChatTemplatePublished, TrackSessionStarted, TrackSessionUpdated,
+                              ChatThreadCreated, SynopsisCreated, SynopsisUpdated, AgentReplied>(type, d))
         return e;
     if (type == GoalUnblocked::kType)
         return GoalUnblocked{str(d, "goal_id"), str(d, "caused_by_goal_id"), opt_str(d, "caused_by_dependency_id")};

@@ -103,4 +103,33 @@ Reply add_link(const Call& call);
 Reply remove_link(const Call& call);
 Reply list_links(const Call& call);
 
+// Learning tracks (docs/learning.md): tracks.cpp, chat_templates.cpp, track_sessions.cpp, agents.cpp.
+Reply create_track(const Call& call);
+Reply update_track(const Call& call);
+Reply list_tracks(const Call& call);
+Reply get_track(const Call& call);
+Reply add_roadmap_item(const Call& call);
+Reply update_roadmap_item(const Call& call);
+Reply remove_roadmap_item(const Call& call);
+Reply create_chat_template(const Call& call);
+Reply publish_chat_template(const Call& call);
+Reply list_chat_templates(const Call& call);
+Reply get_chat_template(const Call& call);
+Reply list_chat_template_versions(const Call& call);
+Reply get_chat_template_version(const Call& call);
+Reply render_chat_template(const Call& call);
+Reply start_track_session(const Call& call);
+Reply list_track_sessions(const Call& call);
+Reply get_track_session(const Call& call);
+Reply update_track_session(const Call& call);
+Reply create_chat_thread(const Call& call);
+Reply list_chat_threads(const Call& call);
+Reply create_synopsis(const Call& call);
+Reply list_synopses(const Call& call);
+Reply get_synopsis(const Call& call);
+Reply replace_synopsis_items(const Call& call);
+Reply append_synopsis_items(const Call& call);
+Reply agent_reply(const Call& call);
+Reply get_agent_reply(const Call& call);
+
 }  // namespace aimi::gateway::handlers

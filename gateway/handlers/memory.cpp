@@ -163,7 +163,7 @@ Reply list_prompt_runs(const Call& call) {
     }
     if (auto p = one_of(call, "purpose",
                         {"session_summary", "daily_summary", "weekly_summary", "embedding", "recall_query",
-                         "similar_goals", "assistant_reply"},
+                         "similar_goals", "assistant_reply", "agent_reply", "synopsis_update"},
                         filter.purpose))
         return fail(call, *p);
     if (auto p = one_of(call, "status", {"ok", "error"}, filter.status)) return fail(call, *p);

@@ -27,6 +27,15 @@ Result<std::string> path_uuid(const Call& call, const std::string& name) {
     return normalize_uuid(value);
 }
 
+Result<std::int64_t> path_int(const Call& call, const std::string& name) {
+    const auto& value = call.params.at(name);
+    std::int64_t out = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
+    if (ec != std::errc{} || end != value.data() + value.size() || out < 1)
+        return Problem::invalid("invalid_id", name + " must be a positive integer", name);
+    return out;
+}
+
 std::optional<Problem> may_read_user(const Call& call, const std::string& user_id) {
     if (user_id == call.principal.user_id || call.principal.is_admin()) return std::nullopt;
     return Problem{ProblemKind::forbidden, "forbidden", "you may only read your own data", "user_id"};

@@ -24,6 +24,8 @@ std::optional<Problem> require_json(const Call& call);
 
 //! A path parameter that must be a UUID (400 invalid_id otherwise); lower-cased.
 Result<std::string> path_uuid(const Call& call, const std::string& name);
+//! A path parameter that must be a positive integer (400 invalid_id otherwise).
+Result<std::int64_t> path_int(const Call& call, const std::string& name);
 
 //! Reads are allowed on one's own data, and on anybody's for admins (403 otherwise).
 std::optional<Problem> may_read_user(const Call& call, const std::string& user_id);

@@ -77,8 +77,10 @@ ON CONFLICT DO NOTHING)sql"};
 
 const pg::Statement kPromptRun{"memory.prompt_run", R"sql(
 INSERT INTO prompt_runs (user_id, prompt_run_id, provider, model, model_version, purpose, scope, items, tokens_in,
-                         tokens_out, latency_ms, status, error, request_id, created_at, prompt_version, context)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb) ON CONFLICT DO NOTHING)sql"};
+                         tokens_out, latency_ms, status, error, request_id, created_at, prompt_version, context,
+                         template_id, template_version)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19)
+ON CONFLICT DO NOTHING)sql"};
 
 const pg::Statement kForget{"memory.forget", R"sql(
 WITH s AS (DELETE FROM summaries WHERE user_id = $1 AND summary_id = $2),
@@ -157,7 +159,8 @@ class Applier {
                      text_of(d, "status"), optional_text_of(d, "error"),
                      fact_.request_id.empty() ? std::nullopt : std::optional(fact_.request_id), at_,
                      optional_text_of(d, "prompt_version"),
-                     d.contains("context") ? std::optional(json::serialize(d.at("context"))) : std::nullopt);
+                     d.contains("context") ? std::optional(json::serialize(d.at("context"))) : std::nullopt,
+                     optional_text_of(d, "template_id"), optional_int(d, "template_version"));
         } else if (type == "memory.forgotten") {
             pg::exec(tx_, kForget, user_, text_of(d, "item_id"));
         } else if (type == "goal.created") {

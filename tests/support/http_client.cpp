@@ -139,4 +139,15 @@ HttpResult HttpClient::patch(const std::string& target, const std::string& token
     return request("PATCH", target, body, with_auth(std::move(headers), token));
 }
 
+HttpResult HttpClient::put(const std::string& target, const std::string& token, const std::string& body,
+                           std::map<std::string, std::string> headers) const {
+    headers.emplace("Content-Type", "application/json");
+    return request("PUT", target, body, with_auth(std::move(headers), token));
+}
+
+HttpResult HttpClient::del(const std::string& target, const std::string& token,
+                           std::map<std::string, std::string> headers) const {
+    return request("DELETE", target, "", with_auth(std::move(headers), token));
+}
+
 }  // namespace aimi::testing

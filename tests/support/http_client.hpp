@@ -39,6 +39,10 @@ class HttpClient {
                     std::map<std::string, std::string> headers = {}) const;
     HttpResult patch(const std::string& target, const std::string& token, const std::string& body,
                      std::map<std::string, std::string> headers = {}) const;
+    HttpResult put(const std::string& target, const std::string& token, const std::string& body,
+                   std::map<std::string, std::string> headers = {}) const;
+    HttpResult del(const std::string& target, const std::string& token,
+                   std::map<std::string, std::string> headers = {}) const;
 
     std::uint16_t port() const { return port_; }
 
