@@ -496,5 +496,52 @@ TEST_F(Learning, ARebuildFromOffsetZeroIntoAFreshSchemaGivesTheSameReadModel) {
             << table;
 }
 
+//! The assistant does not answer a thread's messages (the agent routes do); it notes them in the
+//! session's live synopsis, once, as a fact with its prompt run.
+TEST_F(Learning, TheAssistantNotesAThreadsMessagesInTheLiveSynopsisOnce) {
+    const auto s = session(ann_, track("Spanish", {"Greetings", "Past tense"}));
+    const auto t = thread(ann_, s, "chat");
+    auto r = http().get("/v1/track-sessions/" + s, ann_.token);
+    const auto live = text(r.json(), "live_synopsis_id");
+    const std::map<std::string, std::string> hashed{{"AIMI_EMBEDDER", "hashed"}};
+    auto assistant =
+        std::make_unique<ChildProcess>(std::string(AIMI_BIN_DIR) + "/aimi-assistant", std::vector<std::string>{},
+                                       env_.child_env(hashed), env_.log_path("assistant"));
+    r = http().post("/v1/chats/" + t + "/messages", ann_.token,
+                    R"({"content":"When do I use the preterite? And when the imperfect?"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    r = http().post("/v1/chats/" + t + "/messages", ann_.token, R"({"content":"ok"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    r = http().post("/v1/chats/" + t + "/messages", ann_.token,
+                    R"({"content":"I mixed up ser and estar in my homework today. Next time I check."})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    bj::array items;
+    ASSERT_TRUE(eventually([&] {
+        auto got = http().get("/v1/synopses/" + live, ann_.token);
+        items = got.json().at("items").as_array();
+        return items.size() >= 3;
+    })) << bj::serialize(items);
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_EQ(text(items[0], "kind"), "question");
+    EXPECT_EQ(text(items[0], "text"), "When do I use the preterite?");
+    EXPECT_EQ(text(items[1], "text"), "And when the imperfect?");
+    EXPECT_EQ(text(items[2], "kind"), "note");
+    EXPECT_EQ(text(items[2], "text"), "I mixed up ser and estar in my homework today.");
+    // Restarted, it notes nothing twice; and it never replied in the thread.
+    assistant.reset();
+    assistant =
+        std::make_unique<ChildProcess>(std::string(AIMI_BIN_DIR) + "/aimi-assistant", std::vector<std::string>{},
+                                       env_.child_env(hashed), env_.log_path("assistant-again"));
+    r = http().post("/v1/chats/" + t + "/messages", ann_.token, R"({"content":"Is it ser for professions?"})");
+    ASSERT_EQ(r.status, 201) << r.body;
+    ASSERT_TRUE(eventually([&] {
+        auto got = http().get("/v1/synopses/" + live, ann_.token);
+        items = got.json().at("items").as_array();
+        return items.size() >= 4;
+    }));
+    EXPECT_EQ(items.size(), 4u);
+    for (const auto& m : messages(ann_, t)) EXPECT_EQ(text(m, "role"), "user");
+}
+
 }  // namespace
 }  // namespace aimi::testing

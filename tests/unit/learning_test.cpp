@@ -13,6 +13,7 @@
 #include "domain/learning/agents.hpp"
 #include "domain/learning/apply_event.hpp"
 #include "domain/learning/chat_template.hpp"
+#include "domain/learning/synopsis_notes.hpp"
 
 namespace aimi::learning {
 namespace {
@@ -342,6 +343,21 @@ TEST(Agents, WithoutATrackOrAMatchingWordTheyStillAnswer) {
     input.roadmap = {{"One", ""}, {"Two", ""}};
     input.history = {{"user", "hi"}, {"assistant", "a"}};
     EXPECT_EQ(pick_roadmap_step(input), 2u);  // the step after those already answered
+}
+
+TEST(SynopsisNotes, QuestionsAndStatementsBecomeItemsGreetingsNothing) {
+    auto notes = synopsis_notes("When do I breathe? And where do I look?");
+    ASSERT_EQ(notes.size(), 2u);
+    EXPECT_EQ(notes[0].kind, "question");
+    EXPECT_EQ(notes[1].text, "And where do I look?");
+    notes = synopsis_notes("I practised the opening three times today. It went well.");
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_EQ(notes[0].kind, "note");
+    EXPECT_EQ(notes[0].text, "I practised the opening three times today.");
+    EXPECT_TRUE(synopsis_notes("ok").empty());
+    EXPECT_TRUE(synopsis_notes("").empty());
+    EXPECT_TRUE(synopsis_notes("Спасибо!").empty());
+    EXPECT_EQ(synopsis_notes("Как держать паузу?")[0].kind, "question");
 }
 
 }  // namespace

@@ -7,8 +7,10 @@
 #include <pqxx/pqxx>
 
 #include "domain/assistant/tool_commands.hpp"
+#include "domain/events/learning_events.hpp"
 #include "domain/json/serialize.hpp"
 #include "domain/json/text_of.hpp"
+#include "domain/learning/synopsis_notes.hpp"
 #include "domain/memory/prompt_run.hpp"
 #include "domain/metrics/registry.hpp"
 #include "domain/text.hpp"
@@ -30,6 +32,15 @@ using Clock = std::chrono::steady_clock;
 
 const pg::Statement kContent{"assistant.content",
                              "SELECT content FROM messages WHERE id = $1::uuid AND user_id = $2::uuid"};
+
+// A learning track's thread (a chat with the thread's id) and its session's live synopsis, as the
+// decider keeps them.
+const pg::Statement kThread{"assistant.thread", R"sql(
+SELECT s.details->>'live_synopsis_id' FROM goal_entities t
+JOIN goal_entities s ON s.user_id = t.user_id AND s.id = (t.details->>'track_session_id')::uuid
+WHERE t.user_id = $1::uuid AND t.id = $2::uuid AND t.kind = 'chat_thread')sql"};
+
+const memory::ModelId kSynopsisNotes{"aimi", "aimi-synopsis-notes", "1"};
 
 constexpr std::size_t kMaxReplyCodePoints = 32000;
 constexpr std::size_t kMaxArgumentsBytes = 64 * 1024;
@@ -197,6 +208,48 @@ events::EventData Orchestrator::prompt_run(const Turn& turn, const assistant::Ch
     return run;
 }
 
+TurnOutcome Orchestrator::note_in_synopsis(const Turn& turn, const std::string& synopsis_id) {
+    const auto started = Clock::now();
+    const auto& m = turn.message;
+    const auto notes = learning::synopsis_notes(m.content);
+    if (notes.empty()) {
+        turns("nothing_to_note").add();
+        return TurnOutcome::noted;
+    }
+    const auto key = turn.key_base + ":synopsis";
+    if (waiter_.find(m.user_id, key)) {
+        turns("already_noted").add();
+        return TurnOutcome::already_replied;
+    }
+    bj::array items;
+    for (std::size_t i = 0; i < notes.size(); ++i)
+        items.push_back(bj::object{{"item_id", name_based_uuid(m.user_id, key + ":" + std::to_string(i))},
+                                   {"kind", notes[i].kind},
+                                   {"text", notes[i].text}});
+    const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    auto run = memory::prompt_run_event({kSynopsisNotes,
+                                         "synopsis_update",
+                                         m.message_id,
+                                         static_cast<std::int64_t>(notes.size()),
+                                         {assistant::estimate_tokens(m.content), 0},
+                                         latency,
+                                         ""});
+    append(turn, key,
+           {events::SynopsisUpdated{bj::object{{"synopsis_id", synopsis_id},
+                                               {"mode", "append"},
+                                               {"source", "assistant"},
+                                               {"from_message_id", m.message_id},
+                                               {"items", std::move(items)}}},
+            std::move(run)});
+    const auto outcome = waiter_.wait(m.user_id, key, Clock::now() + options_.outcome_timeout);
+    if (!outcome) throw std::runtime_error("no outcome for " + key + " in time");
+    turns(outcome->outcome == "applied" ? "noted" : "note_refused").add();
+    if (outcome->outcome != "applied")
+        spdlog::warn("synopsis note for message {} of user {} was refused: {} {}", m.message_id, m.user_id,
+                     outcome->code, outcome->message);
+    return TurnOutcome::noted;
+}
+
 TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     const auto* posted = user_message(fact);
     if (!posted) return TurnOutcome::not_a_turn;
@@ -226,6 +279,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     }
 
     assistant::Context snapshot;
+    std::optional<std::string> live_synopsis;  // set when the chat is a learning track's thread
     {
         pqxx::read_transaction tx(waiter_.connection());
         use_schema(tx, options_.main_schema, "");
@@ -235,8 +289,12 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
             return TurnOutcome::not_a_turn;
         }
         m.content = rows[0][0].as<std::string>();
-        snapshot = load_context(tx, options_.main_schema, m, recall_, options_.budget.max_memories);
+        if (const auto thread = pg::exec(tx, kThread, m.user_id, m.chat_id); !thread.empty())
+            live_synopsis = thread[0][0].as<std::string>();
+        else
+            snapshot = load_context(tx, options_.main_schema, m, recall_, options_.budget.max_memories);
     }
+    if (live_synopsis) return note_in_synopsis(turn, *live_synopsis);
     turn.built = assistant::build_context(std::move(snapshot), m.content, options_.budget);
     turn.decision_context.user_id = m.user_id;
     turn.decision_context.idle_timeout_seconds = options_.idle_timeout_s;

@@ -41,7 +41,9 @@ struct OrchestratorOptions {
 };
 
 //! What handle() did with a fact.
-enum class TurnOutcome { not_a_turn, too_old, already_replied, replied };
+//! `noted`: a message of a learning track's thread, which the assistant does not answer (the
+//! agent routes do) but notes in the session's live synopsis.
+enum class TurnOutcome { not_a_turn, too_old, already_replied, replied, noted };
 
 class Orchestrator {
   public:
@@ -70,6 +72,8 @@ class Orchestrator {
     events::EventData prompt_run(const Turn& turn, const assistant::ChatProvider& provider, const Conversation& c,
                                  int calls, std::size_t steps) const;
     assistant::ToolResult run_tool(Turn& turn, const assistant::ToolCall& call, int index);
+    //! A thread's message: appended to the live synopsis `synopsis_id` under assistant:<id>:synopsis.
+    TurnOutcome note_in_synopsis(const Turn& turn, const std::string& synopsis_id);
     void append(const Turn& turn, const std::string& key, std::vector<events::EventData> events);
 
     OrchestratorOptions options_;
