@@ -543,5 +543,52 @@ TEST_F(Learning, TheAssistantNotesAThreadsMessagesInTheLiveSynopsisOnce) {
     for (const auto& m : messages(ann_, t)) EXPECT_EQ(text(m, "role"), "user");
 }
 
+//! aimi-admin seed loads the demo catalog from the repo; a second run appends nothing and changes
+//! nothing. A Russian learner on the Russian track gets the track's own (Russian) templates.
+TEST_F(Learning, TheSeedCommandLoadsTheDemoCatalogOnce) {
+    const auto seed = [&] {
+        std::string command = "env";
+        for (const auto& [k, v] : env_.child_env()) command += " '" + k + "=" + v + "'";
+        command += fmt::format(" '{}/aimi-admin' seed '{}/infra/seed/learning-catalog.json' 2>> '{}'", AIMI_BIN_DIR,
+                               AIMI_SOURCE_DIR, env_.log_path("admin"));
+        return std::system(command.c_str());
+    };
+    ASSERT_EQ(seed(), 0);
+    const auto digest = [&] {
+        return env_.scalar(
+            "SELECT hashtext(string_agg(t::text, '|' ORDER BY t::text)) FROM (SELECT * FROM tracks UNION ALL "
+            "SELECT track_id, title, description, position::text, '', created_at, updated_at FROM track_roadmap_items "
+            "UNION ALL SELECT template_id, name, scope, coalesce(track_id::text, ''), description, created_at, "
+            "updated_at FROM chat_templates) t");
+    };
+    ASSERT_TRUE(eventually([&] { return env_.scalar("SELECT count(*) FROM chat_templates") == 8; }));
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM tracks"), 2);
+    EXPECT_EQ(env_.scalar("SELECT count(*) FROM track_roadmap_items"), 16);
+    const auto before = digest();
+    const auto records = env_.records_in_topic();
+    ASSERT_EQ(seed(), 0);
+    EXPECT_EQ(env_.records_in_topic(), records);
+    EXPECT_EQ(digest(), before);
+
+    auto r = http().get("/v1/tracks", ann_.token);
+    std::string russian;
+    const auto tracks = r.json();
+    for (const auto& t : tracks.at("items").as_array())
+        if (text(t, "slug") == "publichnye-vystupleniya") russian = text(t, "track_id");
+    ASSERT_FALSE(russian.empty()) << r.body;
+    const auto ivan = person("Ivan", "ru");
+    const auto s = session(ivan, russian);
+    thread(ivan, s, "practice");
+    r = http().post(
+        "/v1/agents/practice_coach/v1/hint", ivan.token,
+        bj::serialize(bj::object{
+            {"message", "Как держать паузу перед главной мыслью?"}, {"session_id", s}, {"apply_side_effects", true}}));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_NE(text(r.json(), "reply").find("Подсказка к шагу «Паузы»"), std::string::npos) << r.body;
+    r = http().get("/v1/chat-templates/" + text(r.json(), "template_id"), ivan.token);
+    EXPECT_EQ(text(r.json(), "scope"), "track");
+    EXPECT_EQ(text(r.json(), "track_id"), russian);
+}
+
 }  // namespace
 }  // namespace aimi::testing

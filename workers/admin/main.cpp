@@ -8,6 +8,8 @@
 //   aimi-admin rebuild PROJECTION [--schema NAME] [--as-of TIME] [--switch]
 //                                      project from offset 0 into a fresh schema, report, and
 //                                      (--switch) serve from it; --as-of builds the past state
+//   aimi-admin seed [FILE]             load the demo learning catalog (infra/seed/learning-catalog.json)
+//                                      into the catalog stream; idempotent
 //   aimi-admin token --sub UUID [--role user|admin] [--ttl-seconds N]
 //                                      mint a bearer token signed with AIMI_JWT_SECRET
 #include <algorithm>
@@ -29,6 +31,7 @@
 #include "workers/admin/create_topics.hpp"
 #include "workers/admin/export.hpp"
 #include "workers/admin/rebuild.hpp"
+#include "workers/admin/seed_catalog.hpp"
 
 namespace {
 
@@ -38,6 +41,7 @@ int usage() {
            "       aimi-admin export [--source facts|events] [--user UUID] [--from TIME] [--to TIME]\n"
            "                         [--partition P [--from-offset O] [--to-offset O]] [--with-position] [--decrypt]\n"
            "       aimi-admin rebuild PROJECTION [--schema NAME] [--as-of TIME] [--switch]\n"
+           "       aimi-admin seed [FILE]   (default infra/seed/learning-catalog.json)\n"
            "       aimi-admin token --sub UUID [--role user|admin] [--ttl-seconds N]\n"
            "TIME is RFC 3339, e.g. 2026-12-01T08:00:00Z\n";
     return 2;
@@ -141,6 +145,8 @@ int main(int argc, char** argv) {
         }
         if (args[0] == "export") return export_command(settings, args);
         if (args[0] == "rebuild") return rebuild_command(settings, args);
+        if (args[0] == "seed")
+            return aimi::seed_catalog(settings, args.size() > 1 ? args[1] : "infra/seed/learning-catalog.json");
         if (args[0] == "create-topics") {
             // The facts topic mirrors the events topic partition by partition (fact of intake
             // partition i -> facts partition i), so it takes the same count and settings.
