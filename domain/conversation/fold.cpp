@@ -245,8 +245,8 @@ class EventApplier {
         if constexpr (learning::is_catalog_event<E>) {
             if (batch_.user_id != learning::kCatalogStream)
                 return Rejection{"catalog_stream_only", "catalog events belong to the catalog stream"};
-        } else if (!find_user()) {
-            return no_user();
+        } else if (batch_.user_id == learning::kCatalogStream || !find_user()) {
+            return no_user();  // the catalog stream is nobody's, even if its id were registered
         }
         return on_entities([&](goals::GoalGraph& graph) { return learning::apply_event(graph, EventData{e}); });
     }
