@@ -16,3 +16,5 @@ pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka++ rdkafka)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)
 # RFC 5545 recurrence rules (habits): libical, pure parsing, no I/O.
 pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)
+# Graphviz's C API (libgvc + cgraph): the goals graph as SVG.
+pkg_check_modules(GVC REQUIRED IMPORTED_TARGET libgvc)

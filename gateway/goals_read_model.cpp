@@ -60,7 +60,8 @@ FROM goals_graph_history WHERE user_id = $1::uuid AND entity_type = $2 AND entit
 ORDER BY stream_version, at, event_id)sql"};
 
 const pg::Statement kGraphGoals{"goals_read.graph_goals", R"sql(
-SELECT goal_id::text, title, status, category, blocked, priority, estimated_days, deadline::text
+SELECT goal_id::text, title, status, category, blocked, priority, estimated_days, deadline::text, critical_days,
+       critical_via::text
 FROM goals_graph_goals WHERE user_id = $1::uuid)sql"};
 
 const pg::Statement kGraphEdges{"goals_read.graph_edges", R"sql(
@@ -269,7 +270,8 @@ Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {
     for (const auto& row : pg::exec(tx, kGraphGoals, user_id))
         graph.goals[row[0].as<std::string>()] = Graph::Goal{
             row[1].as<std::string>(), row[2].as<std::string>(),  row[3].as<std::string>(), row[4].as<bool>(),
-            row[5].as<int>(),         opt<std::int64_t>(row[6]), opt<std::string>(row[7])};
+            row[5].as<int>(),         opt<std::int64_t>(row[6]), opt<std::string>(row[7]),
+            opt<std::int64_t>(row[8]).value_or(0), opt<std::string>(row[9])};
     for (const auto& row : pg::exec(tx, kGraphEdges, user_id)) {
         graph.edges.push_back(Graph::Edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                                           row[3].as<std::string>(), row[4].as<int>()});

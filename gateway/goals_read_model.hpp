@@ -83,6 +83,8 @@ struct Graph {
         int priority = 3;
         std::optional<std::int64_t> estimated_days;
         std::optional<std::string> deadline;
+        std::int64_t critical_days = 0;           //!< the longest chain of open prerequisites ending here
+        std::optional<std::string> critical_via;  //!< the goal before this one on that chain
     };
     struct Edge {
         std::string id, parent, dependent, type;

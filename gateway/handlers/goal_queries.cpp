@@ -8,6 +8,7 @@
 #include "domain/goals/model.hpp"
 #include "domain/time.hpp"
 #include "domain/uuid.hpp"
+#include "gateway/goal_graph_svg.hpp"
 #include "gateway/goals_read_model.hpp"
 #include "gateway/goals_snapshot_cache.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -161,12 +162,18 @@ Reply goal_bottlenecks(const Call& call) {
 Reply goal_graph(const Call& call) {
     std::string format = "json";
     if (const auto it = call.request.query.find("format"); it != call.request.query.end()) {
-        if (it->second != "json" && it->second != "dot")
-            return fail(call, Problem::invalid("invalid_query", "format must be json or dot", "format"));
+        if (it->second != "json" && it->second != "dot" && it->second != "svg")
+            return fail(call, Problem::invalid("invalid_query", "format must be json, dot or svg", "format"));
         format = it->second;
     }
     return read_serving(call, goals_graph::GoalsGraphProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         const auto graph = goals_read_model::load_graph(tx, call.principal.user_id);
+        if (format == "svg") {
+            http::Response response;
+            response.content_type = "image/svg+xml";
+            response.body = goal_graph_svg(graph);
+            return response;
+        }
         if (format == "dot") {
             // DOT strings: quotes and backslashes escaped, newlines as \n.
             const auto quoted = [](std::string_view text) {

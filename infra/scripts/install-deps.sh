@@ -9,7 +9,7 @@ script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  librdkafka-dev libpqxx-dev libsimdjson-dev libical-dev libkainjow-mustache-dev
+  librdkafka-dev libpqxx-dev libsimdjson-dev libical-dev libkainjow-mustache-dev libgraphviz-dev
   libboost1.81-all-dev libboost-json1.81-dev libboost-url1.81-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev uuid-dev libhowardhinnant-date-dev tzdata

@@ -96,7 +96,9 @@ TEST_F(Goals, AGoalUnblocksWhenItsLastPrerequisiteIsDoneAndTheHistoryRecordsWhy)
     std::vector<std::string> changes;
     for (const auto& h : history.at("items").as_array()) {
         changes.emplace_back(h.at("change").as_string());
-        if (h.at("change") == "unblocked") EXPECT_EQ(h.at("caused_by_goal_id").as_string(), gear);
+        if (h.at("change") == "unblocked") {
+            EXPECT_EQ(h.at("caused_by_goal_id").as_string(), gear);
+        }
     }
     EXPECT_EQ(changes, (std::vector<std::string>{"created", "blocked", "unblocked", "blocked"}));
 }
@@ -256,7 +258,7 @@ TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
     EXPECT_EQ(dot.status, 200);
     EXPECT_NE(dot.body.find("digraph goals"), std::string::npos);
     EXPECT_NE(dot.body.find(R"(label="d \"quoted\"")"), std::string::npos) << dot.body;
-    EXPECT_EQ(http().get("/v1/goals/graph?format=svg", ann_.token).status, 400);
+    EXPECT_EQ(http().get("/v1/goals/graph?format=pdf", ann_.token).status, 400);
 
     // Lists: filters and pages.
     EXPECT_EQ(http().get("/v1/goals?status=blocked", ann_.token).json().at("items").as_array().size(), 2u)
@@ -268,12 +270,60 @@ TEST_F(Goals, PlanCriticalPathBottlenecksAndTheGraphAsDot) {
     EXPECT_EQ(http().get("/v1/goals?status=sleeping", ann_.token).status, 400);
 }
 
+//! The graph as SVG (Graphviz's C API): a three-goal chain with the blocked goals red, the done
+//! one green, the critical path bold, and a title with markup written as text, never as markup.
+TEST_F(Goals, TheGraphAsSvgMarksStatesAndTheCriticalPathAndEscapesTitles) {
+    const auto a = goal(ann_, "Learn <b>HTML</b> & \\N", R"(,"estimated_days":5)");
+    const auto b = goal(ann_, "Build a site", R"(,"estimated_days":3)");
+    const auto c = goal(ann_, "<script>alert(1)</script>", R"(,"estimated_days":1)");
+    const auto other = goal(ann_, "Unrelated");
+    ASSERT_EQ(depend(ann_, b, a).status, 201);
+    ASSERT_EQ(depend(ann_, c, b).status, 201);
+    ASSERT_EQ(depend(ann_, other, a, "related").status, 201);
+    auto r = http().get("/v1/goals/graph?format=svg", ann_.token);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.headers["content-type"], "image/svg+xml");
+    const auto& svg = r.body;
+    ASSERT_NE(svg.find("<svg"), std::string::npos);
+    EXPECT_EQ(svg.find("<script>"), std::string::npos) << "markup of a title reached the SVG";
+    EXPECT_EQ(svg.find("<b>"), std::string::npos);
+    EXPECT_NE(svg.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos) << svg;
+    EXPECT_NE(svg.find("Learn &lt;b&gt;HTML&lt;/b&gt; &amp; \\N"), std::string::npos) << svg;
+    // Each goal is a group with its id; blocked ones are filled red, the chain a -> b -> c is bold blue.
+    // Graphviz writes '-' in ids as the character reference &#45; (the same id to a browser).
+    const auto svg_id = [](const std::string& id) {
+        std::string out = "id=\"goal&#45;";
+        for (const char ch : id) out += ch == '-' ? std::string("&#45;") : std::string(1, ch);
+        return out + "\"";
+    };
+    const auto group = [&](const std::string& id) {
+        const auto at = svg.find(svg_id(id));
+        EXPECT_NE(at, std::string::npos) << id << svg;
+        return at == std::string::npos ? std::string() : svg.substr(at, svg.find("</g>", at) - at);
+    };
+    EXPECT_NE(group(b).find("fill=\"#b3261e\""), std::string::npos) << group(b);
+    EXPECT_NE(group(c).find("fill=\"#b3261e\""), std::string::npos);
+    EXPECT_NE(group(a).find("fill=\"white\""), std::string::npos);
+    EXPECT_NE(group(a).find("stroke=\"#0b57d0\""), std::string::npos) << group(a);
+    EXPECT_NE(group(c).find("stroke=\"#0b57d0\""), std::string::npos);
+    EXPECT_EQ(group(other).find("stroke=\"#0b57d0\""), std::string::npos);
+    ASSERT_EQ(http().post("/v1/goals/" + a + "/complete", ann_.token, "").status, 200);
+    r = http().get("/v1/goals/graph?format=svg", ann_.token);
+    const auto after = r.body;
+    const auto at = after.find(svg_id(a));
+    ASSERT_NE(at, std::string::npos);
+    EXPECT_NE(after.substr(at, after.find("</g>", at) - at).find("fill=\"#1b7f3b\""), std::string::npos);
+    EXPECT_EQ(http().get("/v1/goals/graph?format=png", ann_.token).status, 400);
+}
+
 TEST_F(Goals, LongChainsRefuseTheClosingEdgeNamingTheWholePath) {
     constexpr int kLength = 150;
     std::vector<std::string> chain;
     for (int i = 0; i < kLength; ++i) {
         chain.push_back(goal(ann_, fmt::format("step {}", i)));
-        if (i > 0) ASSERT_EQ(depend(ann_, chain[i], chain[i - 1]).status, 201);
+        if (i > 0) {
+            ASSERT_EQ(depend(ann_, chain[i], chain[i - 1]).status, 201);
+        }
     }
     const auto r = depend(ann_, chain.front(), chain.back());
     ASSERT_EQ(r.status, 409);
