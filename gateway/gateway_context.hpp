@@ -18,7 +18,8 @@ class ConnectionPool;
 }
 namespace kafka {
 class EventLogWriter;
-}
+class ConsumerGroupInspector;
+}  // namespace kafka
 namespace keys {
 class KeyStore;
 }
@@ -41,12 +42,13 @@ struct GatewayContext {
     keys::KeyStore& keys;
     std::chrono::milliseconds command_wait_timeout{10000};  //!< AIMI_COMMAND_WAIT_TIMEOUT_MS
     int max_conflict_retries = 8;
-    std::int64_t ready_max_lag = 1000;  //!< AIMI_READY_MAX_LAG: records behind before /ready fails
-    int max_waits_per_user = 16;        //!< AIMI_MAX_WAITS_PER_USER: parked waits one user may hold
-    live::LiveFeed* live = nullptr;     //!< GET /v1/live; null until the feed is set up
-    MemoryRecall* recall = nullptr;
-    float duplicate_goal_similarity = 0.85f;  //!< AIMI_DUPLICATE_GOAL_SIMILARITY: a new goal this close is a 409 //!<
-                                              //!< GET /v1/memory/search; null without an embedding provider
+    std::int64_t ready_max_lag = 1000;        //!< AIMI_READY_MAX_LAG: records behind before /ready fails
+    int max_waits_per_user = 16;              //!< AIMI_MAX_WAITS_PER_USER: parked waits one user may hold
+    live::LiveFeed* live = nullptr;           //!< GET /v1/live; null until the feed is set up
+    MemoryRecall* recall = nullptr;           //!< GET /v1/memory/search; null without an embedding provider
+    float duplicate_goal_similarity = 0.85f;  //!< AIMI_DUPLICATE_GOAL_SIMILARITY: a new goal this close is a 409
+    kafka::ConsumerGroupInspector* groups = nullptr;  //!< GET /v1/admin/workers
+    bool dev_sign_in = false;                         //!< AIMI_DEV_SIGN_IN: POST /v1/dev/sign-in (dev_sign_in.hpp)
 };
 
 //! One authenticated request being handled.

@@ -14,7 +14,9 @@ namespace aimi::gateway {
 namespace {
 
 // cgraph takes char* for names and values it only reads.
-char* c(const char* s) { return const_cast<char*>(s); }
+char* c(const char* s) {
+    return const_cast<char*>(s);
+}
 
 //! A label as Graphviz reads it: a backslash starts an escape (\N, \n, ...), so it is doubled.
 std::string label_of(const std::string& title) {

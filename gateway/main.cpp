@@ -3,6 +3,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "gateway/dev_sign_in.hpp"
 #include "gateway/dispatcher.hpp"
 #include "gateway/gateway_metrics.hpp"
 #include "gateway/http/http_server.hpp"
@@ -11,6 +12,7 @@
 #include "gateway/progress_watcher.hpp"
 #include "gateway/prompt_run_recorder.hpp"
 #include "gateway/time_zones.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/pg/connection.hpp"
@@ -62,6 +64,12 @@ int main() {
         context.recall = &recall;
         context.duplicate_goal_similarity =
             static_cast<float>(std::stod(aimi::env_or("AIMI_DUPLICATE_GOAL_SIMILARITY", "0.85")));
+        aimi::kafka::ConsumerGroupInspector groups(settings.kafka_bootstrap, aimi::kafka::properties_from_env());
+        context.groups = &groups;
+        context.dev_sign_in =
+            aimi::gateway::dev_sign_in_enabled(aimi::env_or("AIMI_DEV_SIGN_IN", "0"), options.address);
+        if (context.dev_sign_in)
+            spdlog::warn("development sign-in is on (AIMI_DEV_SIGN_IN=1): POST /v1/dev/sign-in hands out tokens");
         aimi::gateway::gateway_metrics::collect_from(context);
         aimi::gateway::Dispatcher dispatcher(context);
 

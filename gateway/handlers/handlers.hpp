@@ -9,6 +9,11 @@ Reply health(const Call& call);
 Reply ready(const Call& call);
 Reply metrics(const Call& call);
 Reply openapi(const Call& call);
+Reply console_page(const Call& call);
+Reply console_asset(const Call& call);
+Reply dev_sign_in(const Call& call);
+Reply list_dead_letters(const Call& call);
+Reply list_workers(const Call& call);
 
 Reply create_user(const Call& call);
 Reply get_user(const Call& call);

@@ -17,6 +17,7 @@ packages=(
   openjdk-17-jre-headless maven
   libopenblas-dev libhnswlib-dev
   wrk clang-format python3 python3-venv procps iproute2
+  chromium chromium-driver
   prometheus
 )
 

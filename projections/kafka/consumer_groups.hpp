@@ -1,0 +1,51 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "projections/kafka/kafka_config.hpp"
+
+namespace RdKafka {
+class Producer;
+}
+
+namespace aimi::kafka {
+
+//! One live member of a consumer group: a worker instance and the partitions it owns.
+struct GroupMember {
+    std::string client_id;
+    std::string consumer_id;
+    std::string host;
+    std::vector<std::pair<std::string, std::int32_t>> partitions;  //!< (topic, partition)
+};
+
+struct GroupDescription {
+    std::string group_id;
+    std::string state;  //!< the broker's: Stable, PreparingRebalance, CompletingRebalance, Empty, Dead, Unknown
+    std::vector<GroupMember> members;
+    std::string error;  //!< non-empty when the broker could not describe the group
+};
+
+//! Asks the broker who is in which consumer group (the admin API's DescribeConsumerGroups), so an
+//! operator sees the worker instances behind each projection and worker. One client handle, kept.
+class ConsumerGroupInspector {
+  public:
+    ConsumerGroupInspector(const std::string& bootstrap, const Properties& overrides);
+    ~ConsumerGroupInspector();
+    ConsumerGroupInspector(const ConsumerGroupInspector&) = delete;
+    ConsumerGroupInspector& operator=(const ConsumerGroupInspector&) = delete;
+
+    //! The groups in the order asked. @throws std::runtime_error when the broker does not answer
+    //! within `timeout`.
+    std::vector<GroupDescription> describe(const std::vector<std::string>& group_ids,
+                                           std::chrono::milliseconds timeout);
+
+  private:
+    std::unique_ptr<RdKafka::Producer> client_;
+};
+
+}  // namespace aimi::kafka
