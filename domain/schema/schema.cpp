@@ -145,6 +145,12 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
     if (!type_allowed(node, actual))
         return Problem::invalid("invalid_type", fmt::format("must be {}, got {}", describe_types(node), actual), field);
 
+    // An enum lists strings: anything else is outside it, whatever types the node allows.
+    if (!node.enum_values.empty() && !value.is_string()) {
+        std::string allowed;
+        for (const auto& e : node.enum_values) allowed += (allowed.empty() ? "" : ", ") + e;
+        return Problem::invalid("invalid_value", fmt::format("must be one of: {}, got {}", allowed, actual), field);
+    }
     if (value.is_string()) {
         const std::string_view text = value.get_string().value_unsafe();
         const auto length = utf8_length(text);

@@ -16,6 +16,8 @@ console error at all (except the connection failures logged while the gateway is
 Screenshots of each view go to --screenshots.
 """
 import argparse
+import base64
+import datetime
 import json
 import os
 import signal
@@ -300,6 +302,30 @@ class Console:
         self.check(len(seqs) == len(set(seqs)) and seqs == sorted(seqs), f"no duplicates, in order: {seqs}")
         self.expect_no_console_errors("the gateway restart", allow_connection_failures=True)
 
+    def claims(self):
+        payload = self.token().split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+    def reminder_state(self, title):
+        for row in self.find_all("#timeline li.entry.reminder"):
+            if title in row.text:
+                return row.find_element(By.CSS_SELECTOR, ".badge").text
+        return None
+
+    def wait_for_reminder(self, title, state):
+        """Opens the schedule until the reminder shows `state` (the queue is a projection: it may lag)."""
+        deadline = time.time() + WAIT_S
+        while True:
+            self.open_tab("schedule")
+            time.sleep(0.3)
+            shown = self.reminder_state(title)
+            if shown == state:
+                return
+            if time.time() > deadline:
+                self.screenshot("failed-reminder")
+                raise AssertionError(f"the reminder {title!r} shows {shown!r}, not {state!r}")
+            time.sleep(0.5)
+
     def schedule(self):
         self.open_tab("schedule")
         self.wait(lambda: any("stretch" in e.text.lower() for e in self.find_all("#timeline li.entry.reminder")),
@@ -309,6 +335,33 @@ class Console:
         self.check(any("stretch" in e.text.lower() for e in self.find_all("#timeline li.entry.event")),
                    "the stretch event on the timeline")
         self.expect_no_console_errors("the schedule")
+
+        # A reminder that fires now: delivered by the dispatcher into the chat (live) and shown
+        # as sent; then one that falls into quiet hours and is skipped.
+        api = Api(self.gateway.base, self.token())
+        now = datetime.datetime.now(datetime.timezone.utc)
+        wall = lambda t: t.strftime("%Y-%m-%dT%H:%M:%S")
+        api.ok("POST", "/v1/calendar-events", {"title": "Drink water", "due": wall(now + datetime.timedelta(seconds=6)),
+                                               "time_zone": "UTC", "reminder_offsets_minutes": [0]})
+        self.open_tab("chat")
+        self.wait(lambda: any("Drink water" in t for t in self.message_texts("assistant")),
+                  "the reminder delivered into the chat, live", timeout=60)
+        quiet = {"start": (now - datetime.timedelta(hours=1)).strftime("%H:%M"),
+                 "end": (now + datetime.timedelta(hours=2)).strftime("%H:%M")}
+        api.ok("PATCH", f"/v1/users/{self.claims()['sub']}", {"settings": {"reminders": {"quiet_hours": quiet}}})
+        api.ok("POST", "/v1/calendar-events", {"title": "Call the physio", "due": wall(now + datetime.timedelta(minutes=30)),
+                                               "time_zone": "UTC", "reminder_offsets_minutes": [0]})
+        self.wait_for_reminder("Drink water", "sent")
+        self.wait_for_reminder("Call the physio", "skipped for quiet hours")
+        badges = self.js("""
+            return [...document.querySelectorAll('#timeline .badge')].map(b => {
+              const style = getComputedStyle(b);
+              return {text: b.textContent, color: style.color, background: style.backgroundColor};
+            });""")
+        for badge in badges:
+            ratio = contrast(parse_colour(badge["color"]), parse_colour(badge["background"]))
+            self.check(ratio >= 4.5, f"contrast of the state {badge['text']!r}: {ratio:.2f} < 4.5")
+        self.expect_no_console_errors("reminders delivered and skipped")
         self.screenshot("schedule")
 
     def goals(self):

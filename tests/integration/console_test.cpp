@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
+#include "tests/support/json_model.hpp"
 #include "tests/support/test_stack.hpp"
 
 namespace aimi::testing {
@@ -52,6 +55,29 @@ TEST(Console, ServesThePageWithAStrictPolicyAndNoDevSignInByDefault) {
     ASSERT_EQ(letters.status, 200) << letters.body;
     EXPECT_TRUE(letters.json().at("items").as_array().empty());
     EXPECT_EQ(http.get("/v1/admin/dead-letters?limit=0", env.token(user, "admin")).status, 400);
+    // Generated query values: an integer in range reads, anything else is a 400 naming the parameter.
+    std::mt19937_64 rng(20261204);
+    const std::vector<std::string> pieces{
+        "0",   "1",   "7",      "200", "201", "-1",   "+3",    "%205", "1e2", "9223372036854775808",
+        "abc", "%00", "%C3%A9", "",    "12x", "0x10", "00012", "3.0"};
+    for (int i = 0; i < 120; ++i) {
+        const auto& limit = pieces[rng() % pieces.size()];
+        const auto& before = pieces[rng() % pieces.size()];
+        const auto answer =
+            http.get(fmt::format("/v1/admin/dead-letters?limit={}&before={}", limit, before), env.token(user, "admin"));
+        ASSERT_LT(answer.status, 500) << limit << " " << before << " " << answer.body;
+        if (answer.status == 400) {
+            const auto field = answer.json().at("error").at("field");
+            EXPECT_TRUE(field == "limit" || field == "before") << limit << "/" << before << answer.body;
+        } else {
+            EXPECT_EQ(answer.status, 200) << answer.body;
+        }
+        const bool in_range = (limit == "1" || limit == "7" || limit == "200") &&
+                              (before == "1" || before == "7" || before == "200" || before == "201");
+        if (in_range) {
+            EXPECT_EQ(answer.status, 200) << limit << " " << before << " " << answer.body;
+        }
+    }
 
     // Worker instances as the broker sees the consumer groups: the one entity-store projector.
     EXPECT_EQ(http.get("/v1/admin/workers", env.token(user)).status, 403);
@@ -101,6 +127,29 @@ TEST(Console, DevSignInOnLoopbackOnlyAndOnlyWhenAskedFor) {
         EXPECT_TRUE(bad.json().at("error").at("code").is_string()) << bad.body;
     }
 
+    // Generated bodies: only {} and {"role": "user" | "admin"} sign in; everything else is a 400
+    // naming a code, never a 5xx.
+    json_model::Generator generator(20261204);
+    for (int i = 0; i < 150; ++i) {
+        auto doc = generator.object(1, 12);
+        const auto bad = http.request("POST", "/v1/dev/sign-in", doc.text, json);
+        ASSERT_LT(bad.status, 500) << doc.text << " " << bad.body;
+        const bool valid = doc.text == "{}";
+        EXPECT_EQ(bad.status, valid ? 200 : 400) << doc.text << " " << bad.body;
+        if (bad.status == 400) {
+            EXPECT_FALSE(bad.json().at("error").at("code").as_string().empty());
+        }
+    }
+    for (const auto* role :
+         {R"("user")", R"("admin")", R"("User")", R"(null)", R"(1)", R"(["admin"])", R"("admin\u0000")"}) {
+        const auto answer = http.request("POST", "/v1/dev/sign-in", fmt::format(R"({{"role":{}}})", role), json);
+        const bool valid = std::string(role) == R"("user")" || std::string(role) == R"("admin")";
+        EXPECT_EQ(answer.status, valid ? 200 : 400) << role << " " << answer.body;
+        if (!valid) {
+            EXPECT_EQ(answer.json().at("error").at("field"), "/role") << answer.body;
+        }
+    }
+
     // A gateway listening beyond loopback refuses to start with it.
     ChildProcess exposed(
         std::string(AIMI_BIN_DIR) + "/aimi-gateway", {},
@@ -121,6 +170,7 @@ TEST(Console, BrowserChecks) {
     for (const auto* name :
          {"goals_graph", "schedule", "reminder_queue", "memory", "memory_vectors", "message_search", "notifications"})
         workers.push_back(env.start_projector({{"AIMI_PROJECTION", name}}));
+    workers.push_back(env.start_dispatcher({{"AIMI_DISPATCH_INTERVAL_MS", "100"}}));
     workers.push_back(std::make_unique<ChildProcess>(
         std::string(AIMI_BIN_DIR) + "/aimi-assistant", std::vector<std::string>{},
         env.child_env({{"AIMI_EMBEDDER", "hashed"}, {"AIMI_ASSISTANT_MEMORIES", "0"}}), env.log_path("assistant")));

@@ -134,6 +134,11 @@ TEST(Schema, EnumAndConstRejectOtherValuesAsInvalidValue) {
         {"const equal", R"({"type":"string","const":"x"})", R"("x")", "", ""},
         {"const different", R"({"type":"string","const":"x"})", R"("y")", "invalid_value", "/"},
         {"nested enum", R"({"properties":{"p":{"enum":["a"]}}})", R"({"p":"b"})", "invalid_value", "/p"},
+        // Without "type", a value of another type is still outside a list of strings (found by
+        // the console's generated inputs: {"role": null} passed and reached the handler).
+        {"untyped enum, null", R"({"properties":{"p":{"enum":["a"]}}})", R"({"p":null})", "invalid_value", "/p"},
+        {"untyped enum, number", R"({"enum":["1"]})", "1", "invalid_value", "/"},
+        {"untyped enum, array", R"({"enum":["a"]})", R"(["a"])", "invalid_value", "/"},
     });
 }
 
