@@ -37,6 +37,8 @@
 #   k. assistant                 message -> reply queryable (POST ?wait_for_reply) p50/p99 and turns/s
 #                                with the rule-based provider at 1, 16 and 64 users in closed loops  vs
 #                                the same users' plain message writes; where a turn's time goes
+#   l. goals graph as SVG        aimi_goal_graph_bench: Graphviz layout + SVG render of 3-300 goals
+#                                (GET /v1/goals/graph?format=svg)  vs  the same graph as DOT text
 # Phase b also runs the projector with AIMI_PUBLISH_FACTS=0 (no fact staging) as the baseline of
 # what publishing facts costs.
 # and prints a results table at the end. Nothing is asserted about timings.
@@ -50,7 +52,7 @@
 # BENCH_REMINDER_PILOT (1000; 0 = none), BENCH_REMINDER_LEAD_S (auto: seconds from the start of loading
 # to the first trigger, 60 + BENCH_REMINDERS / 1000), BENCH_RECALL_VECTORS ("10000 100000"),
 # BENCH_RECALL_ITERATIONS (300), BENCH_ASSISTANT_CONCURRENCY ("1 16 64"), BENCH_ASSISTANT_SECONDS (20),
-# BENCH_PHASES ("a b c d e f g h i j k"),
+# BENCH_PHASES ("a b c d e f g h i j k l"),
 # AIMI_BENCH_BUILD_DIR.
 set -Eeuo pipefail
 trap 'printf "bench: error: exit %s at %s:%s: %s\n" "$?" "${BASH_SOURCE[0]##*/}" "${LINENO}" "${BASH_COMMAND}" >&2' ERR
@@ -72,7 +74,7 @@ LATENCY_ITERATIONS="${BENCH_LATENCY_ITERATIONS:-500}"
 WAITERS="${BENCH_WAITERS:-200}"
 SEARCH_MESSAGES="${BENCH_SEARCH_MESSAGES:-1000000}"
 SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
-PHASES="${BENCH_PHASES:-a b c d e f g h i j k}"
+PHASES="${BENCH_PHASES:-a b c d e f g h i j k l}"
 ASSISTANT_CONCURRENCY="${BENCH_ASSISTANT_CONCURRENCY:-1 16 64}"
 ASSISTANT_SECONDS="${BENCH_ASSISTANT_SECONDS:-20}"
 RECALL_VECTORS="${BENCH_RECALL_VECTORS:-10000 100000}"
@@ -108,7 +110,8 @@ if [[ ! -f "${BUILD_DIR}/build.ninja" ]]; then
   cmake -S "${ROOT}" -B "${BUILD_DIR}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIMI_BUILD_TESTS=OFF -DAIMI_BUILD_BENCH=ON >/dev/null
 fi
 ninja -C "${BUILD_DIR}" aimi_fold_bench aimi_goals_bench aimi_schedule_bench aimi-loadgen aimi-admin aimi-projector aimi-gateway \
-  aimi-reminder-dispatcher aimi-assistant aimi_recall_bench aimi_summarizer_bench aimi_embedder_bench | tail -n 2
+  aimi-reminder-dispatcher aimi-assistant aimi_recall_bench aimi_summarizer_bench aimi_embedder_bench \
+  aimi_goal_graph_bench | tail -n 2
 printf 'build: %ss\n' "$(elapsed "${build_start}" "$(now)")"
 for tool in wrk psql curl python3; do command -v "${tool}" >/dev/null || die "${tool} is required"; done
 
@@ -650,6 +653,24 @@ for b in json.load(open(sys.argv[1]))["benchmarks"]:
         print("SCHED_%s=%.1f" % (b["run_name"], us))' "${TMP}/schedule.json")"
   result h "a year of FREQ=DAILY, Europe/Berlin" "${SCHED_ScheduleYearOfDaily} us" "libical alone ${SCHED_LibicalAloneYearOfDaily} us" "365 occurrences with instants, DST rule"
   result h "a week of FREQ=DAILY three years on" "${SCHED_ScheduleWeekOfDailyThreeYearsOn} us" "-" "libical starts at the window"
+fi
+
+# ---- l. the goals graph drawn as SVG (no stack needed) ---------------------------------------------
+if has_phase l; then
+  log "l. aimi_goal_graph_bench: Graphviz layout + SVG vs DOT text (5 interleaved repetitions, medians)"
+  "${BIN}/aimi_goal_graph_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
+    --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
+    --benchmark_out="${TMP}/goal_graph.json" --benchmark_out_format=json
+  eval "$(python3 -c '
+import json, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("aggregate_name") == "median":
+        us = b["real_time"] / 1000.0 if b["time_unit"] == "ns" else b["real_time"]
+        print("GRAPH_%s=%.1f" % (b["run_name"].replace("/", "_"), us))' "${TMP}/goal_graph.json")"
+  for n in 3 30 100 300; do
+    dot_var="GRAPH_BM_GoalGraphDot_${n}" svg_var="GRAPH_BM_GoalGraphSvg_${n}"
+    result l "goals graph as SVG, ${n} goals" "${!svg_var} us" "DOT text ${!dot_var} us" "Graphviz dot layout + SVG, one shared context"
+  done
 fi
 
 # ---- i. reminder dispatch: BENCH_REMINDERS reminders due within one window ------------------------

@@ -89,9 +89,8 @@ class Applier {
     Outcome operator()(const RoadmapItemUpdated& e) {
         const auto id = text_of(e.data, "roadmap_item_id");
         const auto track_id = text_of(e.data, "track_id");
-        const auto* track = find(track_id, "track");
-        const auto* item = find(id, "roadmap_item");
-        if (!track || !item || text_of(item->details, "track_id") != track_id) return no_item(id);
+        const auto [track, item] = item_of_track(id, track_id);
+        if (!item) return no_item(id);
         auto items = strings_of(track->details, "items");
         auto at = std::find(items.begin(), items.end(), id);
         auto position = static_cast<std::int64_t>(at - items.begin()) + 1;
@@ -111,9 +110,8 @@ class Applier {
     Outcome operator()(const RoadmapItemRemoved& e) {
         const auto id = text_of(e.data, "roadmap_item_id");
         const auto track_id = text_of(e.data, "track_id");
-        const auto* track = find(track_id, "track");
-        const auto* item = find(id, "roadmap_item");
-        if (!track || !item || text_of(item->details, "track_id") != track_id) return no_item(id);
+        const auto [track, item] = item_of_track(id, track_id);
+        if (!item) return no_item(id);
         auto items = strings_of(track->details, "items");
         std::erase(items, id);
         put_order(*track, items);
@@ -273,6 +271,15 @@ class Applier {
 
   private:
     bool taken(const std::string& id) const { return g_.goal(id) || g_.entity(id); }
+    //! The track and its roadmap item `id`, both known, or nulls.
+    std::pair<const EntityNode*, const EntityNode*> item_of_track(const std::string& id,
+                                                                  const std::string& track_id) const {
+        const auto* track = find(track_id, "track");
+        const auto* item = find(id, "roadmap_item");
+        if (!track || !item || text_of(item->details, "track_id") != track_id) return {nullptr, nullptr};
+        return {track, item};
+    }
+
     const EntityNode* find(const std::string& id, std::string_view kind) const {
         const auto* node = g_.entity(id);
         return node && node->kind == kind && node->status != "removed" ? node : nullptr;

@@ -8,6 +8,7 @@
 #include "domain/goals/model.hpp"
 #include "domain/time.hpp"
 #include "domain/uuid.hpp"
+#include "gateway/goal_graph_dot.hpp"
 #include "gateway/goal_graph_svg.hpp"
 #include "gateway/goals_read_model.hpp"
 #include "gateway/goals_snapshot_cache.hpp"
@@ -158,7 +159,7 @@ Reply goal_bottlenecks(const Call& call) {
     });
 }
 
-//! GET /v1/goals/graph?format=json|dot: every goal and dependency, for clients that draw it.
+//! GET /v1/goals/graph?format=json|dot|svg: every goal and dependency, for clients that draw it.
 Reply goal_graph(const Call& call) {
     std::string format = "json";
     if (const auto it = call.request.query.find("format"); it != call.request.query.end()) {
@@ -175,31 +176,9 @@ Reply goal_graph(const Call& call) {
             return response;
         }
         if (format == "dot") {
-            // DOT strings: quotes and backslashes escaped, newlines as \n.
-            const auto quoted = [](std::string_view text) {
-                std::string out = "\"";
-                for (char c : text) {
-                    if (c == '"' || c == '\\') out += '\\';
-                    if (c == '\n') {
-                        out += "\\n";
-                        continue;
-                    }
-                    if (c == '\r') continue;
-                    out += c;
-                }
-                return out + "\"";
-            };
-            std::string dot = "digraph goals {\n  rankdir=LR;\n";
-            for (const auto& [id, g] : graph.goals)
-                dot += fmt::format("  {} [label={}, status={}{}];\n", quoted(id), quoted(g.title), quoted(g.status),
-                                   g.blocked ? ", color=red" : "");
-            for (const auto& e : graph.edges)
-                dot += fmt::format("  {} -> {} [label={}{}];\n", quoted(e.parent), quoted(e.dependent), quoted(e.type),
-                                   goals::orders(*goals::dependency_type(e.type)) ? "" : ", style=dashed");
-            dot += "}\n";
             http::Response response;
             response.content_type = "text/vnd.graphviz; charset=utf-8";
-            response.body = std::move(dot);
+            response.body = goal_graph_dot(graph);
             return response;
         }
         bj::array nodes, edges;

@@ -180,7 +180,7 @@ TEST(Console, BrowserChecks) {
 
     auto screenshots = env.log_path("console-screenshots");
     screenshots.resize(screenshots.size() - std::string_view(".log").size());
-    ChildProcess browser(std::string(AIMI_SOURCE_DIR) + "/tests/console/python.sh",
+    ChildProcess browser(std::string(AIMI_SOURCE_DIR) + "/tests/support/python.sh",
                          {std::string(AIMI_SOURCE_DIR) + "/tests/console/console_browser.py", "--gateway",
                           std::string(AIMI_BIN_DIR) + "/aimi-gateway", "--gateway-log", env.log_path("console_gateway"),
                           "--screenshots", screenshots},

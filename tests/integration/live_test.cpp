@@ -1,5 +1,5 @@
 // GET /v1/live with a real WebSocket client: tests/live/live_client.py (Python's websockets, from
-// PyPI, in a venv tests/live/python.sh makes) runs its checks against this test's gateway —
+// PyPI, in a venv tests/support/python.sh makes) runs its checks against this test's gateway —
 // refusals, live messages per user, resume without loss or repeats across many reconnects, a
 // reminder delivered while connected, a client too slow to read being cut off with a reason, and
 // the assistant's reply arriving live after the message it answers.
@@ -29,7 +29,7 @@ TEST(Live, WebSocketClientChecks) {
     auto gateway = env.start_gateway({{"AIMI_LIVE_QUEUE_LIMIT_BYTES", kQueueLimit}});
 
     ChildProcess client(
-        std::string(AIMI_SOURCE_DIR) + "/tests/live/python.sh",
+        std::string(AIMI_SOURCE_DIR) + "/tests/support/python.sh",
         {std::string(AIMI_SOURCE_DIR) + "/tests/live/live_client.py", "--port", std::to_string(gateway.port),
          "--secret", TestEnv::kJwtSecret, "--dispatcher", "--queue-limit", kQueueLimit},
         env.child_env(), env.log_path("live_client"));
@@ -47,7 +47,7 @@ TEST(Live, AssistantRepliesArriveLive) {
     ChildProcess assistant(std::string(AIMI_BIN_DIR) + "/aimi-assistant", {},
                            env.child_env({{"AIMI_EMBEDDER", "hashed"}, {"AIMI_ASSISTANT_MEMORIES", "0"}}),
                            env.log_path("assistant"));
-    ChildProcess client(std::string(AIMI_SOURCE_DIR) + "/tests/live/python.sh",
+    ChildProcess client(std::string(AIMI_SOURCE_DIR) + "/tests/support/python.sh",
                         {std::string(AIMI_SOURCE_DIR) + "/tests/live/live_client.py", "--port",
                          std::to_string(gateway.port), "--secret", TestEnv::kJwtSecret, "--assistant"},
                         env.child_env(), env.log_path("live_client_assistant"));

@@ -1,5 +1,5 @@
 """GET /v1/live with a real WebSocket client (websockets, from PyPI), against a gateway of the
-integration suite's stack. Run by tests/integration/live_test.cpp through tests/live/python.sh:
+integration suite's stack. Run by tests/integration/live_test.cpp through tests/support/python.sh:
 
     live_client.py --port P --secret S [--dispatcher] [--queue-limit BYTES]
 
