@@ -54,7 +54,9 @@ SELECT jsonb_build_object('reminder_id', reminder_id, 'calendar_event_id', calen
     'planned_at', to_char(planned_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text
 FROM reminder_queue WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)
     AND ($3::uuid IS NULL OR calendar_event_id = $3::uuid)
-ORDER BY trigger_at, reminder_id LIMIT $4)sql"};
+    AND ($4::timestamptz IS NULL OR trigger_at >= $4::timestamptz)
+    AND ($5::timestamptz IS NULL OR trigger_at < $5::timestamptz)
+ORDER BY trigger_at, reminder_id LIMIT $6)sql"};
 
 bj::value text_or_null(const bj::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
@@ -202,10 +204,9 @@ OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, 
     return page;
 }
 
-bj::array list_reminders(pqxx::dbtransaction& tx, const std::string& user_id, const std::optional<std::string>& status,
-                         const std::optional<std::string>& calendar_event_id, int limit) {
+bj::array list_reminders(pqxx::dbtransaction& tx, const std::string& user_id, const ReminderFilter& f) {
     bj::array out;
-    for (const auto& row : pg::exec(tx, kReminders, user_id, status, calendar_event_id, limit))
+    for (const auto& row : pg::exec(tx, kReminders, user_id, f.status, f.calendar_event_id, f.from, f.to, f.limit))
         out.push_back(json::parse_stored(row[0].as<std::string>()));
     return out;
 }

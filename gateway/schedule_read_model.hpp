@@ -38,11 +38,16 @@ struct OccurrencePage {
 OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, std::chrono::sys_seconds from,
                            std::chrono::sys_seconds to, std::size_t limit);
 
-//! The user's reminder queue (projection reminder_queue) in trigger order, optionally of one status
-//! and one calendar event, at most `limit`.
-boost::json::array list_reminders(pqxx::dbtransaction& tx, const std::string& user_id,
-                                  const std::optional<std::string>& status,
-                                  const std::optional<std::string>& calendar_event_id, int limit);
+//! Which reminders to list; every filter is optional.
+struct ReminderFilter {
+    std::optional<std::string> status;
+    std::optional<std::string> calendar_event_id;
+    std::optional<std::string> from, to;  //!< trigger_at in [from, to), normalized RFC 3339
+    int limit = 100;
+};
+
+//! The user's reminder queue (projection reminder_queue) in trigger order, filtered, at most `limit`.
+boost::json::array list_reminders(pqxx::dbtransaction& tx, const std::string& user_id, const ReminderFilter& filter);
 
 //! All of the user's events as an iCalendar document (text/calendar).
 std::string icalendar(pqxx::dbtransaction& tx, const std::string& user_id);

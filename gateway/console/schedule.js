@@ -34,13 +34,11 @@ export class ScheduleView {
     const range = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
     const [occurrences, reminders] = await Promise.all([
       this.api.get(`/v1/calendar/occurrences?${range}&limit=500`),
-      this.api.get('/v1/reminders?limit=1000'),
+      this.api.get(`/v1/reminders?${range}&limit=1000`),
     ]);
     const entries = [
       ...occurrences.items.map((o) => ({ at: new Date(o.starts_at), kind: 'event', item: o })),
-      ...reminders.items
-        .filter((r) => new Date(r.trigger_at) >= from && new Date(r.trigger_at) < to)
-        .map((r) => ({ at: new Date(r.trigger_at), kind: 'reminder', item: r })),
+      ...reminders.items.map((r) => ({ at: new Date(r.trigger_at), kind: 'reminder', item: r })),
     ].sort((a, b) => a.at - b.at || (a.kind === 'reminder' ? -1 : 1));
 
     byId('schedule-zone').textContent = `(${timeZone})`;

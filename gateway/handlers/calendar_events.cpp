@@ -124,10 +124,12 @@ Reply list_occurrences(const Call& call) {
     });
 }
 
-//! GET /v1/reminders?status=&calendar_event_id=&limit=: the caller's reminder queue, by trigger time.
+//! GET /v1/reminders?status=&calendar_event_id=&from=&to=&limit=: the caller's reminder queue, by trigger time.
 Reply list_reminders(const Call& call) {
     const auto& query = call.request.query;
-    std::optional<std::string> status, event;
+    schedule_read_model::ReminderFilter filter;
+    auto& status = filter.status;
+    auto& event = filter.calendar_event_id;
     if (const auto it = query.find("status"); it != query.end()) {
         if (it->second != "scheduled" && it->second != "sent" && it->second != "skipped" && it->second != "failed")
             return fail(call,
@@ -140,12 +142,16 @@ Reply list_reminders(const Call& call) {
                         Problem::invalid("invalid_query", "calendar_event_id must be a UUID", "calendar_event_id"));
         event = normalize_uuid(it->second);
     }
+    std::optional<Problem> bad_time;
+    filter.from = query_time(call, "from", bad_time);
+    filter.to = query_time(call, "to", bad_time);
+    if (bad_time) return fail(call, *bad_time);
     auto limit = query_int(call, "limit", 100, 1, 1000);
     if (!limit) return fail(call, limit.problem());
+    filter.limit = static_cast<int>(limit.value());
     return read_serving(call, schedule::ReminderQueueProjection::kName, [&](pqxx::dbtransaction& tx) -> Reply {
         return json_response(
-            200, bj::object{{"items", schedule_read_model::list_reminders(tx, call.principal.user_id, status, event,
-                                                                          static_cast<int>(limit.value()))}});
+            200, bj::object{{"items", schedule_read_model::list_reminders(tx, call.principal.user_id, filter)}});
     });
 }
 

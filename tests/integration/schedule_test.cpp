@@ -405,6 +405,18 @@ TEST_F(Schedule, RemindersArePlannedAndRePlannedWhenTheEventOrTheUserChanges) {
     EXPECT_EQ(reminders(ann_, id, r),
               (std::vector<std::string>{"2090-03-16T06:30:00/1440 2090-03-15T10:30:00.000000Z scheduled",
                                         "2090-03-16T06:30:00/120 2090-03-16T08:30:00.000000Z scheduled"}));
+    // A window of trigger times: [from, to).
+    const auto window = [&](const std::string& query) {
+        const auto w = http().get("/v1/reminders?" + query, ann_.token);
+        return w.status == 200 ? w.json().at("items").as_array().size() : std::size_t(1000 + w.status);
+    };
+    EXPECT_EQ(window("from=2090-03-15T10:30:00Z&to=2090-03-16T08:30:00Z"), 1u);
+    EXPECT_EQ(window("from=2090-03-15T10:30:00Z&to=2090-03-16T08:30:00.000001Z"), 2u);
+    EXPECT_EQ(window("from=2090-03-16T08:30:00.000001Z"), 0u);
+    EXPECT_EQ(window("to=2090-03-15T10:30:00%2B00:00"), 0u);
+    const auto bad = http().get("/v1/reminders?from=2090-03-15&to=2090-03-16T00:00:00Z", ann_.token);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_EQ(field(bad), "from");
     // Quiet hours and one offset of 90 minutes: 05:00 is quiet until 06:00; the 24h one goes.
     r = http().patch(
         "/v1/users/" + ann_.id, ann_.token,

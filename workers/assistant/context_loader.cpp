@@ -103,7 +103,8 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
                               !o.at("occurrence").is_null()});
     }
     use_schema(tx, main_schema, schedule::ReminderQueueProjection::kName);
-    for (const auto& v : gateway::schedule_read_model::list_reminders(tx, m.user_id, "scheduled", std::nullopt, 10)) {
+    for (const auto& v :
+         gateway::schedule_read_model::list_reminders(tx, m.user_id, {.status = "scheduled", .limit = 10})) {
         const auto& r = v.as_object();
         const auto at = parse_timestamp(text_of(r, "trigger_at")).value_or(c.now);
         c.reminders.push_back({text_of(r, "title"), at, local_text(at, zone)});
