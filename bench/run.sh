@@ -102,6 +102,16 @@ has_phase() { [[ " ${PHASES} " == *" $1 "* ]]; }
 # ---- results, printed as one table at the end -------------------------------------------------
 RESULTS=()
 result() { RESULTS+=("$(printf '%-6s| %-42s| %-24s| %-48s| %s' "$@")"); }
+# PREFIX_<benchmark name, '/' as '_'>=<median real time in us> for each benchmark of a Google
+# Benchmark JSON file (run with --benchmark_repetitions and aggregates), for eval.
+gbench_medians() {
+  python3 -c '
+import json, sys
+for b in json.load(open(sys.argv[2]))["benchmarks"]:
+    if b.get("aggregate_name") == "median":
+        us = b["real_time"] / 1000.0 if b["time_unit"] == "ns" else b["real_time"]
+        print("%s_%s=%.1f" % (sys.argv[1], b["run_name"].replace("/", "_"), us))' "$1" "$2"
+}
 
 # ---- build ------------------------------------------------------------------------------------
 log "building Release binaries in ${BUILD_DIR}"
@@ -645,12 +655,7 @@ if has_phase h; then
   "${BIN}/aimi_schedule_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
     --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
     --benchmark_out="${TMP}/schedule.json" --benchmark_out_format=json
-  eval "$(python3 -c '
-import json, sys
-for b in json.load(open(sys.argv[1]))["benchmarks"]:
-    if b.get("aggregate_name") == "median":
-        us = b["real_time"] / 1000.0 if b["time_unit"] == "ns" else b["real_time"]
-        print("SCHED_%s=%.1f" % (b["run_name"], us))' "${TMP}/schedule.json")"
+  eval "$(gbench_medians SCHED "${TMP}/schedule.json")"
   result h "a year of FREQ=DAILY, Europe/Berlin" "${SCHED_ScheduleYearOfDaily} us" "libical alone ${SCHED_LibicalAloneYearOfDaily} us" "365 occurrences with instants, DST rule"
   result h "a week of FREQ=DAILY three years on" "${SCHED_ScheduleWeekOfDailyThreeYearsOn} us" "-" "libical starts at the window"
 fi
@@ -661,12 +666,7 @@ if has_phase l; then
   "${BIN}/aimi_goal_graph_bench" --benchmark_min_time="${MIN_TIME}" --benchmark_repetitions=5 \
     --benchmark_enable_random_interleaving=true --benchmark_report_aggregates_only=true \
     --benchmark_out="${TMP}/goal_graph.json" --benchmark_out_format=json
-  eval "$(python3 -c '
-import json, sys
-for b in json.load(open(sys.argv[1]))["benchmarks"]:
-    if b.get("aggregate_name") == "median":
-        us = b["real_time"] / 1000.0 if b["time_unit"] == "ns" else b["real_time"]
-        print("GRAPH_%s=%.1f" % (b["run_name"].replace("/", "_"), us))' "${TMP}/goal_graph.json")"
+  eval "$(gbench_medians GRAPH "${TMP}/goal_graph.json")"
   for n in 3 30 100 300; do
     dot_var="GRAPH_BM_GoalGraphDot_${n}" svg_var="GRAPH_BM_GoalGraphSvg_${n}"
     result l "goals graph as SVG, ${n} goals" "${!svg_var} us" "DOT text ${!dot_var} us" "Graphviz dot layout + SVG, one shared context"
