@@ -12,6 +12,11 @@ const TOKEN_KEY = 'aimi.console.token';
 let current = null; // {api, session, views}
 
 function showError(error) {
+  // An expired or revoked token: back to the sign-in, saying why.
+  if (error && error.status === 401 && current) {
+    signOut(`Your session ended (${error.code}): sign in again.`);
+    return;
+  }
   const target = current && !byId('app').hidden ? byId('who') : byId('sign-in-error');
   target.textContent = describeError(error);
   target.classList.add('error');
@@ -104,11 +109,12 @@ function open(name) {
   if (window.location.hash !== `#${name}`) history.replaceState(null, '', `#${name}`);
 }
 
-function signOut() {
+function signOut(message = '') {
   if (current) current.views.chat.stop();
+  if (current && current.views.operations) current.views.operations.hide();
   current = null;
   sessionStorage.removeItem(TOKEN_KEY);
-  showSignIn();
+  showSignIn(message);
 }
 
 function wire() {
@@ -121,7 +127,7 @@ function wire() {
       .then((answer) => signIn(answer.token, { registered: answer.registered }))
       .catch(showError));
   }
-  byId('sign-out').addEventListener('click', signOut);
+  byId('sign-out').addEventListener('click', () => signOut());
   for (const tab of document.querySelectorAll('[role="tab"]')) {
     tab.addEventListener('click', () => open(tab.dataset.view));
     tab.addEventListener('keydown', (event) => {

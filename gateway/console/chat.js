@@ -19,6 +19,7 @@ export class ChatView {
     this.position = null; // the last live frame's position: ?resume= on reconnect
     this.socket = null;
     this.backoff = 500;
+    this.refusals = 0; // handshakes refused in a row
     this.stopped = false;
     this.catchingUp = null;
     byId('send-form').addEventListener('submit', (event) => {
@@ -155,8 +156,15 @@ export class ChatView {
     });
     socket.addEventListener('close', () => {
       if (this.stopped) return;
-      // A refused resume (expired position): start afresh; the seq catch-up fills the gap.
-      if (!opened) this.position = null;
+      if (!opened) {
+        // A refused resume (expired position): start afresh; the seq catch-up fills the gap.
+        this.position = null;
+        // A handshake shows no status to scripts: after a few refusals, ask the API why (an
+        // expired token answers 401, which signs out).
+        if (++this.refusals % 3 === 0) this.api.get('/v1/chats?limit=1').catch(this.onError);
+      } else {
+        this.refusals = 0;
+      }
       this.setStatus('reconnecting');
       setTimeout(() => this.connect(), this.backoff);
       this.backoff = Math.min(this.backoff * 2, MAX_BACKOFF_MS);

@@ -18,6 +18,8 @@ Screenshots of each view go to --screenshots.
 import argparse
 import base64
 import datetime
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -450,6 +452,21 @@ class Console:
         self.expect_no_console_errors("the operations view")
         self.screenshot("operations")
 
+    def expired_session(self):
+        """A token that expired while the tab was closed: the page returns to the sign-in, saying so."""
+        claims = self.claims()
+        claims["exp"] = int(time.time()) - 60
+        encode = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=")
+        signing_input = encode(b'{"alg":"HS256","typ":"JWT"}') + b"." + encode(json.dumps(claims).encode())
+        signature = hmac.new(os.environ["AIMI_JWT_SECRET"].encode(), signing_input, hashlib.sha256).digest()
+        expired = (signing_input + b"." + encode(signature)).decode()
+        self.js("sessionStorage.setItem('aimi.console.token', arguments[0])", expired)
+        self.driver.refresh()
+        self.wait(lambda: self.visible("sign-in") and "session ended" in self.find("#sign-in-error").text,
+                  "the sign-in after an expired token")
+        errors = [e for e in self.console_errors() if "401" not in e]
+        self.check(not errors, f"console errors besides the expected 401: {errors}")
+
     def run(self):
         self.gateway.start()
         self.page_headers()
@@ -468,6 +485,7 @@ class Console:
             self.memory()
             self.operations_refused_to_a_user()
             self.operations()
+            self.expired_session()
         finally:
             self.driver.quit()
             self.gateway.stop()
