@@ -50,17 +50,21 @@ int main() {
         spdlog::info("dispatching reminders every {} ms; webhook {}; push {}", interval.count(),
                      options.webhook_url.value_or("off"), push ? "on" : "off");
         std::unique_ptr<pqxx::connection> db;
-        // A pass that filled its batch left more due: the next one starts at once, not after the
-        // interval (the interval bounds how late a lone reminder is, not the rate).
+        // A pass that filled its batch left more due: the next one starts at once. Otherwise the
+        // loop waits for the interval, or less when a reminder falls due sooner, so a reminder is
+        // stamped right when it is due rather than up to an interval after it.
         bool more_due = false;
+        auto wait = interval;
         while (!stop) {
-            ownership.poll(more_due ? 0 : static_cast<int>(interval.count()));
+            ownership.poll(more_due ? 0 : static_cast<int>(wait.count()));
             more_due = false;
+            wait = interval;
             try {
                 if (!db || !db->is_open()) db = aimi::pg::connect(settings.pg_url, settings.pg_schema);
                 const auto appended =
                     dispatcher.run_once(*db, ownership.owned()) + notifier.run_once(*db, ownership.owned());
                 more_due = appended >= static_cast<std::size_t>(options.batch);
+                if (const auto next = dispatcher.next_due_in()) wait = std::min(wait, *next);
             } catch (const std::exception& e) {
                 // Nothing was lost: what was not appended is still due and is tried again.
                 db.reset();

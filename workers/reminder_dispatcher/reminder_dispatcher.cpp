@@ -64,6 +64,13 @@ WHERE q.status = 'sent' AND q.trigger_at <= now() AND q.trigger_at > now() - int
                                   AND l.reminder_id = q.reminder_id AND l.channel = 'push')))
 ORDER BY q.trigger_at LIMIT $4)sql";
 
+// Milliseconds until the next scheduled reminder of the owned partitions is due (the partial
+// index reminder_queue_due walks trigger times in order), measured on the database's clock.
+const std::string kNextDue = R"sql(
+SELECT ceil(extract(epoch FROM (min(q.trigger_at) - clock_timestamp())) * 1000)::bigint
+FROM reminder_queue q
+WHERE q.status = 'scheduled' AND q.trigger_at > now() AND q."partition" = ANY($1::int[]))sql";
+
 // Rows one pass may page through past reminders in flight before it stops for this time.
 constexpr int kMaxScanned = 20000;
 // How often the skipped reminders (which stay in the queue once logged) are looked at.
@@ -128,6 +135,7 @@ ReminderDispatcher::ReminderDispatcher(DispatchOptions options, kafka::EventLogW
 
 std::size_t ReminderDispatcher::run_once(pqxx::connection& db, const std::set<int>& owned) {
     appended_now_ = 0;
+    next_due_in_.reset();
     in_flight_.expire();
     if (owned.empty()) return 0;
     std::vector<Due> due = fetch_due(db, owned);
@@ -245,6 +253,8 @@ std::vector<ReminderDispatcher::Due> ReminderDispatcher::fetch_due(pqxx::connect
     if (options_.webhook_url || push_)
         take(tx.exec_params(kDueOutbound, partitions, options_.webhook_url.has_value(), push_ != nullptr,
                             options_.batch));
+    if (const auto next = tx.exec_params1(kNextDue, partitions); !next[0].is_null())
+        next_due_in_ = std::chrono::milliseconds(std::max<std::int64_t>(0, next[0].as<std::int64_t>()));
     tx.commit();
     return due;
 }

@@ -50,6 +50,11 @@ class ReminderDispatcher {
     //! One pass over what is due in `owned` partitions; returns the records appended.
     std::size_t run_once(pqxx::connection& db, const std::set<int>& owned);
 
+    //! After a pass: how long until the next scheduled reminder of the owned partitions falls due
+    //! (as the database's clock sees it), or nullopt when none is planned. The loop sleeps no
+    //! longer than that, so a reminder is not left waiting for the end of a fixed interval.
+    std::optional<std::chrono::milliseconds> next_due_in() const { return next_due_in_; }
+
   private:
     struct Due;
     //! Reads what is due: the scheduled reminders not in flight (paging on from cursor_), now
@@ -75,6 +80,7 @@ class ReminderDispatcher {
         std::chrono::steady_clock::time_point next_try{};
     };
     DispatchOptions options_;
+    std::optional<std::chrono::milliseconds> next_due_in_;
     kafka::EventLogWriter& log_;
     keys::KeyStore& keys_;
     PushProvider* push_;
