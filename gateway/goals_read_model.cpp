@@ -268,10 +268,12 @@ std::optional<std::string> snapshot(pqxx::dbtransaction& tx, const std::string& 
 Graph load_graph(pqxx::dbtransaction& tx, const std::string& user_id) {
     Graph graph;
     for (const auto& row : pg::exec(tx, kGraphGoals, user_id))
-        graph.goals[row[0].as<std::string>()] = Graph::Goal{
-            row[1].as<std::string>(), row[2].as<std::string>(),  row[3].as<std::string>(), row[4].as<bool>(),
-            row[5].as<int>(),         opt<std::int64_t>(row[6]), opt<std::string>(row[7]),
-            opt<std::int64_t>(row[8]).value_or(0), opt<std::string>(row[9])};
+        graph.goals[row[0].as<std::string>()] =
+            Graph::Goal{row[1].as<std::string>(), row[2].as<std::string>(),
+                        row[3].as<std::string>(), row[4].as<bool>(),
+                        row[5].as<int>(),         opt<std::int64_t>(row[6]),
+                        opt<std::string>(row[7]), opt<std::int64_t>(row[8]).value_or(0),
+                        opt<std::string>(row[9])};
     for (const auto& row : pg::exec(tx, kGraphEdges, user_id)) {
         graph.edges.push_back(Graph::Edge{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(),
                                           row[3].as<std::string>(), row[4].as<int>()});
