@@ -42,30 +42,30 @@ Graph layered(int goals) {
     return graph;
 }
 
-void BM_GoalGraphDot(benchmark::State& state) {
+//! Writes or draws the graph of state.range(0) goals with `draw`; reports the output's size.
+void BM_GoalGraph(benchmark::State& state, std::string (*draw)(const Graph&)) {
     const auto graph = layered(static_cast<int>(state.range(0)));
     std::size_t bytes = 0;
     for (auto _ : state) {
-        auto dot = aimi::gateway::goal_graph_dot(graph);
-        bytes = dot.size();
-        benchmark::DoNotOptimize(dot);
-    }
-    state.counters["bytes"] = static_cast<double>(bytes);
-}
-
-void BM_GoalGraphSvg(benchmark::State& state) {
-    const auto graph = layered(static_cast<int>(state.range(0)));
-    std::size_t bytes = 0;
-    for (auto _ : state) {
-        auto svg = aimi::gateway::goal_graph_svg(graph);
-        bytes = svg.size();
-        benchmark::DoNotOptimize(svg);
+        auto text = draw(graph);
+        bytes = text.size();
+        benchmark::DoNotOptimize(text);
     }
     state.counters["bytes"] = static_cast<double>(bytes);
 }
 
 }  // namespace
 
-BENCHMARK(BM_GoalGraphDot)->Arg(3)->Arg(30)->Arg(100)->Arg(300)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_GoalGraphSvg)->Arg(3)->Arg(30)->Arg(100)->Arg(300)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_GoalGraph, Dot, aimi::gateway::goal_graph_dot)
+    ->Arg(3)
+    ->Arg(30)
+    ->Arg(100)
+    ->Arg(300)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_GoalGraph, Svg, aimi::gateway::goal_graph_svg)
+    ->Arg(3)
+    ->Arg(30)
+    ->Arg(100)
+    ->Arg(300)
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK_MAIN();

@@ -668,7 +668,7 @@ if has_phase l; then
     --benchmark_out="${TMP}/goal_graph.json" --benchmark_out_format=json
   eval "$(gbench_medians GRAPH "${TMP}/goal_graph.json")"
   for n in 3 30 100 300; do
-    dot_var="GRAPH_BM_GoalGraphDot_${n}" svg_var="GRAPH_BM_GoalGraphSvg_${n}"
+    dot_var="GRAPH_BM_GoalGraph_Dot_${n}" svg_var="GRAPH_BM_GoalGraph_Svg_${n}"
     result l "goals graph as SVG, ${n} goals" "${!svg_var} us" "DOT text ${!dot_var} us" "Graphviz dot layout + SVG, one shared context"
   done
 fi

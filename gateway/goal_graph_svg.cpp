@@ -1,5 +1,6 @@
 #include "gateway/goal_graph_svg.hpp"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>

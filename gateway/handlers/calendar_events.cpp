@@ -128,19 +128,17 @@ Reply list_occurrences(const Call& call) {
 Reply list_reminders(const Call& call) {
     const auto& query = call.request.query;
     schedule_read_model::ReminderFilter filter;
-    auto& status = filter.status;
-    auto& event = filter.calendar_event_id;
     if (const auto it = query.find("status"); it != query.end()) {
         if (it->second != "scheduled" && it->second != "sent" && it->second != "skipped" && it->second != "failed")
             return fail(call,
                         Problem::invalid("invalid_query", "status is scheduled, sent, skipped or failed", "status"));
-        status = it->second;
+        filter.status = it->second;
     }
     if (const auto it = query.find("calendar_event_id"); it != query.end()) {
         if (!is_uuid(it->second))
             return fail(call,
                         Problem::invalid("invalid_query", "calendar_event_id must be a UUID", "calendar_event_id"));
-        event = normalize_uuid(it->second);
+        filter.calendar_event_id = normalize_uuid(it->second);
     }
     std::optional<Problem> bad_time;
     filter.from = query_time(call, "from", bad_time);

@@ -8,7 +8,7 @@ namespace aimi::gateway::handlers {
 
 namespace {
 
-Reply asset_response(const Call& call, std::string_view name, bool dev_sign_in = false) {
+Reply asset_response(const Call& call, std::string_view name, bool dev_sign_in) {
     const auto asset = console::find_asset(name);
     if (!asset)
         return fail(call, Problem::not_found("console_file_not_found",

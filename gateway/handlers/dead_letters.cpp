@@ -25,8 +25,7 @@ const pg::Statement kDeadLetters{
 //! GET /v1/admin/dead-letters?limit=&before= — the records projections could not decode, newest
 //! first (admins; 403 otherwise). `before` is the `next_cursor` of the previous page (an id).
 Reply list_dead_letters(const Call& call) {
-    if (!call.principal.is_admin())
-        return fail(call, Problem{ProblemKind::forbidden, "forbidden", "dead letters are for admins", ""});
+    if (auto p = require_admin(call, "dead letters are for admins")) return fail(call, *p);
     const auto limit = query_int(call, "limit", 50, 1, 200);
     if (!limit) return fail(call, limit.problem());
     std::optional<std::int64_t> before;

@@ -11,8 +11,7 @@ Result<boost::json::object> body(const Call& call, std::string_view schema) {
 }
 
 std::optional<Problem> require_admin(const Call& call) {
-    if (call.principal.is_admin()) return std::nullopt;
-    return Problem{ProblemKind::forbidden, "forbidden", "the learning catalog is written by admins", ""};
+    return handlers::require_admin(call, "the learning catalog is written by admins");
 }
 
 Reply catalog_command(const Call& call, int status,

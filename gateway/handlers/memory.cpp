@@ -154,8 +154,7 @@ Reply forget_memory_item(const Call& call) {
 
 //! GET /v1/admin/prompt-runs?user_id=&purpose=&status=&limit=&after= (admins).
 Reply list_prompt_runs(const Call& call) {
-    if (!call.principal.is_admin())
-        return fail(call, Problem{ProblemKind::forbidden, "forbidden", "prompt runs are for admins", ""});
+    if (auto p = require_admin(call, "prompt runs are for admins")) return fail(call, *p);
     memory_read_model::PromptRunFilter filter;
     if (const auto it = call.request.query.find("user_id"); it != call.request.query.end()) {
         if (!is_uuid(it->second)) return fail(call, invalid("user_id must be a UUID", "user_id"));

@@ -41,6 +41,11 @@ std::optional<Problem> may_read_user(const Call& call, const std::string& user_i
     return Problem{ProblemKind::forbidden, "forbidden", "you may only read your own data", "user_id"};
 }
 
+std::optional<Problem> require_admin(const Call& call, std::string message) {
+    if (call.principal.is_admin()) return std::nullopt;
+    return Problem{ProblemKind::forbidden, "forbidden", std::move(message), ""};
+}
+
 std::optional<Problem> may_write_user(const Call& call, const std::string& user_id) {
     if (user_id == call.principal.user_id) return std::nullopt;
     return Problem{ProblemKind::forbidden, "forbidden", "you may only change your own data", "user_id"};

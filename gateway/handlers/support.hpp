@@ -29,6 +29,8 @@ Result<std::int64_t> path_int(const Call& call, const std::string& name);
 
 //! Reads are allowed on one's own data, and on anybody's for admins (403 otherwise).
 std::optional<Problem> may_read_user(const Call& call, const std::string& user_id);
+//! Admins only (403 forbidden with `message` otherwise).
+std::optional<Problem> require_admin(const Call& call, std::string message);
 //! Writes are allowed on one's own data only (403 otherwise).
 std::optional<Problem> may_write_user(const Call& call, const std::string& user_id);
 

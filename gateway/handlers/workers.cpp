@@ -2,12 +2,15 @@
 #include <stdexcept>
 
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "gateway/api_error.hpp"
 #include "gateway/handlers/handlers.hpp"
 #include "gateway/handlers/support.hpp"
 #include "projections/kafka/consumer_groups.hpp"
+#include "projections/pg/connection.hpp"
 #include "projections/registry.hpp"
+#include "projections/serving_schemas.hpp"
 
 namespace aimi::gateway::handlers {
 
@@ -21,13 +24,24 @@ struct Group {
     std::string id;
 };
 
-//! Every consumer group of this deployment (its schema): one per projection, one per worker kind.
-std::vector<Group> deployment_groups(const std::string& schema) {
+//! Every consumer group of this deployment: one per projection, named after the schema it is
+//! served from (a rebuilt read model's projectors write the rebuild's schema), one per worker kind.
+std::vector<Group> deployment_groups(const Call& call) {
+    const auto& main_schema = call.gateway.settings.pg_schema;
+    std::map<std::string, std::string> serving;
+    {
+        auto lease = call.gateway.pool.acquire();
+        pqxx::read_transaction tx(*lease);
+        serving = load_serving_schemas(tx, main_schema);
+    }
     std::vector<Group> groups;
-    for (const auto& spec : registered_projections())
-        groups.push_back({"projection", spec.name, "aimi.projection." + spec.name + "." + schema});
+    for (const auto& spec : registered_projections()) {
+        const auto it = serving.find(spec.name);
+        groups.push_back({"projection", spec.name,
+                          kafka::projection_group_id(spec.name, it == serving.end() ? main_schema : it->second)});
+    }
     for (const auto* worker : {"reminder-dispatcher", "assistant", "embedder", "summarizer"})
-        groups.push_back({"worker", worker, "aimi." + std::string(worker) + "." + schema});
+        groups.push_back({"worker", worker, kafka::worker_group_id(worker, main_schema)});
     return groups;
 }
 
@@ -36,11 +50,10 @@ std::vector<Group> deployment_groups(const std::string& schema) {
 //! GET /v1/admin/workers — the worker instances behind each projection and worker (their consumer
 //! groups' members, as the broker sees them) and the partitions each owns; admins only.
 Reply list_workers(const Call& call) {
-    if (!call.principal.is_admin())
-        return fail(call, Problem{ProblemKind::forbidden, "forbidden", "worker instances are for admins", ""});
+    if (auto p = require_admin(call, "worker instances are for admins")) return fail(call, *p);
     if (!call.gateway.groups)
         return fail(call, {ProblemKind::unavailable, "kafka_unavailable", "this gateway cannot ask Kafka", ""});
-    const auto groups = deployment_groups(call.gateway.settings.pg_schema);
+    const auto groups = deployment_groups(call);
     std::vector<std::string> ids;
     for (const auto& g : groups) ids.push_back(g.id);
     std::vector<kafka::GroupDescription> described;

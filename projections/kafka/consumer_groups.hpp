@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,18 @@ class Producer;
 }
 
 namespace aimi::kafka {
+
+//! The consumer group of a projection's projectors for the read-model schema they write:
+//! aimi.projection.<projection>.<schema>. One place, so the processes and the operators' view of
+//! them (GET /v1/admin/workers) name the same group.
+inline std::string projection_group_id(std::string_view projection, std::string_view schema) {
+    return "aimi.projection." + std::string(projection) + "." + std::string(schema);
+}
+//! The consumer group of a worker kind (reminder-dispatcher, assistant, embedder, summarizer):
+//! aimi.<worker>.<schema>.
+inline std::string worker_group_id(std::string_view worker, std::string_view schema) {
+    return "aimi." + std::string(worker) + "." + std::string(schema);
+}
 
 //! One live member of a consumer group: a worker instance and the partitions it owns.
 struct GroupMember {

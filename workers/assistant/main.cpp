@@ -10,6 +10,7 @@
 #include "domain/privacy/data_key.hpp"
 #include "gateway/memory_recall.hpp"
 #include "gateway/prompt_run_recorder.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "workers/assistant/fact_feed.hpp"
@@ -103,7 +104,7 @@ int main() {
                     .prompt_runs = prompt_runs.get()});
         }
         aimi::assistant_worker::FactFeed feed(settings.kafka_bootstrap, settings.facts_topic,
-                                              "aimi.assistant." + settings.pg_schema,
+                                              aimi::kafka::worker_group_id("assistant", settings.pg_schema),
                                               aimi::kafka::properties_from_env());
         spdlog::info("answering messages with {}/{} (prompt {})", provider->model().provider, provider->model().name,
                      provider->prompt_version());

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/privacy/data_key.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "workers/common/metrics_server.hpp"
@@ -27,7 +28,7 @@ int main() {
         spdlog::info("embedding every {} ms with {}/{}", interval.count(), embedder->model().provider,
                      embedder->model().name);
         // A full batch left more to embed.
-        aimi::run_partitioned(settings, "aimi.embedder." + settings.pg_schema, interval, stop,
+        aimi::run_partitioned(settings, aimi::kafka::worker_group_id("embedder", settings.pg_schema), interval, stop,
                               [&](pqxx::connection& db, const std::set<int>& owned) {
                                   return worker.run_once(db, owned) >= static_cast<std::size_t>(options.batch);
                               });

@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "projections/facts/fact_relay.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/registry.hpp"
@@ -38,7 +39,8 @@ int main() {
         options.pg_schema = settings.pg_schema;
         options.bootstrap = settings.kafka_bootstrap;
         options.topic = decides ? settings.events_topic : settings.facts_topic;
-        options.group_id = aimi::env_or("AIMI_PROJECTOR_GROUP", "aimi.projection." + name + "." + settings.pg_schema);
+        options.group_id =
+            aimi::env_or("AIMI_PROJECTOR_GROUP", aimi::kafka::projection_group_id(name, settings.pg_schema));
         options.max_batch = static_cast<std::size_t>(aimi::env_int("AIMI_PROJECTOR_MAX_BATCH", 2000));
         options.linger = std::chrono::milliseconds(aimi::env_int("AIMI_PROJECTOR_LINGER_MS", 0));
         options.overrides = aimi::kafka::properties_from_env();
@@ -82,7 +84,7 @@ int main() {
                                         auto follow = options;
                                         follow.pg_schema = schema;
                                         follow.group_id = aimi::env_or("AIMI_PROJECTOR_GROUP",
-                                                                       "aimi.projection." + name + "." + schema);
+                                                                       aimi::kafka::projection_group_id(name, schema));
                                         aimi::run_projector(follow, *projection, halt);
                                     });
         return 0;

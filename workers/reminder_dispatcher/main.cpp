@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/privacy/data_key.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/pg/connection.hpp"
@@ -44,9 +45,10 @@ int main() {
             push = std::make_unique<aimi::dispatch::HttpPushProvider>(url, options.http_timeout);
         aimi::dispatch::ReminderDispatcher dispatcher(options, log, keys, push.get());
         aimi::dispatch::NotificationDispatcher notifier(options, log, keys);
-        aimi::dispatch::PartitionOwnership ownership(settings.kafka_bootstrap, settings.facts_topic,
-                                                     "aimi.reminder-dispatcher." + settings.pg_schema,
-                                                     aimi::kafka::properties_from_env());
+        aimi::dispatch::PartitionOwnership ownership(
+            settings.kafka_bootstrap, settings.facts_topic,
+            aimi::kafka::worker_group_id("reminder-dispatcher", settings.pg_schema),
+            aimi::kafka::properties_from_env());
         spdlog::info("dispatching reminders every {} ms; webhook {}; push {}", interval.count(),
                      options.webhook_url.value_or("off"), push ? "on" : "off");
         std::unique_ptr<pqxx::connection> db;

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "domain/privacy/data_key.hpp"
+#include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
 #include "workers/common/metrics_server.hpp"
@@ -27,7 +28,7 @@ int main() {
         aimi::memory_workers::SummaryWorker worker(options, *generator, log, keys);
         spdlog::info("summarizing every {} ms with {}/{}", interval.count(), generator->model().provider,
                      generator->model().name);
-        aimi::run_partitioned(settings, "aimi.summarizer." + settings.pg_schema, interval, stop,
+        aimi::run_partitioned(settings, aimi::kafka::worker_group_id("summarizer", settings.pg_schema), interval, stop,
                               [&](pqxx::connection& db, const std::set<int>& owned) {
                                   worker.run_once(db, owned);
                                   return false;
