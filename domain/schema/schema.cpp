@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <simdjson.h>
 
 #include "domain/embedded_file.hpp"
@@ -147,9 +148,9 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
 
     // An enum lists strings: anything else is outside it, whatever types the node allows.
     if (!node.enum_values.empty() && !value.is_string()) {
-        std::string allowed;
-        for (const auto& e : node.enum_values) allowed += (allowed.empty() ? "" : ", ") + e;
-        return Problem::invalid("invalid_value", fmt::format("must be one of: {}, got {}", allowed, actual), field);
+        return Problem::invalid("invalid_value",
+                                fmt::format("must be one of: {}, got {}", fmt::join(node.enum_values, ", "), actual),
+                                field);
     }
     if (value.is_string()) {
         const std::string_view text = value.get_string().value_unsafe();
@@ -161,9 +162,8 @@ std::optional<Problem> check(const Node& node, const element& value, const std::
             return Problem::invalid("too_long", fmt::format("must be at most {} characters", *node.max_length), field);
         if (!node.enum_values.empty() &&
             std::find(node.enum_values.begin(), node.enum_values.end(), text) == node.enum_values.end()) {
-            std::string allowed;
-            for (const auto& e : node.enum_values) allowed += (allowed.empty() ? "" : ", ") + e;
-            return Problem::invalid("invalid_value", fmt::format("must be one of: {}", allowed), field);
+            return Problem::invalid("invalid_value",
+                                    fmt::format("must be one of: {}", fmt::join(node.enum_values, ", ")), field);
         }
         if (node.const_value && text != *node.const_value)
             return Problem::invalid("invalid_value", fmt::format("must be '{}'", *node.const_value), field);
