@@ -30,7 +30,7 @@ constexpr std::uint16_t kInternalError = 1011;
 
 std::unique_ptr<RdKafka::KafkaConsumer> make_consumer(const LiveFeedOptions& options, const std::string& purpose) {
     return kafka::assign_only_consumer(options.bootstrap, "aimi.live." + purpose,
-                                       {{"auto.offset.reset", "error"}, {"fetch.wait.max.ms", "10"}},
+                                       {{"auto.offset.reset", "error"}, {"fetch.wait.max.ms", kafka::kFetchWaitMaxMs}},
                                        options.overrides);
 }
 

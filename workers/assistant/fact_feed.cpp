@@ -20,10 +20,14 @@ FactFeed::FactFeed(const std::string& bootstrap, const std::string& topic, const
     impl_->topic = topic;
     // earliest: a group that has committed nothing yet (a first start, or a crash before the first
     // commit) misses no message; the orchestrator skips messages older than its maximum age.
-    kafka::Properties properties{{"bootstrap.servers", bootstrap}, {"group.id", group},
-                                 {"enable.auto.commit", "false"},  {"auto.offset.reset", "earliest"},
-                                 {"session.timeout.ms", "6000"},   {"heartbeat.interval.ms", "500"},
-                                 {"fetch.wait.max.ms", "50"},      {"partition.assignment.strategy", "range"}};
+    kafka::Properties properties{{"bootstrap.servers", bootstrap},
+                                 {"group.id", group},
+                                 {"enable.auto.commit", "false"},
+                                 {"auto.offset.reset", "earliest"},
+                                 {"session.timeout.ms", "6000"},
+                                 {"heartbeat.interval.ms", "500"},
+                                 {"fetch.wait.max.ms", kafka::kFetchWaitMaxMs},
+                                 {"partition.assignment.strategy", "range"}};
     for (const auto& [k, v] : overrides) properties[k] = v;
     auto conf = kafka::make_conf(properties);
     std::string error;

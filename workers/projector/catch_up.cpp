@@ -16,8 +16,8 @@ namespace aimi {
 namespace {
 
 std::unique_ptr<RdKafka::KafkaConsumer> assigned_consumer(const CatchUpOptions& options) {
-    return kafka::assign_only_consumer(options.bootstrap, "aimi.catch-up", {{"fetch.wait.max.ms", "50"}},
-                                       options.overrides);
+    return kafka::assign_only_consumer(options.bootstrap, "aimi.catch-up",
+                                       {{"fetch.wait.max.ms", kafka::kFetchWaitMaxMs}}, options.overrides);
 }
 
 int partition_count(RdKafka::KafkaConsumer& consumer, const std::string& topic) {

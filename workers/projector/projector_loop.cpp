@@ -1,5 +1,6 @@
 #include "workers/projector/projector_loop.hpp"
 
+#include <map>
 #include <thread>
 
 #include <librdkafka/rdkafkacpp.h>
@@ -149,6 +150,21 @@ void record_batch(RdKafka::KafkaConsumer& consumer, const std::string& projectio
     }
 }
 
+// Kafka's committed offsets of a projector group are informational (lag tooling; PostgreSQL
+// holds the truth), so they are sent at most this often: one OffsetCommit per batch and
+// projector cost the broker more CPU than the records themselves (docs/benchmarks.md, phase k).
+constexpr auto kKafkaCommitInterval = std::chrono::seconds(1);
+
+void commit_informational(RdKafka::KafkaConsumer& consumer, std::map<TopicPartition, std::int64_t>& uncommitted) {
+    if (uncommitted.empty()) return;
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, next] : uncommitted)
+        offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
+    consumer.commitAsync(offsets);
+    RdKafka::TopicPartition::destroy(offsets);
+    uncommitted.clear();
+}
+
 }  // namespace
 
 void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop) {
@@ -156,9 +172,10 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
     SeekFromStoredOffsets rebalance(db, projection.name(), stop);
 
     kafka::Properties properties{
-        {"bootstrap.servers", options.bootstrap}, {"group.id", options.group_id},    {"enable.auto.commit", "false"},
-        {"enable.auto.offset.store", "false"},    {"auto.offset.reset", "earliest"}, {"session.timeout.ms", "10000"},
-        {"heartbeat.interval.ms", "1000"},        {"fetch.wait.max.ms", "50"},
+        {"bootstrap.servers", options.bootstrap}, {"group.id", options.group_id},
+        {"enable.auto.commit", "false"},          {"enable.auto.offset.store", "false"},
+        {"auto.offset.reset", "earliest"},        {"session.timeout.ms", "10000"},
+        {"heartbeat.interval.ms", "1000"},        {"fetch.wait.max.ms", kafka::kFetchWaitMaxMs},
     };
     for (const auto& [key, value] : options.overrides) properties[key] = value;
     auto conf = kafka::make_conf(properties);
@@ -172,6 +189,8 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                  options.group_id, options.pg_schema);
 
     std::size_t total = 0;
+    std::map<TopicPartition, std::int64_t> uncommitted;
+    auto next_kafka_commit = std::chrono::steady_clock::now();
     while (!stop) {
         const auto batch = next_batch(*consumer, options, stop);
         if (batch.empty()) continue;
@@ -185,11 +204,11 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                 total += applied.applied;
                 spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
                               applied.applied, applied.skipped, applied.dead_lettered, total);
-                std::vector<RdKafka::TopicPartition*> offsets;
-                for (const auto& [tp, next] : applied.next_offsets)
-                    offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, next));
-                consumer->commitAsync(offsets);  // informational (lag tooling); PostgreSQL holds the truth
-                RdKafka::TopicPartition::destroy(offsets);
+                for (const auto& [tp, next] : applied.next_offsets) uncommitted[tp] = next;
+                if (std::chrono::steady_clock::now() >= next_kafka_commit) {
+                    commit_informational(*consumer, uncommitted);
+                    next_kafka_commit = std::chrono::steady_clock::now() + kKafkaCommitInterval;
+                }
                 if (options.on_committed) options.on_committed();
                 break;
             } catch (const std::exception& e) {
@@ -208,6 +227,7 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
             }
         }
     }
+    commit_informational(*consumer, uncommitted);
     spdlog::info("projector {}: stopping after {} records", projection.name(), total);
     consumer->close();
 }
