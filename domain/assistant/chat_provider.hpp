@@ -63,6 +63,9 @@ class ChatProvider {
     virtual const std::string& prompt_version() const = 0;
     //! @throws memory::ProviderError
     virtual ProviderAnswer respond(const TurnRequest& request) = 0;
+    //! True when the same request always gets the same answer, at no cost (the rules): such a
+    //! provider's turn may be computed again whenever the fold refuses it as a whole.
+    virtual bool deterministic() const { return false; }
 };
 
 }  // namespace aimi::assistant

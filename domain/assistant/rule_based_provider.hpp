@@ -14,6 +14,7 @@ class RuleBasedProvider final : public ChatProvider {
     const memory::ModelId& model() const override { return model_; }
     const std::string& prompt_version() const override { return prompt_version_; }
     ProviderAnswer respond(const TurnRequest& request) override;
+    bool deterministic() const override { return true; }
 
   private:
     memory::ModelId model_;

@@ -61,6 +61,25 @@ Result<conversation::Decision> decide_tool_call(const conversation::DecisionCont
     return Problem::not_found("unknown_tool", "no such tool: " + call.name, "/name");
 }
 
+std::pair<std::string, std::string> decided_resource(const events::EventData& event) {
+    return std::visit(
+        [](const auto& e) -> std::pair<std::string, std::string> {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, events::GoalCreated>) {
+                return {"goal", e.goal_id};
+            } else if constexpr (requires { e.data; }) {
+                const std::string_view type = T::kType;
+                std::string kind(type.substr(0, type.find('.')));
+                const auto* id = e.data.if_contains(kind + "_id");
+                if (!id || !id->is_string()) return {};
+                return {std::move(kind), std::string(id->get_string())};
+            } else {
+                return {};
+            }
+        },
+        event);
+}
+
 bj::object problem_content(const Problem& problem) {
     bj::object out{{"code", problem.code}, {"message", problem.message}};
     if (!problem.field.empty()) out["field"] = problem.field;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "domain/assistant/chat_provider.hpp"
 #include "domain/conversation/decide.hpp"
@@ -23,6 +24,11 @@ bool is_query_tool(std::string_view name);
 //! is the time deadlines are checked against.
 Result<conversation::Decision> decide_tool_call(const conversation::DecisionContext& context, const ToolCall& call,
                                                 Timestamp now);
+
+//! The resource a decided tool call names, as the fold will report it when it applies the call's
+//! first event: {"goal", goal_id}, or for an entity event `<kind>.<verb>` {kind, data.<kind>_id}
+//! (task, habit, calendar_event, mental_state). Empty for events that name none.
+std::pair<std::string, std::string> decided_resource(const events::EventData& event);
 
 //! The ToolResult content for a refused call: {"code","message","field"}.
 boost::json::object problem_content(const Problem& problem);

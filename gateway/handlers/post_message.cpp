@@ -2,6 +2,7 @@
 
 #include "domain/json/parse.hpp"
 #include "domain/json/text_of.hpp"
+#include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/command_pipeline.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -23,19 +24,23 @@ const pg::Statement kMessagePartition{"post_message.partition", R"sql(
 SELECT o.partition FROM messages m JOIN batch_outcomes o ON o.batch_id = m.batch_id WHERE m.id = $1::uuid)sql"};
 
 //! The posted message with the assistant's reply to it (docs/assistant.md, "Waiting for the
-//! reply"): looked up by the reply's idempotency key each time the entity store applies something
+//! reply"): looked up by the reply's id each time the entity store applies something
 //! on the user's partition, without holding a thread, until `deadline`; `reply` is null if it did
 //! not come in time.
 Reply await_reply(const Call& call, bj::object message, int status, Clock::time_point deadline) {
     const auto key = "assistant:" + json::text_of(message, "id") + ":reply";
-    std::optional<bj::object> reply;
     std::int32_t partition = 0;
     {
         auto lease = call.gateway.pool.acquire();
         pqxx::read_transaction tx(*lease);
-        if (const auto outcome = read_model::find_by_idempotency_key(tx, call.principal.user_id, key)) {
-            if (outcome->outcome == "applied") reply = read_resource(tx, "message", outcome->resource_id);
-            message["reply"] = reply ? bj::value(std::move(*reply)) : bj::value(nullptr);
+        // One reply per message, in whichever record the assistant appended it (its own, or the
+        // turn's one record): its id is name-based on the reply's key.
+        if (auto reply = read_resource(tx, "message", name_based_uuid(call.principal.user_id, key))) {
+            message["reply"] = std::move(*reply);
+            return json_response(status, message);
+        }
+        if (read_model::find_by_idempotency_key(tx, call.principal.user_id, key)) {  // refused: none will come
+            message["reply"] = nullptr;
             return json_response(status, message);
         }
         const auto rows = pg::exec(tx, kMessagePartition, json::text_of(message, "id"));

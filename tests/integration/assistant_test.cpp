@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -177,8 +179,12 @@ TEST_F(Assistant, AReminderOnADstChangeDayFiresAtTheRightInstant) {
 }
 
 TEST_F(Assistant, OneReplyAndOneEffectAcrossSigkillAndTwoOrchestrators) {
-    // Killed after the tool call, before the reply: the next orchestrator finds the effect by its key.
-    auto first = start_assistant({{"AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", "3000"}});
+    // Killed after the tool call, before the reply (a record per call, as for model providers): the
+    // next orchestrators answer in one record, which names the same calendar event — the fold refuses
+    // it whole (the event exists), and the turn runs again a record per call, finding the effect by
+    // its key.
+    auto first = start_assistant(
+        {{"AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", "3000"}, {"AIMI_ASSISTANT_ONE_RECORD_TURNS", "0"}});
     const auto ann = person("Ann", "Europe/Berlin");
     auto posted = http().post("/v1/chats/" + ann.chat + "/messages", ann.token,
                               R"({"content":"remind me to stretch in 2 hours"})");
@@ -191,6 +197,10 @@ TEST_F(Assistant, OneReplyAndOneEffectAcrossSigkillAndTwoOrchestrators) {
     auto a = start_assistant();
     auto b = start_assistant();
     ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM messages WHERE role = 'assistant'") == 1; }, 60s));
+    EXPECT_EQ(count("SELECT count(*) FROM batch_outcomes WHERE idempotency_key LIKE 'assistant:%:turn' AND outcome = "
+                    "'rejected' AND code = 'calendar_event_exists'"),
+              1);
+    EXPECT_EQ(count("SELECT count(*) FROM calendar_events"), 1);
 
     // More users and messages while the group rebalances (a third member joins, one leaves).
     std::vector<Person> people;
@@ -307,6 +317,37 @@ TEST_F(Assistant, WaitingForTheReplyIsBoundedAndReplayNeedsNoProvider) {
 //! A function tool call as an OpenAI-compatible server sends it (arguments as JSON text).
 bj::object tool_call(const std::string& id, const std::string& name, const std::string& arguments) {
     return {{"id", id}, {"type", "function"}, {"function", bj::object{{"name", name}, {"arguments", arguments}}}};
+}
+
+TEST_F(Assistant, ATurnInOneRecordKilledBeforeItsAppendLeavesNothingHalfDone) {
+    // The rules' turn is one record (calls, reply, prompt run): killed before it is appended, nothing
+    // of the turn exists; the next orchestrator does all of it, once.
+    auto first = start_assistant({{"AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", "5000"}});
+    const auto ann = person("Ann", "Europe/Berlin");
+    auto posted = http().post("/v1/chats/" + ann.chat + "/messages", ann.token,
+                              R"({"content":"remind me to stretch in 2 hours"})");
+    ASSERT_EQ(posted.status, 201) << posted.body;
+    ASSERT_TRUE(eventually([&] {
+        std::ifstream log(first->log_path());
+        const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+        return text.find("pausing 5000 ms before the reply (one record") != std::string::npos;
+    }));
+    first->stop(SIGKILL);
+    EXPECT_EQ(count("SELECT count(*) FROM calendar_events"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM batch_outcomes WHERE idempotency_key LIKE 'assistant:%'"), 0);
+
+    auto second = start_assistant();
+    ASSERT_TRUE(eventually([&] { return count("SELECT count(*) FROM messages WHERE role = 'assistant'") == 1; }, 60s));
+    EXPECT_EQ(count("SELECT count(*) FROM calendar_events"), 1);
+    // One record did it all: no record of its own for the call or the reply.
+    EXPECT_EQ(count("SELECT count(*) FROM batch_outcomes WHERE idempotency_key LIKE 'assistant:%'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM batch_outcomes WHERE idempotency_key LIKE 'assistant:%:turn' AND outcome = "
+                    "'applied'"),
+              1);
+    // The reply names the calendar event the fold created.
+    EXPECT_EQ(count("SELECT count(*) FROM messages m JOIN calendar_events e ON e.calendar_event_id::text = "
+                    "m.metadata->'tool_calls'->0->>'resource_id' WHERE m.role = 'assistant'"),
+              1);
 }
 
 TEST_F(Assistant, AModelsToolCallsGoThroughTheFoldAndAnOutageFallsBackToTheRules) {

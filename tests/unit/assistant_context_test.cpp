@@ -10,6 +10,7 @@
 #include "domain/assistant/tool_commands.hpp"
 #include "domain/assistant/tools.hpp"
 #include "domain/events/events.hpp"
+#include "domain/goals/apply_event.hpp"
 #include "domain/uuid.hpp"
 
 namespace aimi::assistant {
@@ -139,6 +140,35 @@ TEST(AssistantTools, WriteToolsAreTheHttpCommands) {
     d = decide_tool_call(ctx, call(std::string(tools::kUpdateTask), {{"task_id", new_uuid()}, {"status", "done"}}),
                          now);
     ASSERT_TRUE(d);
+}
+
+// A turn appended as one record reports each call's resource before the fold has seen it: it must be
+// the resource the fold names when it applies the call.
+TEST(AssistantTools, TheResourceOfADecidedCallIsTheOneTheFoldReports) {
+    const auto now = *parse_timestamp("2026-12-03T10:00:00Z");
+    const auto ctx = decision_context();
+    goals::GoalGraph graph;
+    std::string task_id;
+    const auto check = [&](const std::string& tool, bj::object args) {
+        const auto d = decide_tool_call(ctx, call(tool, std::move(args)), now);
+        ASSERT_TRUE(d) << tool << ": " << d.problem().code;
+        ASSERT_FALSE(d->events.empty());
+        const auto predicted = decided_resource(d->events.front());
+        auto applied = goals::apply_event(graph, d->events.front(), now);
+        ASSERT_TRUE(std::holds_alternative<goals::Applied>(applied))
+            << tool << ": " << std::get<goals::Refusal>(applied).code;
+        const auto& a = std::get<goals::Applied>(applied);
+        EXPECT_EQ(predicted, std::make_pair(a.resource_type, a.resource_id)) << tool;
+        EXPECT_TRUE(is_uuid(predicted.second)) << tool;
+        if (tool == tools::kCreateTask) task_id = predicted.second;
+    };
+    check(std::string(tools::kCreateCalendarEvent), {{"title", "call mom"}, {"due", "2026-12-04T18:00:00"}});
+    check(std::string(tools::kCreateGoal), {{"title", "Run"}, {"deadline", "2027-05-31"}});
+    check(std::string(tools::kRecordMentalState), {{"mood", 3}, {"energy", 2}});
+    check(std::string(tools::kCreateHabit), {{"name", "Meditate"}, {"frequency", "FREQ=DAILY"}});
+    check(std::string(tools::kCreateTask), {{"title", "water the plants"}});
+    ASSERT_FALSE(task_id.empty());
+    check(std::string(tools::kUpdateTask), {{"task_id", task_id}, {"status", "done"}});
 }
 
 TEST(AssistantTools, RefusedLikeHttpBodiesWithTheField) {

@@ -78,6 +78,7 @@ int main() {
         options.budget.total_tokens = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_CONTEXT_TOKENS", 3000));
         options.budget.max_messages = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_WINDOW", 30));
         options.budget.max_memories = static_cast<int>(aimi::env_int("AIMI_ASSISTANT_MEMORIES", 5));
+        options.one_record_turns = aimi::env_int("AIMI_ASSISTANT_ONE_RECORD_TURNS", 1) != 0;
         options.pause_before_reply =
             std::chrono::milliseconds(aimi::env_int("AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS", 0));
         const auto provider = make_chat_provider(aimi::env_or("AIMI_ASSISTANT_PROVIDER", "rules"));

@@ -106,6 +106,10 @@ struct Orchestrator::Turn {
     assistant::BuiltContext built;
     conversation::DecisionContext decision_context;
     bj::array tool_log;  //!< what the reply's metadata says the turn did
+    //! One record for the whole turn: write calls are staged (their results as decided), not appended.
+    bool one_record = false;
+    std::vector<events::EventData> staged;
+    std::vector<events::EventData> failed_runs;  //!< a provider that failed is a prompt run too
 };
 
 Orchestrator::Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
@@ -142,10 +146,21 @@ assistant::ToolResult Orchestrator::run_tool(Turn& turn, const assistant::ToolCa
     }
     if (!assistant::is_write_tool(call.name))
         return refused(call, Problem::not_found("unknown_tool", "no such tool: " + call.name, "/name"));
+    const auto key = turn.key_base + ":tool:" + std::to_string(index);
+    // Ids named by the call's place in the turn: whichever record carries the call (the turn's one
+    // record, or its own), a second run of the turn creates the same entity, which the fold keeps once.
+    turn.decision_context.new_id = [user = turn.message.user_id, key, n = 0]() mutable {
+        return name_based_uuid(user, key + ":id:" + std::to_string(n++));
+    };
     auto decision = assistant::decide_tool_call(turn.decision_context, call, turn.message.posted_at);
     if (!decision) return refused(call, decision.problem());
     if (decision->events.empty()) return {call.id, call.name, true, bj::object{{"changed", false}}};
-    const auto key = turn.key_base + ":tool:" + std::to_string(index);
+    if (turn.one_record) {
+        auto [type, id] = assistant::decided_resource(decision->events.front());
+        for (auto& event : decision->events) turn.staged.push_back(std::move(event));
+        return {call.id, call.name, true,
+                bj::object{{"resource_type", type}, {"resource_id", id}, {"arguments", call.arguments}}};
+    }
     append(turn, key, std::move(decision->events));
     const auto outcome = waiter_.wait(turn.message.user_id, key, Clock::now() + options_.outcome_timeout);
     if (!outcome) throw std::runtime_error("no outcome for " + key + " in time");
@@ -272,8 +287,10 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     }
     turn.key_base = "assistant:" + m.message_id;
     turn.causation = fact.request_id.empty() ? "assistant-turn" : fact.request_id;
-    const auto reply_key = turn.key_base + ":reply";
-    if (waiter_.find(m.user_id, reply_key)) {
+    // Answered before: by a reply of its own, or within the turn's one record.
+    const auto turn_key = turn.key_base + ":turn";
+    const auto earlier_turn = waiter_.find(m.user_id, turn_key);
+    if ((earlier_turn && earlier_turn->outcome == "applied") || waiter_.find(m.user_id, turn.key_base + ":reply")) {
         turns("already_replied").add();
         return TurnOutcome::already_replied;
     }
@@ -298,18 +315,42 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     turn.built = assistant::build_context(std::move(snapshot), m.content, options_.budget);
     turn.decision_context.user_id = m.user_id;
     turn.decision_context.idle_timeout_seconds = options_.idle_timeout_s;
-    turn.decision_context.new_id = [] { return new_uuid(); };
     phase_seconds("context").observe(seconds_since(started));
 
+    // A turn record refused before (its run was cut short after it): a record per call this time.
+    turn.one_record = options_.one_record_turns && provider_.deterministic() && !earlier_turn;
+    auto outcome = answer(turn);
+    if (turn.one_record && outcome.outcome != "applied") {
+        // Refused whole (something changed between the context and the fold): nothing of it holds.
+        // Run again with each call in its own record, so the provider learns which one was refused.
+        spdlog::info("turn record for message {} of user {} was refused ({} {}); again a record per call", m.message_id,
+                     m.user_id, outcome.code, outcome.message);
+        turns("turn_record_refused").add();
+        turn.one_record = false;
+        outcome = answer(turn);
+    }
+    phase_seconds("turn").observe(seconds_since(started));
+    turns(outcome.outcome == "applied" ? "replied" : "reply_refused").add();
+    if (outcome.outcome != "applied")
+        spdlog::warn("reply to message {} of user {} was refused: {} {}", m.message_id, m.user_id, outcome.code,
+                     outcome.message);
+    return TurnOutcome::replied;
+}
+
+gateway::BatchOutcome Orchestrator::answer(Turn& turn) {
+    const auto& m = turn.message;
+    const auto reply_key = turn.key_base + ":reply";
+    turn.staged.clear();
+    turn.tool_log = bj::array{};
+    turn.failed_runs.clear();
     assistant::TurnRequest request{turn.built.context, m.content, {}, turn.built.rendered};
     int calls = 0;
-    std::vector<events::EventData> failed_runs;  // a provider that failed is a prompt run too
     auto answer = converse(turn, provider_, request, calls);
     if (answer.failure && fallback_ && calls == 0) {
         // Nothing done yet: the rules answer instead (what they cannot do, they say so honestly).
         spdlog::warn("provider {} failed for message {} ({}); the rules answer", provider_.model().provider,
                      m.message_id, *answer.failure);
-        failed_runs.push_back(prompt_run(turn, provider_, answer, calls, request.steps.size()));
+        turn.failed_runs.push_back(prompt_run(turn, provider_, answer, calls, request.steps.size()));
         request.steps.clear();
         answer = converse(turn, *fallback_, request, calls);
     }
@@ -325,7 +366,11 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     auto [reply, refusal] = guard_reply(std::move(text));
     if (error.empty()) error = refusal;
 
-    if (options_.pause_before_reply.count() > 0) std::this_thread::sleep_for(options_.pause_before_reply);
+    if (options_.pause_before_reply.count() > 0) {
+        spdlog::info("turn of message {}: pausing {} ms before the reply ({}; a test setting)", m.message_id,
+                     options_.pause_before_reply.count(), turn.one_record ? "one record" : "a record per call");
+        std::this_thread::sleep_for(options_.pause_before_reply);
+    }
     const auto reply_started = Clock::now();
     const auto& model = provider.model();
     answer.failure = error.empty() ? std::nullopt : std::optional(error);
@@ -349,18 +394,21 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     message.new_session_id = name_based_uuid(m.user_id, reply_key + ":session");
     message.idle_timeout_seconds = options_.idle_timeout_s;
     std::vector<events::EventData> reply_events{std::move(message), std::move(run)};
-    for (auto& failed : failed_runs) reply_events.push_back(std::move(failed));
-    append(turn, reply_key, std::move(reply_events));
+    for (auto& failed : turn.failed_runs) reply_events.push_back(std::move(failed));
+    // One record: the reply first — the record's resource, so its fact (and the live frame) shows
+    // the message —, then the calls it reports in their order, as decided, then the prompt runs.
+    const auto key = turn.one_record ? turn.key_base + ":turn" : reply_key;
+    if (turn.one_record) {
+        reply_events.insert(reply_events.begin() + 1, std::make_move_iterator(turn.staged.begin()),
+                            std::make_move_iterator(turn.staged.end()));
+        turn.staged.clear();
+    }
+    append(turn, key, std::move(reply_events));
     // The next message's turn must see this reply in its window.
-    const auto outcome = waiter_.wait(m.user_id, reply_key, Clock::now() + options_.outcome_timeout);
-    if (!outcome) throw std::runtime_error("no outcome for " + reply_key + " in time");
+    auto outcome = waiter_.wait(m.user_id, key, Clock::now() + options_.outcome_timeout);
+    if (!outcome) throw std::runtime_error("no outcome for " + key + " in time");
     phase_seconds("reply").observe(seconds_since(reply_started));
-    phase_seconds("turn").observe(seconds_since(started));
-    turns(outcome->outcome == "applied" ? "replied" : "reply_refused").add();
-    if (outcome->outcome != "applied")
-        spdlog::warn("reply to message {} of user {} was refused: {} {}", m.message_id, m.user_id, outcome->code,
-                     outcome->message);
-    return TurnOutcome::replied;
+    return std::move(*outcome);
 }
 
 }  // namespace aimi::assistant_worker

@@ -35,6 +35,10 @@ struct OrchestratorOptions {
     int max_tool_calls = 5;              //!< AIMI_ASSISTANT_MAX_TOOL_CALLS per turn
     std::chrono::milliseconds outcome_timeout{30000};
     assistant::Budget budget;
+    //! AIMI_ASSISTANT_ONE_RECORD_TURNS: a deterministic provider's turn — its tool calls as decided,
+    //! its reply and its prompt run — is appended as one record (assistant:<message id>:turn) that
+    //! the fold applies whole or refuses whole; refused, the turn runs again a record per call.
+    bool one_record_turns = true;
     //! AIMI_ASSISTANT_TEST_PAUSE_BEFORE_REPLY_MS: a pause after the tool calls, before the reply is
     //! appended — only so that tests can SIGKILL a turn exactly there.
     std::chrono::milliseconds pause_before_reply{0};
@@ -74,6 +78,9 @@ class Orchestrator {
     assistant::ToolResult run_tool(Turn& turn, const assistant::ToolCall& call, int index);
     //! A thread's message: appended to the live synopsis `synopsis_id` under assistant:<id>:synopsis.
     TurnOutcome note_in_synopsis(const Turn& turn, const std::string& synopsis_id);
+    //! Runs the provider loop and appends the reply: in one record with the staged tool calls
+    //! when `turn.one_record`, else alone (each call was its own record). The reply's outcome.
+    gateway::BatchOutcome answer(Turn& turn);
     void append(const Turn& turn, const std::string& key, std::vector<events::EventData> events);
 
     OrchestratorOptions options_;
