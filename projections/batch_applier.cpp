@@ -19,15 +19,17 @@ VALUES ($1, $2, $3, 0)
 ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = projection_offsets.next_offset
 RETURNING next_offset)sql"};
 
+// The new offset and its announcement in one round trip (the payload leads with the schema: one
+// database can hold a serving and a rebuilding copy). Seven projectors store offsets for every
+// fact, so a round trip less each is felt on a 2-core machine (docs/benchmarks.md, phase k).
 const pg::Statement kStoreOffset{"apply.store_offset", R"sql(
-UPDATE projection_offsets SET next_offset = $4, updated_at = now()
-WHERE projection = $1 AND topic = $2 AND partition = $3)sql"};
+WITH stored AS (
+  UPDATE projection_offsets SET next_offset = $4, updated_at = now()
+  WHERE projection = $1 AND topic = $2 AND partition = $3 RETURNING 1)
+SELECT pg_notify($5, current_schema() || ' ' || $6) FROM stored)sql"};
 
 const pg::Statement kLoadOffset{"apply.load_offset", R"sql(
 SELECT next_offset FROM projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3)sql"};
-
-// The payload leads with the schema: one database can hold a serving and a rebuilding copy.
-const pg::Statement kNotify{"apply.notify", "SELECT pg_notify($1, current_schema() || ' ' || $2)"};
 
 //! Runs `write` on the records not applied yet, in ONE transaction with their offsets: locks the
 //! offset rows of the partitions involved, drops records below the stored offsets, lets `write`
@@ -94,8 +96,7 @@ std::int64_t lock_offset(pqxx::dbtransaction& tx, const std::string& projection,
 
 void store_offset(pqxx::dbtransaction& tx, const std::string& projection, const std::string& topic,
                   std::int32_t partition, std::int64_t next_offset) {
-    pg::exec(tx, kStoreOffset, projection, topic, partition, next_offset);
-    pg::exec(tx, kNotify, std::string(kProgressChannel),
+    pg::exec(tx, kStoreOffset, projection, topic, partition, next_offset, std::string(kProgressChannel),
              fmt::format("{} {} {} {}", projection, topic, partition, next_offset));
 }
 

@@ -50,6 +50,7 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
         auto state =
             load_state(tx, conversation::plan_prefetch(batches),
                        [this](const std::string& user, std::int64_t version) { return graphs_.take(user, version); });
+        const auto versions_before = state.stream_versions;
         for (std::size_t i = 0; i < batches.size(); ++i) {
             conversation::fold(state, batches[i]);
             if (!stage_facts_) continue;
@@ -63,6 +64,15 @@ void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRe
             const auto it = state.stream_versions.find(user);
             graph.forget_undo();
             graphs_.stage(user, it == state.stream_versions.end() ? 0 : it->second, std::move(graph));
+        }
+        // A user whose records here left the goals graph alone (a message, say) keeps the cached
+        // graph, now valid at the new version: the next goals record (an assistant turn's, often)
+        // need not load it again.
+        for (const auto& [user, version] : state.stream_versions) {
+            if (state.goal_graphs.contains(user) || state.erased_users.contains(user)) continue;
+            const auto before = versions_before.find(user);
+            if (before == versions_before.end() || before->second == version) continue;
+            if (auto graph = graphs_.take(user, before->second)) graphs_.stage(user, version, std::move(*graph));
         }
     }
     if (stage_facts_) stage(tx, decided, decided_at);

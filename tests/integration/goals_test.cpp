@@ -62,6 +62,30 @@ class Goals : public ::testing::Test {
     Person ann_;
 };
 
+// The decider keeps a user's graph in memory between records; a record that leaves the graph alone
+// (a message) carries it to the stream's new version, and what comes next is decided on it.
+TEST_F(Goals, AGraphCarriedPastMessagesStillDecidesCyclesAndUnblocking) {
+    const auto marathon = goal(ann_, "Run a marathon");
+    const auto half = goal(ann_, "Run a half marathon");
+    const auto ten = goal(ann_, "Run 10 km");
+    ASSERT_EQ(depend(ann_, marathon, half).status, 201);
+    auto chat = http().post("/v1/chats", ann_.token, R"({"title":"Training"})");
+    ASSERT_EQ(chat.status, 201) << chat.body;
+    const std::string messages = "/v1/chats/" + std::string(chat.json().at("id").as_string()) + "/messages";
+    ASSERT_EQ(http().post(messages, ann_.token, R"({"content":"long run today"})").status, 201);
+    ASSERT_EQ(depend(ann_, half, ten).status, 201);
+    for (int i = 0; i < 2; ++i) {
+        ASSERT_EQ(http().post(messages, ann_.token, R"({"content":"easy run"})").status, 201);
+        const auto r = depend(ann_, ten, marathon);
+        ASSERT_EQ(r.status, 409) << r.body;
+        EXPECT_EQ(code(r), "dependency_cycle");
+    }
+    ASSERT_EQ(http().post(messages, ann_.token, R"({"content":"race day"})").status, 201);
+    ASSERT_EQ(http().post("/v1/goals/" + ten + "/complete", ann_.token, "").status, 200);
+    EXPECT_FALSE(get_goal(ann_, half).at("blocked").as_bool());
+    EXPECT_TRUE(get_goal(ann_, marathon).at("blocked").as_bool());
+}
+
 TEST_F(Goals, AGoalUnblocksWhenItsLastPrerequisiteIsDoneAndTheHistoryRecordsWhy) {
     const auto learn = goal(ann_, "Learn to swim", R"(,"estimated_days":10,"category":"health")");
     const auto gear = goal(ann_, "Buy gear", R"(,"estimated_days":2)");

@@ -1,5 +1,9 @@
 #include "workers/assistant/context_loader.hpp"
 
+#include <functional>
+#include <future>
+#include <map>
+
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
@@ -15,6 +19,7 @@
 #include "projections/memory/memory_projection.hpp"
 #include "projections/memory/vectors_projection.hpp"
 #include "projections/message_search/message_search_projection.hpp"
+#include "projections/pg/connection.hpp"
 #include "projections/pg/statement.hpp"
 #include "projections/reminder_queue/reminder_queue_projection.hpp"
 #include "projections/schedule/schedule_projection.hpp"
@@ -44,28 +49,24 @@ void use_schema(pqxx::dbtransaction& tx, const std::string& main_schema, const s
     tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
 }
 
-assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main_schema, const TriggerMessage& m,
-                                gateway::MemoryRecall* recall, int memories) {
-    assistant::Context c;
-    c.user_id = m.user_id;
-    c.now = m.posted_at;
-    use_schema(tx, main_schema, "");
-    if (auto user = gateway::read_model::find_user(tx, m.user_id)) {
-        c.user_name = user->display_name;
-        c.time_zone = user->time_zone;
-        c.locale = user->locale;
-    }
-    const auto* zone = schedule::find_zone(c.time_zone);
-    if (!zone) {
-        c.time_zone = "UTC";
-        zone = schedule::find_zone("UTC");
-    }
-    c.local_now = local_text(c.now, zone);
-    for (const auto& row : pg::exec(tx, kWindow, m.session_id, m.user_id, m.seq, 30))
-        c.recent_messages.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()});
-    std::reverse(c.recent_messages.begin(), c.recent_messages.end());
+namespace {
 
-    use_schema(tx, main_schema, goals_graph::GoalsGraphProjection::kName);
+//! The schema serving each read model, looked up once per turn.
+struct Serving {
+    std::string main;
+    std::map<std::string, std::string> schemas;
+    std::string of(const std::string& projection) const {
+        const auto it = schemas.find(projection);
+        return it == schemas.end() ? main : it->second;
+    }
+    void use(pqxx::dbtransaction& tx, const std::string& projection) const {
+        tx.exec("SET LOCAL search_path TO " + tx.quote_name(of(projection)));
+    }
+};
+
+//! Active goals (unblocked first, then by priority) and open tasks.
+void read_goals(pqxx::dbtransaction& tx, const Serving& serving, const TriggerMessage& m, assistant::Context& c) {
+    serving.use(tx, goals_graph::GoalsGraphProjection::kName);
     gateway::goals_read_model::GoalFilter goals;
     goals.status = "active";
     goals.limit = 50;
@@ -90,27 +91,35 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
         c.tasks.push_back(
             {text_of(t, "id"), text_of(t, "title"), text_of(t, "status"), json::optional_text_of(t, "due_date")});
     }
+}
 
-    use_schema(tx, main_schema, schedule::ScheduleProjection::kName);
-    const auto now = std::chrono::floor<std::chrono::seconds>(c.now);
+//! The next 7 days' occurrences and the scheduled reminders; their local times are filled in
+//! once the user's zone is known (load_context).
+void read_schedule(pqxx::dbtransaction& tx, const Serving& serving, const TriggerMessage& m, assistant::Context& c) {
+    serving.use(tx, schedule::ScheduleProjection::kName);
+    const auto now = std::chrono::floor<std::chrono::seconds>(m.posted_at);
     const auto page = gateway::schedule_read_model::occurrences(tx, m.user_id, now, now + std::chrono::days(7), 20);
     for (const auto& v : page.items) {
         const auto& o = v.as_object();
-        const auto start = parse_timestamp(text_of(o, "starts_at")).value_or(c.now);
+        const auto start = parse_timestamp(text_of(o, "starts_at")).value_or(m.posted_at);
         const bool all_day = o.at("all_day").as_bool();
         c.upcoming.push_back({text_of(o, "calendar_event_id"), text_of(o, "title"),
-                              all_day ? text_of(o, "start_local") : local_text(start, zone), start, all_day,
+                              all_day ? text_of(o, "start_local") : std::string(), start, all_day,
                               !o.at("occurrence").is_null()});
     }
-    use_schema(tx, main_schema, schedule::ReminderQueueProjection::kName);
+    serving.use(tx, schedule::ReminderQueueProjection::kName);
     for (const auto& v :
          gateway::schedule_read_model::list_reminders(tx, m.user_id, {.status = "scheduled", .limit = 10})) {
         const auto& r = v.as_object();
-        const auto at = parse_timestamp(text_of(r, "trigger_at")).value_or(c.now);
-        c.reminders.push_back({text_of(r, "title"), at, local_text(at, zone)});
+        c.reminders.push_back(
+            {text_of(r, "title"), parse_timestamp(text_of(r, "trigger_at")).value_or(m.posted_at), ""});
     }
+}
 
-    use_schema(tx, main_schema, memory::MemoryProjection::kName);
+//! The latest summary and mood, and the memories recalled for the message.
+void read_memory(pqxx::dbtransaction& tx, const Serving& serving, const TriggerMessage& m,
+                 gateway::MemoryRecall* recall, int memories, assistant::Context& c) {
+    serving.use(tx, memory::MemoryProjection::kName);
     const auto state = gateway::memory_read_model::user_state(tx, m.user_id);
     if (const auto* s = state.if_contains("last_summary"); s && s->is_object())
         if (auto text = json::optional_text_of(s->get_object(), "text"); text && !text->empty())
@@ -120,36 +129,116 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
             if (const auto* mood = latest->get_object().if_contains("mood"); mood && mood->is_int64())
                 c.recent_mood = static_cast<int>(mood->get_int64());
 
-    if (recall && memories > 0) {
-        std::vector<gateway::search_read_model::Hit> hits;
-        use_schema(tx, main_schema, message_search::MessageSearchProjection::kName);
-        if (gateway::search_read_model::has_terms(tx, m.user_id, m.content)) {
-            gateway::search_read_model::Query text;
-            text.user_id = m.user_id;
-            text.text = m.content;
-            text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
-            hits = gateway::search_read_model::search(tx, text);
-        }
-        const auto schema = serving_schema(tx, main_schema, memory::VectorsProjection::kName);
-        tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));
-        try {
-            gateway::MemoryRecall::Query query;
-            query.user_id = m.user_id;
-            query.text = m.content;
-            query.limit = memories + 1;  // the message itself may be among them
-            for (const auto& v : recall->search(tx, schema, query, hits).items) {
-                const auto& item = v.as_object();
-                if (text_of(item, "source_id") == m.message_id) continue;
-                const auto& scores = item.at("scores").as_object();
-                c.memories.push_back({text_of(item, "kind"), text_of(item, "snippet"),
-                                      parse_timestamp(text_of(item, "occurred_at")).value_or(c.now),
-                                      scores.at("fused").to_number<double>()});
-                if (static_cast<int>(c.memories.size()) >= memories) break;
-            }
-        } catch (const aimi::memory::ProviderError& e) {
-            spdlog::warn("recall for a turn of user {} failed; answering without memories: {}", m.user_id, e.what());
-        }
+    if (!recall || memories <= 0) return;
+    std::vector<gateway::search_read_model::Hit> hits;
+    serving.use(tx, message_search::MessageSearchProjection::kName);
+    if (gateway::search_read_model::has_terms(tx, m.user_id, m.content)) {
+        gateway::search_read_model::Query text;
+        text.user_id = m.user_id;
+        text.text = m.content;
+        text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
+        hits = gateway::search_read_model::search(tx, text);
     }
+    serving.use(tx, memory::VectorsProjection::kName);
+    try {
+        gateway::MemoryRecall::Query query;
+        query.user_id = m.user_id;
+        query.text = m.content;
+        query.limit = memories + 1;  // the message itself may be among them
+        for (const auto& v : recall->search(tx, serving.of(memory::VectorsProjection::kName), query, hits).items) {
+            const auto& item = v.as_object();
+            if (text_of(item, "source_id") == m.message_id) continue;
+            const auto& scores = item.at("scores").as_object();
+            c.memories.push_back({text_of(item, "kind"), text_of(item, "snippet"),
+                                  parse_timestamp(text_of(item, "occurred_at")).value_or(m.posted_at),
+                                  scores.at("fused").to_number<double>()});
+            if (static_cast<int>(c.memories.size()) >= memories) break;
+        }
+    } catch (const aimi::memory::ProviderError& e) {
+        spdlog::warn("recall for a turn of user {} failed; answering without memories: {}", m.user_id, e.what());
+    }
+}
+
+using Section = std::function<void(pqxx::dbtransaction&, assistant::Context&)>;
+
+//! Runs `section` in a read transaction of its own on a connection of `readers`.
+assistant::Context read_apart(pg::ConnectionPool& readers, const Section& section) {
+    auto lease = readers.acquire();
+    try {
+        pqxx::read_transaction tx(*lease);
+        assistant::Context part;
+        section(tx, part);
+        return part;
+    } catch (const pqxx::broken_connection&) {
+        lease.discard();
+        throw;
+    }
+}
+
+template <class T>
+void move_into(std::vector<T>& to, std::vector<T>& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+}  // namespace
+
+assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main_schema, const TriggerMessage& m,
+                                gateway::MemoryRecall* recall, int memories, pg::ConnectionPool* readers) {
+    const Serving serving{main_schema, load_serving_schemas(tx, main_schema)};
+    const std::vector<Section> sections{
+        [&](auto& t, auto& c) { read_goals(t, serving, m, c); },
+        [&](auto& t, auto& c) { read_schedule(t, serving, m, c); },
+        [&](auto& t, auto& c) { read_memory(t, serving, m, recall, memories, c); },
+    };
+    // The read models are independent (each at its own progress), so with `readers` they are read
+    // at once, each in a transaction of its own, while `tx` reads the user and the window.
+    std::vector<std::future<assistant::Context>> parts;
+    if (readers)
+        for (const auto& section : sections)
+            parts.push_back(std::async(std::launch::async, read_apart, std::ref(*readers), std::cref(section)));
+
+    assistant::Context c;
+    c.user_id = m.user_id;
+    c.now = m.posted_at;
+    tx.exec("SET LOCAL search_path TO " + tx.quote_name(main_schema));
+    if (auto user = gateway::read_model::find_user(tx, m.user_id)) {
+        c.user_name = user->display_name;
+        c.time_zone = user->time_zone;
+        c.locale = user->locale;
+    }
+    const auto* zone = schedule::find_zone(c.time_zone);
+    if (!zone) {
+        c.time_zone = "UTC";
+        zone = schedule::find_zone("UTC");
+    }
+    c.local_now = local_text(c.now, zone);
+    for (const auto& row : pg::exec(tx, kWindow, m.session_id, m.user_id, m.seq, 30))
+        c.recent_messages.push_back({row[0].as<std::int64_t>(), row[1].as<std::string>(), row[2].as<std::string>()});
+    std::reverse(c.recent_messages.begin(), c.recent_messages.end());
+
+    if (!readers) {
+        for (const auto& section : sections) section(tx, c);
+    } else {
+        std::exception_ptr failure;
+        for (auto& part : parts) {
+            try {
+                auto p = part.get();
+                move_into(c.goals, p.goals);
+                move_into(c.tasks, p.tasks);
+                move_into(c.upcoming, p.upcoming);
+                move_into(c.reminders, p.reminders);
+                move_into(c.memories, p.memories);
+                if (p.user_state) c.user_state = std::move(p.user_state);
+                if (p.recent_mood) c.recent_mood = p.recent_mood;
+            } catch (...) {
+                if (!failure) failure = std::current_exception();  // the others are still waited for
+            }
+        }
+        if (failure) std::rethrow_exception(failure);
+    }
+    for (auto& e : c.upcoming)
+        if (!e.all_day) e.local_start = local_text(e.start, zone);
+    for (auto& r : c.reminders) r.local_trigger = local_text(r.trigger_at, zone);
     return c;
 }
 

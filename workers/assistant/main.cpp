@@ -13,6 +13,7 @@
 #include "projections/kafka/consumer_groups.hpp"
 #include "projections/kafka/event_log_writer.hpp"
 #include "projections/keys/key_store.hpp"
+#include "projections/pg/connection.hpp"
 #include "workers/assistant/fact_feed.hpp"
 #include "workers/assistant/orchestrator.hpp"
 #include "workers/assistant/partition_lanes.hpp"
@@ -110,13 +111,19 @@ int main() {
         spdlog::info("answering messages with {}/{} (prompt {})", provider->model().provider, provider->model().name,
                      provider->prompt_version());
 
+        // Connections the lanes share to read a turn's context from the read models at once.
+        const auto context_readers = static_cast<std::size_t>(aimi::env_int("AIMI_ASSISTANT_CONTEXT_READERS", 6));
+        std::unique_ptr<aimi::pg::ConnectionPool> readers;
+        if (context_readers > 0)
+            readers = std::make_unique<aimi::pg::ConnectionPool>(settings.pg_url, settings.pg_schema, context_readers);
+
         // One lane per partition: its own database connection and orchestrator, its records in order.
         aimi::assistant_worker::PartitionLanes lanes(
             [&]() -> aimi::assistant_worker::PartitionLanes::Work {
                 auto waiter =
                     std::make_shared<aimi::assistant_worker::OutcomeWaiter>(settings.pg_url, settings.pg_schema);
                 auto orchestrator = std::make_shared<aimi::assistant_worker::Orchestrator>(
-                    options, *provider, log, keys, *waiter, recall.get(), fallback);
+                    options, *provider, log, keys, *waiter, recall.get(), fallback, readers.get());
                 return [&, waiter, orchestrator](const aimi::assistant_worker::FactFeed::Record& record) {
                     run_to_the_end(record, *orchestrator, keys, feed, stop);
                 };

@@ -15,6 +15,7 @@
 #include "domain/metrics/registry.hpp"
 #include "domain/text.hpp"
 #include "domain/uuid.hpp"
+#include "gateway/read_model.hpp"
 #include "projections/errors.hpp"
 #include "projections/keys/key_store.hpp"
 #include "projections/pg/statement.hpp"
@@ -114,14 +115,15 @@ struct Orchestrator::Turn {
 
 Orchestrator::Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
                            keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall,
-                           assistant::ChatProvider* fallback)
+                           assistant::ChatProvider* fallback, pg::ConnectionPool* readers)
     : options_(std::move(options)),
       provider_(provider),
       log_(log),
       keys_(keys),
       waiter_(waiter),
       recall_(recall),
-      fallback_(fallback) {}
+      fallback_(fallback),
+      readers_(readers) {}
 
 void Orchestrator::append(const Turn& turn, const std::string& key, std::vector<events::EventData> events) {
     const auto& user_id = turn.message.user_id;
@@ -287,19 +289,19 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     }
     turn.key_base = "assistant:" + m.message_id;
     turn.causation = fact.request_id.empty() ? "assistant-turn" : fact.request_id;
-    // Answered before: by a reply of its own, or within the turn's one record.
-    const auto turn_key = turn.key_base + ":turn";
-    const auto earlier_turn = waiter_.find(m.user_id, turn_key);
-    if ((earlier_turn && earlier_turn->outcome == "applied") || waiter_.find(m.user_id, turn.key_base + ":reply")) {
-        turns("already_replied").add();
-        return TurnOutcome::already_replied;
-    }
-
     assistant::Context snapshot;
     std::optional<std::string> live_synopsis;  // set when the chat is a learning track's thread
+    std::optional<gateway::BatchOutcome> earlier_turn;
     {
         pqxx::read_transaction tx(waiter_.connection());
         use_schema(tx, options_.main_schema, "");
+        // Answered before: by a reply of its own, or within the turn's one record.
+        earlier_turn = gateway::read_model::find_by_idempotency_key(tx, m.user_id, turn.key_base + ":turn");
+        if ((earlier_turn && earlier_turn->outcome == "applied") ||
+            gateway::read_model::find_by_idempotency_key(tx, m.user_id, turn.key_base + ":reply")) {
+            turns("already_replied").add();
+            return TurnOutcome::already_replied;
+        }
         const auto rows = pg::exec(tx, kContent, m.message_id, m.user_id);
         if (rows.empty()) {  // erased since: nobody to answer
             turns("gone").add();
@@ -309,7 +311,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
         if (const auto thread = pg::exec(tx, kThread, m.user_id, m.chat_id); !thread.empty())
             live_synopsis = thread[0][0].as<std::string>();
         else
-            snapshot = load_context(tx, options_.main_schema, m, recall_, options_.budget.max_memories);
+            snapshot = load_context(tx, options_.main_schema, m, recall_, options_.budget.max_memories, readers_);
     }
     if (live_synopsis) return note_in_synopsis(turn, *live_synopsis);
     turn.built = assistant::build_context(std::move(snapshot), m.content, options_.budget);

@@ -18,6 +18,9 @@ class KeyStore;
 namespace aimi::gateway {
 class MemoryRecall;
 }
+namespace aimi::pg {
+class ConnectionPool;
+}
 
 // The orchestrator (docs/assistant.md, "A turn"): an applied user message becomes one turn —
 // context, provider, tool calls through decide and the fold, the reply — and every record a turn
@@ -52,9 +55,10 @@ enum class TurnOutcome { not_a_turn, too_old, already_replied, replied, noted };
 class Orchestrator {
   public:
     //! `fallback` (may be null) answers a turn when `provider` fails before any tool call.
+    //! `readers` (may be null): connections that read the context's read models at once.
     Orchestrator(OrchestratorOptions options, assistant::ChatProvider& provider, kafka::EventLogWriter& log,
                  keys::KeyStore& keys, OutcomeWaiter& waiter, gateway::MemoryRecall* recall,
-                 assistant::ChatProvider* fallback = nullptr);
+                 assistant::ChatProvider* fallback = nullptr, pg::ConnectionPool* readers = nullptr);
 
     //! A turn for an applied user message; anything else is not a turn.
     //! @throws on an unreachable broker or database: nothing is lost, the caller runs it again.
@@ -90,6 +94,7 @@ class Orchestrator {
     OutcomeWaiter& waiter_;
     gateway::MemoryRecall* recall_;
     assistant::ChatProvider* fallback_;
+    pg::ConnectionPool* readers_;
 };
 
 }  // namespace aimi::assistant_worker
