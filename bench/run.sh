@@ -77,6 +77,7 @@ SEARCH_ITERATIONS="${BENCH_SEARCH_ITERATIONS:-100}"
 PHASES="${BENCH_PHASES:-a b c d e f g h i j k l}"
 ASSISTANT_CONCURRENCY="${BENCH_ASSISTANT_CONCURRENCY:-1 16 64}"
 ASSISTANT_SECONDS="${BENCH_ASSISTANT_SECONDS:-20}"
+ASSISTANT_WARMUP_SECONDS="${BENCH_ASSISTANT_WARMUP_SECONDS:-30}"
 RECALL_VECTORS="${BENCH_RECALL_VECTORS:-10000 100000}"
 RECALL_ITERATIONS="${BENCH_RECALL_ITERATIONS:-300}"
 GOAL_LAYERS="${BENCH_GOAL_LAYERS:-100}"
@@ -921,6 +922,10 @@ if has_phase k; then
       -H 'Content-Type: application/json' -d '{"title":"bench"}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["id"])')"
     printf '%s %s\n' "${token}" "${chat}" >>"${TMP}/assistant-users.txt"
   done
+  # Warm-up, not measured: the broker's JVM compiles its hot paths in the first minute of load (a
+  # cold broker added ~10 ms to every turn at 1 user), and every user gets some history.
+  python3 "${ROOT}/bench/assistant_latency.py" --mode reply --port "${K_PORT}" --users-file "${TMP}/assistant-users.txt" \
+    --concurrency 16 --seconds "${ASSISTANT_WARMUP_SECONDS}" >/dev/null
   python3 "${ROOT}/bench/assistant_latency.py" --mode reply --port "${K_PORT}" --users-file "${TMP}/assistant-users.txt" \
     --concurrency "${ASSISTANT_CONCURRENCY}" --seconds "${ASSISTANT_SECONDS}" | tee "${TMP}/assistant.txt"
   curl -s "http://127.0.0.1:${K_METRICS_PORT}/metrics" >"${TMP}/assistant-metrics.txt"
