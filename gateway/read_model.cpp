@@ -29,10 +29,18 @@ std::optional<std::string> opt_text(const pqxx::field& f) {
 }
 
 BatchOutcome outcome_from(const pqxx::row& r) {
-    return BatchOutcome{r[0].as<std::string>(),  r[1].as<std::string>(),   r[2].as<std::string>(),
-                        r[3].as<std::string>(),  r[4].as<std::string>(),   opt_text(r[5]),
-                        r[6].as<std::string>(),  r[7].as<std::string>(),   r[8].as<std::string>(),
-                        r[9].as<std::int64_t>(), r[10].as<std::int32_t>(), r[11].as<std::int64_t>(),
+    return BatchOutcome{r[0].as<std::string>(),
+                        r[1].as<std::string>(),
+                        r[2].as<std::string>(),
+                        r[3].as<std::string>(),
+                        r[4].as<std::string>(),
+                        opt_text(r[5]),
+                        r[6].as<std::string>(),
+                        r[7].as<std::string>(),
+                        r[8].as<std::string>(),
+                        r[9].as<std::int64_t>(),
+                        r[10].as<std::int32_t>(),
+                        r[11].as<std::int64_t>(),
                         json::parse_stored_object(r[12].as<std::string>())};
 }
 
@@ -150,6 +158,15 @@ std::optional<BatchOutcome> find_by_idempotency_key(pqxx::dbtransaction& tx, con
     static const pg::Statement query{"read_model.find_by_idempotency_key",
                                      rows::select(kOutcomeColumns, R"sql(FROM batch_outcomes
 WHERE user_id = $1::uuid AND idempotency_key = $2 AND outcome IN ('applied', 'rejected'))sql")};
+    return first<BatchOutcome>(pg::exec(tx, query, user_id, key), outcome_from);
+}
+
+std::optional<BatchOutcome> find_any_by_idempotency_key(pqxx::dbtransaction& tx, const std::string& user_id,
+                                                        const std::string& key) {
+    static const pg::Statement query{"read_model.find_any_by_idempotency_key",
+                                     rows::select(kOutcomeColumns, R"sql(FROM batch_outcomes
+WHERE user_id = $1::uuid AND idempotency_key = $2
+ORDER BY outcome IN ('applied', 'rejected') DESC LIMIT 1)sql")};
     return first<BatchOutcome>(pg::exec(tx, query, user_id, key), outcome_from);
 }
 

@@ -63,6 +63,10 @@ std::optional<BatchOutcome> find_outcome(pqxx::dbtransaction& tx, const std::str
 //! The batch that first used (user, idempotency key): applied or rejected.
 std::optional<BatchOutcome> find_by_idempotency_key(pqxx::dbtransaction& tx, const std::string& user_id,
                                                     const std::string& key);
+//! Like find_by_idempotency_key, but when no batch under `key` applied or was rejected, a duplicate
+//! under it: a record refused because what it posts exists already (its message's client_msg_id).
+std::optional<BatchOutcome> find_any_by_idempotency_key(pqxx::dbtransaction& tx, const std::string& user_id,
+                                                        const std::string& key);
 
 }  // namespace read_model
 }  // namespace aimi::gateway

@@ -322,7 +322,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
     // A turn record refused before (its run was cut short after it): a record per call this time.
     turn.one_record = options_.one_record_turns && provider_.deterministic() && !earlier_turn;
     auto outcome = answer(turn);
-    if (turn.one_record && outcome.outcome != "applied") {
+    if (turn.one_record && outcome.outcome == "rejected") {
         // Refused whole (something changed between the context and the fold): nothing of it holds.
         // Run again with each call in its own record, so the provider learns which one was refused.
         spdlog::info("turn record for message {} of user {} was refused ({} {}); again a record per call", m.message_id,
@@ -332,8 +332,12 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
         outcome = answer(turn);
     }
     phase_seconds("turn").observe(seconds_since(started));
-    turns(outcome.outcome == "applied" ? "replied" : "reply_refused").add();
-    if (outcome.outcome != "applied")
+    // A duplicate: the reply exists already (an earlier run's turn record carried it).
+    turns(outcome.outcome == "applied"     ? "replied"
+          : outcome.outcome == "duplicate" ? "already_replied"
+                                           : "reply_refused")
+        .add();
+    if (outcome.outcome == "rejected")
         spdlog::warn("reply to message {} of user {} was refused: {} {}", m.message_id, m.user_id, outcome.code,
                      outcome.message);
     return TurnOutcome::replied;

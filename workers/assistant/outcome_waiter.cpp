@@ -41,7 +41,7 @@ pqxx::connection& OutcomeWaiter::connection() {
 std::optional<gateway::BatchOutcome> OutcomeWaiter::find(const std::string& user_id, const std::string& key) {
     ensure_connected();
     pqxx::read_transaction tx(*db_);
-    return gateway::read_model::find_by_idempotency_key(tx, user_id, key);
+    return gateway::read_model::find_any_by_idempotency_key(tx, user_id, key);
 }
 
 std::optional<gateway::BatchOutcome> OutcomeWaiter::wait(const std::string& user_id, const std::string& key,

@@ -19,7 +19,8 @@ class OutcomeWaiter {
     OutcomeWaiter(std::string pg_url, std::string schema);
     ~OutcomeWaiter();
 
-    //! The outcome now, if there is one.
+    //! The outcome now, if there is one: the batch that applied or was refused under `key`, else a
+    //! duplicate under it (what it would post exists already: another run's reply).
     std::optional<gateway::BatchOutcome> find(const std::string& user_id, const std::string& key);
     //! Waits for the outcome until `deadline`. @throws std::runtime_error on a lost connection.
     std::optional<gateway::BatchOutcome> wait(const std::string& user_id, const std::string& key,
