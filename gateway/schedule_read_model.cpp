@@ -1,6 +1,7 @@
 #include "gateway/schedule_read_model.hpp"
 
 #include <algorithm>
+#include <queue>
 #include <vector>
 
 #include <date/tz.h>
@@ -35,11 +36,14 @@ const pg::Statement kList{"schedule_read.list",
                               "AND ($4::timestamptz IS NULL OR (created_at, calendar_event_id) > ($4::timestamptz, "
                               "$5::uuid)) ORDER BY created_at, calendar_event_id LIMIT $6"};
 
+// In the order of range_start, a bound below every occurrence of the event (time_range).
 const pg::Statement kCandidates{"schedule_read.candidates",
                                 "SELECT (" + kRow +
-                                    ")::text FROM calendar_events e WHERE user_id = $1::uuid "
+                                    ")::text, floor(extract(epoch FROM range_start))::bigint "
+                                    "FROM calendar_events e WHERE user_id = $1::uuid "
                                     "AND status <> 'cancelled' AND range_start < $3::timestamptz "
-                                    "AND (range_end IS NULL OR range_end > $2::timestamptz)"};
+                                    "AND (range_end IS NULL OR range_end > $2::timestamptz) "
+                                    "ORDER BY range_start, calendar_event_id"};
 
 const pg::Statement kAll{"schedule_read.all", "SELECT (" + kRow +
                                                   ")::text FROM calendar_events e WHERE user_id = $1::uuid "
@@ -157,15 +161,26 @@ OccurrencePage occurrences(pqxx::dbtransaction& tx, const std::string& user_id, 
         const bj::object* row;
         std::string zone;
     };
-    const auto candidates = rows(pg::exec(tx, kCandidates, user_id, instant(from), instant(to)));
+    const auto result = pg::exec(tx, kCandidates, user_id, instant(from), instant(to));
+    std::vector<bj::object> candidates;
+    candidates.reserve(result.size());  // items point into it
     std::vector<Item> items;
-    for (const auto& row : candidates) {
+    // The limit + 1 earliest starts so far (a max-heap): once they all begin no later than the next
+    // candidate's range_start, no occurrence of it or of any later candidate can make the page.
+    std::priority_queue<std::chrono::sys_seconds> earliest;
+    for (const auto& result_row : result) {
+        const std::chrono::sys_seconds bound{std::chrono::seconds(result_row[1].as<std::int64_t>())};
+        if (earliest.size() > limit && earliest.top() <= bound) break;
+        const auto& row = candidates.emplace_back(json::parse_stored_object(result_row[0].as<std::string>()));
         const auto timing = timing_from_json(row.at("timing").as_object());
         const auto zone_name = zone_of(row);
         const auto* zone = find_zone(zone_name);
         if (!zone) throw std::runtime_error("calendar event in unknown zone " + zone_name);
-        for (auto& o : occurrences_between(timing, *zone, from, to, limit + 1))
+        for (auto& o : occurrences_between(timing, *zone, from, to, limit + 1)) {
+            earliest.push(o.start_utc);
+            if (earliest.size() > limit + 1) earliest.pop();
             items.push_back(Item{std::move(o), &row, zone_name});
+        }
     }
     std::stable_sort(items.begin(), items.end(),
                      [](const Item& a, const Item& b) { return a.occurrence.start_utc < b.occurrence.start_utc; });

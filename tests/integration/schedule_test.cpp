@@ -173,6 +173,57 @@ TEST_F(Schedule, OccurrencesKeepTheirWallClockAcrossDstAndFollowTheUsersZone) {
     EXPECT_EQ(http().get("/v1/calendar-events/" + daily, ann_.token).json().at("effective_time_zone"), "Europe/Berlin");
 }
 
+// A page stops expanding events once no later one can make it (candidates in range_start order):
+// whatever the limit, it is the start of the whole window's list.
+TEST_F(Schedule, ALimitedPageIsTheStartOfTheWholeWindow) {
+    const std::vector<std::string> zones{"UTC", "Asia/Tokyo", "America/Los_Angeles", "Europe/Berlin"};
+    // Series that began before the window, in different zones, one of them moved once in it.
+    event(ann_, {{"title", "Meditate"}, {"start", "2026-02-20T06:10:00"}, {"rrule", "FREQ=DAILY"}});
+    event(ann_, {{"title", "Team"},
+                 {"start", "2026-02-16T09:05:00"},
+                 {"rrule", "FREQ=WEEKLY;BYDAY=MO,TH"},
+                 {"time_zone", "Asia/Tokyo"}});
+    const auto moved = event(ann_, {{"title", "Swim"},
+                                    {"start", "2026-02-21T19:20:00"},
+                                    {"rrule", "FREQ=WEEKLY"},
+                                    {"time_zone", "Europe/Berlin"}});
+    ASSERT_EQ(patch(ann_, moved,
+                    {{"scope", "occurrence"}, {"occurrence", "2026-03-07T19:20:00"}, {"start", "2026-03-01T05:35:00"}})
+                  .status,
+              200);
+    // One-off events spread over the week at distinct minutes, in the four zones.
+    std::mt19937 rng(20261204);
+    for (int i = 0; i < 30; ++i) {
+        const int minute = static_cast<int>(rng() % (7 * 24 * 60 / 30)) + i * (7 * 24 * 60 / 30);
+        event(ann_, {{"title", fmt::format("one-off {}", i)},
+                     {"start",
+                      fmt::format("2026-03-{:02}T{:02}:{:02}:00", 1 + minute / 1440, minute % 1440 / 60, minute % 60)},
+                     {"time_zone", zones[i % zones.size()]}});
+    }
+    const auto page = [&](int limit) {
+        auto r = http().get(fmt::format("/v1/calendar/occurrences?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z"
+                                        "&limit={}",
+                                        limit),
+                            ann_.token);
+        EXPECT_EQ(r.status, 200) << r.body;
+        std::vector<std::string> out;
+        if (r.status != 200) return out;
+        const auto json = r.json();  // the items live in it
+        for (const auto& o : json.at("items").as_array())
+            out.push_back(fmt::format("{} {} {}", o.at("starts_at").as_string().c_str(),
+                                      o.at("calendar_event_id").as_string().c_str(),
+                                      bj::serialize(o.at("occurrence"))));
+        return out;
+    };
+    const auto whole = page(5000);
+    ASSERT_GT(whole.size(), 35u);
+    EXPECT_TRUE(std::is_sorted(whole.begin(), whole.end()));
+    for (const int limit : {1, 2, 5, 13, 40}) {
+        const auto part = page(limit);
+        EXPECT_EQ(part, std::vector<std::string>(whole.begin(), whole.begin() + limit)) << "limit " << limit;
+    }
+}
+
 TEST_F(Schedule, EditOneOccurrenceThisAndFollowingOrTheWholeSeries) {
     const auto id = event(ann_, {{"title", "Swim"},
                                  {"start", "2026-06-01T07:00:00"},
