@@ -1,8 +1,8 @@
 #include <pqxx/pqxx>
 
+#include "domain/assistant/turn_keys.hpp"
 #include "domain/json/parse.hpp"
 #include "domain/json/text_of.hpp"
-#include "domain/uuid.hpp"
 #include "gateway/api_error.hpp"
 #include "gateway/command_pipeline.hpp"
 #include "gateway/handlers/handlers.hpp"
@@ -28,22 +28,23 @@ SELECT o.partition FROM messages m JOIN batch_outcomes o ON o.batch_id = m.batch
 //! on the user's partition, without holding a thread, until `deadline`; `reply` is null if it did
 //! not come in time.
 Reply await_reply(const Call& call, bj::object message, int status, Clock::time_point deadline) {
-    const auto key = "assistant:" + json::text_of(message, "id") + ":reply";
+    const auto message_id = json::text_of(message, "id");
     std::int32_t partition = 0;
     {
         auto lease = call.gateway.pool.acquire();
         pqxx::read_transaction tx(*lease);
-        // One reply per message, in whichever record the assistant appended it (its own, or the
-        // turn's one record): its id is name-based on the reply's key.
-        if (auto reply = read_resource(tx, "message", name_based_uuid(call.principal.user_id, key))) {
+        // One reply per message, in whichever record the assistant appended it.
+        if (auto reply =
+                read_resource(tx, "message", assistant::reply_message_id(call.principal.user_id, message_id))) {
             message["reply"] = std::move(*reply);
             return json_response(status, message);
         }
-        if (read_model::find_by_idempotency_key(tx, call.principal.user_id, key)) {  // refused: none will come
+        // Its own record refused: none will come.
+        if (read_model::find_by_idempotency_key(tx, call.principal.user_id, assistant::reply_key(message_id))) {
             message["reply"] = nullptr;
             return json_response(status, message);
         }
-        const auto rows = pg::exec(tx, kMessagePartition, json::text_of(message, "id"));
+        const auto rows = pg::exec(tx, kMessagePartition, message_id);
         if (!rows.empty()) partition = rows[0][0].as<std::int32_t>();
     }
     const std::string projection = entity_store::EntityStoreProjection::kName;

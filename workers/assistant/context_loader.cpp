@@ -200,7 +200,7 @@ assistant::Context load_context(pqxx::dbtransaction& tx, const std::string& main
     assistant::Context c;
     c.user_id = m.user_id;
     c.now = m.posted_at;
-    tx.exec("SET LOCAL search_path TO " + tx.quote_name(main_schema));
+    use_schema(tx, main_schema, "");
     if (auto user = gateway::read_model::find_user(tx, m.user_id)) {
         c.user_name = user->display_name;
         c.time_zone = user->time_zone;

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "domain/assistant/tool_commands.hpp"
+#include "domain/assistant/turn_keys.hpp"
 #include "domain/events/learning_events.hpp"
 #include "domain/json/serialize.hpp"
 #include "domain/json/text_of.hpp"
@@ -287,7 +288,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
         turns("gone").add();
         return TurnOutcome::not_a_turn;
     }
-    turn.key_base = "assistant:" + m.message_id;
+    turn.key_base = assistant::turn_key_base(m.message_id);
     turn.causation = fact.request_id.empty() ? "assistant-turn" : fact.request_id;
     assistant::Context snapshot;
     std::optional<std::string> live_synopsis;  // set when the chat is a learning track's thread
@@ -298,7 +299,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
         // Answered before: by a reply of its own, or within the turn's one record.
         earlier_turn = gateway::read_model::find_by_idempotency_key(tx, m.user_id, turn.key_base + ":turn");
         if ((earlier_turn && earlier_turn->outcome == "applied") ||
-            gateway::read_model::find_by_idempotency_key(tx, m.user_id, turn.key_base + ":reply")) {
+            gateway::read_model::find_by_idempotency_key(tx, m.user_id, assistant::reply_key(m.message_id))) {
             turns("already_replied").add();
             return TurnOutcome::already_replied;
         }
@@ -345,7 +346,7 @@ TurnOutcome Orchestrator::handle(const facts::Fact& fact) {
 
 gateway::BatchOutcome Orchestrator::answer(Turn& turn) {
     const auto& m = turn.message;
-    const auto reply_key = turn.key_base + ":reply";
+    const auto reply_key = assistant::reply_key(m.message_id);
     turn.staged.clear();
     turn.tool_log = bj::array{};
     turn.failed_runs.clear();
@@ -384,7 +385,7 @@ gateway::BatchOutcome Orchestrator::answer(Turn& turn) {
     auto& run_data = std::get<events::PromptRunRecorded>(run).data;
 
     events::MessagePosted message;
-    message.message_id = name_based_uuid(m.user_id, reply_key);
+    message.message_id = assistant::reply_message_id(m.user_id, m.message_id);
     message.chat_id = m.chat_id;
     message.role = "assistant";
     message.content = std::move(reply);

@@ -191,9 +191,17 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
     std::size_t total = 0;
     std::map<TopicPartition, std::int64_t> uncommitted;
     auto next_kafka_commit = std::chrono::steady_clock::now();
+    const auto commit_if_due = [&] {
+        if (uncommitted.empty() || std::chrono::steady_clock::now() < next_kafka_commit) return;
+        commit_informational(*consumer, uncommitted);
+        next_kafka_commit = std::chrono::steady_clock::now() + kKafkaCommitInterval;
+    };
     while (!stop) {
         const auto batch = next_batch(*consumer, options, stop);
-        if (batch.empty()) continue;
+        if (batch.empty()) {
+            commit_if_due();  // idle: the last batches' offsets still reach the lag tooling
+            continue;
+        }
         auto backoff = std::chrono::milliseconds(100);
         for (;;) {
             try {
@@ -205,10 +213,7 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                 spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
                               applied.applied, applied.skipped, applied.dead_lettered, total);
                 for (const auto& [tp, next] : applied.next_offsets) uncommitted[tp] = next;
-                if (std::chrono::steady_clock::now() >= next_kafka_commit) {
-                    commit_informational(*consumer, uncommitted);
-                    next_kafka_commit = std::chrono::steady_clock::now() + kKafkaCommitInterval;
-                }
+                commit_if_due();
                 if (options.on_committed) options.on_committed();
                 break;
             } catch (const std::exception& e) {
