@@ -41,8 +41,10 @@ SELECT jsonb_build_object('id', dependency_id, 'parent_goal_id', parent_goal_id,
 FROM goals_graph_dependencies WHERE user_id = $1::uuid AND (parent_goal_id = $2::uuid OR dependent_goal_id = $2::uuid)
 ORDER BY created_at, dependency_id)sql"};
 
+// Lists choose their page before rendering it: rendering every row of a user first (PostgreSQL
+// computes the select list below the sort) made a list's cost grow with the user's history.
 const pg::Statement kListGoals{"goals_read.list_goals", std::string("SELECT ") + kGoalJson + R"sql(
-FROM goals_graph_goals
+FROM (SELECT * FROM goals_graph_goals
 WHERE user_id = $1::uuid
   AND ($2::text IS NULL OR ($2 = 'blocked' AND status = 'active' AND blocked) OR status = $2)
   AND ($3::text IS NULL OR category = $3)
@@ -50,7 +52,8 @@ WHERE user_id = $1::uuid
   AND ($5::date IS NULL OR deadline <= $5::date)
   AND ($6::timestamptz IS NULL OR (created_at, goal_id) > ($6::timestamptz, $7::uuid))
 ORDER BY created_at, goal_id
-LIMIT $8)sql"};
+LIMIT $8) goals_graph_goals
+ORDER BY created_at, goal_id)sql"};
 
 const pg::Statement kHistory{"goals_read.history", R"sql(
 SELECT jsonb_build_object('event_id', event_id, 'change', change, 'status', status, 'blocked', blocked,
@@ -116,10 +119,11 @@ const EntityStatements& entity_statements(const std::string& kind) {
             pg::Statement{"goals_read.find_" + kind, "SELECT " + json + " FROM " + table +
                                                          " t WHERE user_id = $1::uuid AND " + id + " = $2::uuid"},
             pg::Statement{"goals_read.list_" + kind,
-                          "SELECT " + json + " FROM " + table +
-                              " t WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)" + due +
+                          "SELECT " + json + " FROM (SELECT * FROM " + table +
+                              " WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)" + due +
                               " AND ($5::timestamptz IS NULL OR (created_at, " + id +
-                              ") > ($5::timestamptz, $6::uuid)) ORDER BY created_at, " + id + " LIMIT $7"}};
+                              ") > ($5::timestamptz, $6::uuid)) ORDER BY created_at, " + id +
+                              " LIMIT $7) t ORDER BY created_at, " + id}};
     };
     static const EntityStatements task = make("task"), problem = make("problem"), habit = make("habit"),
                                   link = make("link");

@@ -108,6 +108,13 @@ const pg::Statement kUserState{
         " AS item FROM context_items WHERE user_id = $1::uuid AND expires_at > now() ORDER BY surfaced_at DESC, "
         "item_id LIMIT 20) c), '[]'::jsonb))::text"};
 
+// kUserState's last summary, and the latest mood recorded in the week before $2.
+const pg::Statement kSummaryAndMood{"memory_read.summary_and_mood", R"sql(
+SELECT (SELECT text FROM summaries WHERE user_id = $1::uuid AND replaced_by IS NULL
+        ORDER BY period_end DESC, created_at DESC LIMIT 1),
+       (SELECT mood FROM mental_states WHERE user_id = $1::uuid AND recorded_at > $2::timestamptz - interval '7 days'
+        ORDER BY recorded_at DESC, mental_state_id DESC LIMIT 1))sql"};
+
 const std::string kPromptRun =
     "jsonb_build_object('prompt_run_id', prompt_run_id, 'user_id', user_id, 'provider', provider, 'model', model, "
     "'model_version', model_version, 'purpose', purpose, 'scope', scope, 'items', items, 'tokens_in', tokens_in, "
@@ -167,6 +174,14 @@ bj::array list_context_items(pqxx::dbtransaction& tx, const std::string& user_id
 
 bj::object user_state(pqxx::dbtransaction& tx, const std::string& user_id) {
     return *first_object(pg::exec(tx, kUserState, user_id));
+}
+
+SummaryAndMood summary_and_mood(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& at) {
+    const auto row = pg::exec(tx, kSummaryAndMood, user_id, at).at(0);
+    SummaryAndMood out;
+    if (!row[0].is_null()) out.summary = row[0].as<std::string>();
+    if (!row[1].is_null()) out.mood = row[1].as<int>();
+    return out;
 }
 
 bj::array list_prompt_runs(pqxx::dbtransaction& tx, const PromptRunFilter& f) {

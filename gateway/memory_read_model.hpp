@@ -46,6 +46,15 @@ boost::json::array list_context_items(pqxx::dbtransaction& tx, const std::string
 //! Last summary, focus goals, traits and preferences, mood trend, recent context.
 boost::json::object user_state(pqxx::dbtransaction& tx, const std::string& user_id);
 
+//! What the assistant's context takes of the user state: the last summary's text, and the latest
+//! mood recorded in the week before `at` (an RFC 3339 instant); without user_state's aggregates,
+//! which grow with the user's history.
+struct SummaryAndMood {
+    std::optional<std::string> summary;
+    std::optional<int> mood;
+};
+SummaryAndMood summary_and_mood(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& at);
+
 struct PromptRunFilter {
     std::optional<std::string> user_id, purpose, status;
     Cursor after;

@@ -47,7 +47,7 @@ WITH q AS (SELECT websearch_to_tsquery('simple', $2) AS q)
 SELECT source_kind, source_id, chat_id::text, to_char(occurred_at AT TIME ZONE 'UTC', )sql") +
                                                         kTime +
                                                         R"sql(),
-       ts_rank_cd(to_tsvector('simple', text), q.q)::float4
+       ts_rank(to_tsvector('simple', text), q.q)::float4
 FROM memory_sources, q
 WHERE user_id = $1 AND source_kind <> 'message' AND to_tsvector('simple', text) @@ q.q
   AND ($3::text[] IS NULL OR source_kind = ANY($3::text[]))

@@ -20,16 +20,16 @@ const pg::Statement kHasTerms{"search.has_terms", "SELECT numnode(" AIMI_SEARCH_
 const pg::Statement kSearch{"search.messages", R"sql(
 WITH query AS (SELECT )sql" AIMI_SEARCH_TSQUERY R"sql( AS q),
 page AS (
-    SELECT m.message_id, m.created_at, ts_rank_cd(m.document, query.q)::float4 AS rank
+    SELECT m.message_id, m.created_at, (CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4 AS rank
     FROM search_messages m, query
     WHERE m.user_id = $1::uuid AND m.document @@ query.q
       AND ($3 = '' OR m.chat_id = nullif($3, '')::uuid)
       AND ($4 = '' OR m.created_at >= nullif($4, '')::timestamptz)
       AND ($5 = '' OR m.created_at < nullif($5, '')::timestamptz)
-      AND ($7 = '' OR CASE WHEN $6 THEN (ts_rank_cd(m.document, query.q)::float4, m.created_at, m.message_id)
+      AND ($7 = '' OR CASE WHEN $6 THEN ((CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4, m.created_at, m.message_id)
                                           < (nullif($8, '')::float4, nullif($7, '')::timestamptz, nullif($9, '')::uuid)
                            ELSE (m.created_at, m.message_id) < (nullif($7, '')::timestamptz, nullif($9, '')::uuid) END)
-    ORDER BY CASE WHEN $6 THEN ts_rank_cd(m.document, query.q)::float4 END DESC NULLS LAST,
+    ORDER BY CASE WHEN $6 THEN (CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4 END DESC NULLS LAST,
              m.created_at DESC, m.message_id DESC
     LIMIT $10)
 SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
@@ -51,9 +51,9 @@ std::vector<Hit> search(pqxx::dbtransaction& tx, const Query& query) {
     const Cursor none;
     const Cursor& after = query.after ? *query.after : none;
     std::vector<Hit> hits;
-    for (const auto& row :
-         pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""), query.from.value_or(""),
-                  query.to.value_or(""), query.by_rank, after.created_at, after.rank, after.message_id, query.limit))
+    for (const auto& row : pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""),
+                                    query.from.value_or(""), query.to.value_or(""), query.by_rank, after.created_at,
+                                    after.rank, after.message_id, query.limit, query.rank == Query::Rank::frequency))
         hits.push_back(Hit{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>(),
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
                            row[6].as<std::string>()});

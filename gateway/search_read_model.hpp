@@ -36,6 +36,10 @@ struct Query {
     std::optional<std::string> from;  //!< created_at >= from (RFC 3339)
     std::optional<std::string> to;    //!< created_at < to
     bool by_rank = true;              //!< else newest first
+    //! How matches are ranked: cover density (ts_rank_cd: the query's words close together), or
+    //! term frequency (ts_rank), several times cheaper for long queries over many matches; recall
+    //! ranks every matching message on every assistant turn, so it takes frequency.
+    enum class Rank { cover_density, frequency } rank = Rank::cover_density;
     std::optional<Cursor> after;
     int limit = 20;
 };

@@ -4,6 +4,8 @@
 
 #include <date/tz.h>
 
+#include "domain/schedule/calendar_time.hpp"
+
 namespace aimi::schedule {
 
 namespace {
@@ -78,6 +80,16 @@ TimeRange time_range(const Timing& timing) {
     }
     TimeRange range{as_sys(first) - kMaxEast, std::nullopt};
     if (last_end) range.end = as_sys(*last_end) + kMaxWest;
+    // A single event in a zone of its own is on the time line where that zone puts it, whatever
+    // the user's zone becomes: its range starts at its earliest occurrence, exactly as read, so a
+    // reader that stops at the first candidate beyond its page does not read 14 h further (most
+    // events — reminders, due tasks — are such).
+    if (!timing.rrule && timing.time_zone)
+        if (const auto* zone = find_zone(*timing.time_zone)) {
+            const auto all =
+                occurrences_between(timing, *zone, range.start, *range.end, timing.occurrence_changes.size() + 2);
+            if (!all.empty()) range.start = all.front().start_utc;  // in the order of their start
+        }
     return range;
 }
 

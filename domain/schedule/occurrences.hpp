@@ -26,8 +26,9 @@ std::vector<Occurrence> occurrences_between(const Timing& timing, const date::ti
                                             std::size_t limit);
 
 //! An interval of the time line holding every occurrence of the series in any zone (wall clock
-//! −14h … +12h around them); `end` nullopt when the series never ends. Read models index it to
-//! pick a window's candidates without knowing zones.
+//! −14h … +12h around them); `end` nullopt when the series never ends. A single event with a
+//! zone of its own starts exactly at its earliest occurrence. Read models index it to pick a
+//! window's candidates without knowing zones.
 struct TimeRange {
     std::chrono::sys_seconds start;
     std::optional<std::chrono::sys_seconds> end;

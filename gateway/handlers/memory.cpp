@@ -227,6 +227,7 @@ Reply search_memory(const Call& call) {
             text.from = query.from;
             text.to = query.to;
             text.limit = static_cast<int>(MemoryRecall::kCandidates);
+            text.rank = search_read_model::Query::Rank::frequency;
             message_hits = search_read_model::search(tx, text);
         }
     }

@@ -32,28 +32,36 @@ const pg::Statement kChatsByIds{
     "entity_store.load_chats",
     select(rows::kChatColumns,
            "FROM chats WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))")};
-const pg::Statement kSessionsByIdsOrOpenInChats{"entity_store.load_sessions",
-                                                select(rows::kSessionColumns, R"sql(FROM sessions
-WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))
-   OR (ended_at IS NULL AND chat_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb))))sql")};
+// Two index lookups: with OR between them the planner scans every session.
+const pg::Statement kSessionsByIdsOrOpenInChats{
+    "entity_store.load_sessions",
+    select(rows::kSessionColumns,
+           "FROM sessions WHERE id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb))") +
+        " UNION " + select(rows::kSessionColumns, R"sql(FROM sessions WHERE ended_at IS NULL
+  AND chat_id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)))sql")};
 // By (user, token) for re-registration, and by id so that an id already taken (by anyone) is
 // refused by the fold instead of overwriting that device.
 const pg::Statement kDevicesByTokensOrIds{"entity_store.load_devices", select(rows::kDeviceColumns, R"sql(FROM devices
 WHERE (user_id, token) IN (SELECT k.u, k.t FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, t text))
    OR id IN (SELECT value::uuid FROM jsonb_array_elements_text($2::jsonb)))sql")};
 
+// Key lookups go through LATERAL ... LIMIT 1, which keeps each one an index probe: joined to a
+// record set the planner cannot size (it assumes 100 rows), they became hash joins over the
+// whole table, a scan of every user's outcomes and messages for each record decided.
 const pg::Statement kLoadTakenKeys{"entity_store.load_taken_keys", R"sql(
 SELECT b.user_id::text, b.idempotency_key, b.batch_id::text, b.request_hash, b.outcome, b.code, b.message,
        b.resource_type, coalesce(b.resource_id::text, ''), b.details::text
-FROM batch_outcomes b
-JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, k text) ON b.user_id = k.u AND b.idempotency_key = k.k
-WHERE b.outcome IN ('applied', 'rejected'))sql"};
+FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, k text)
+CROSS JOIN LATERAL (
+    SELECT * FROM batch_outcomes o
+    WHERE o.user_id = k.u AND o.idempotency_key = k.k AND o.outcome IN ('applied', 'rejected') LIMIT 1) b)sql"};
 
 const pg::Statement kLoadInbox{"entity_store.load_inbox", R"sql(
 SELECT m.user_id::text, m.source, m.client_msg_id, m.id::text, m.batch_id::text
-FROM messages m
-JOIN jsonb_to_recordset($1::jsonb) AS k(u uuid, s text, c text)
-  ON m.user_id = k.u AND m.source = k.s AND m.client_msg_id = k.c)sql"};
+FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, s text, c text)
+CROSS JOIN LATERAL (
+    SELECT * FROM messages x
+    WHERE x.user_id = k.u AND x.source = k.s AND x.client_msg_id = k.c LIMIT 1) m)sql"};
 
 template <class Set>
 std::string ids_json(const Set& ids) {

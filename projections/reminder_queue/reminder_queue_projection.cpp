@@ -26,10 +26,19 @@ const pg::Statement kLoadUsers{"reminder_queue.load_users", R"sql(
 SELECT user_id::text, time_zone, settings::text FROM reminder_users
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
 
+// Every event of the users whose zone or reminder settings changed: all their plans are redone.
 const pg::Statement kLoadEvents{"reminder_queue.load_events", R"sql(
 SELECT user_id::text, calendar_event_id::text, title, timing::text,
        (extract(epoch FROM done_until) * 1000000)::bigint FROM reminder_events
 WHERE user_id IN (SELECT value::uuid FROM jsonb_array_elements_text($1::jsonb)))sql"};
+
+// The events the facts name (index probes: LATERAL keeps the planner from scanning the table).
+const pg::Statement kLoadEventsByKey{"reminder_queue.load_events_by_key", R"sql(
+SELECT e.user_id::text, e.calendar_event_id::text, e.title, e.timing::text,
+       (extract(epoch FROM e.done_until) * 1000000)::bigint
+FROM jsonb_to_recordset($1::jsonb) AS k(u uuid, e uuid)
+CROSS JOIN LATERAL (
+    SELECT * FROM reminder_events r WHERE r.user_id = k.u AND r.calendar_event_id = k.e LIMIT 1) e)sql"};
 
 const pg::Statement kUpsertUsers{"reminder_queue.upsert_users", R"sql(
 INSERT INTO reminder_users (user_id, time_zone, settings)
@@ -208,17 +217,63 @@ class Planner {
 
 }  // namespace
 
+namespace {
+
+//! What the facts need loaded: the users they touch, every event of the users whose zone or
+//! settings changed, and the events they name. Most facts (messages, goals, moods) need nothing,
+//! and then nothing is read: a user's history must not make every fact cost more.
+struct Needed {
+    std::set<std::string> users, whole_users;
+    std::set<Key> events;
+
+    explicit Needed(std::span<const facts::Fact> facts) {
+        for (const auto& fact : facts) {
+            if (!fact.applied()) continue;
+            for (const auto& event : fact.events) {
+                const auto& d = event.data;
+                if (event.type.starts_with("user.")) {
+                    users.insert(fact.user_id);
+                    if (event.type == "user.profile_updated" &&
+                        (d.contains("time_zone") || d.contains("settings_patch")))
+                        whole_users.insert(fact.user_id);
+                } else if (event.type == "calendar_event.created" || event.type == "calendar_event.updated" ||
+                           event.type == "reminder.delivered") {
+                    users.insert(fact.user_id);
+                    events.insert({fact.user_id, text_of(d, "calendar_event_id")});
+                }
+            }
+        }
+    }
+
+    static std::string ids_json(const std::set<std::string>& ids) {
+        bj::array out;
+        for (const auto& id : ids) out.push_back(bj::value(id));
+        return json::serialize(out);
+    }
+    std::string events_json() const {
+        bj::array out;
+        for (const auto& [user, event] : events) out.push_back(bj::object{{"u", user}, {"e", event}});
+        return json::serialize(out);
+    }
+};
+
+}  // namespace
+
 void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const facts::Fact> facts) {
-    const auto users_json = applied_users_json(facts);
-    if (users_json.empty()) return;
+    const Needed needed(facts);
+    if (needed.users.empty()) return;
     Planner planner;
-    for (const auto& row : pg::exec(tx, kLoadUsers, users_json))
+    for (const auto& row : pg::exec(tx, kLoadUsers, Needed::ids_json(needed.users)))
         planner.users[row[0].as<std::string>()] =
             User{row[1].as<std::string>(), json::parse_stored_object(row[2].as<std::string>())};
-    for (const auto& row : pg::exec(tx, kLoadEvents, users_json))
-        planner.events[{row[0].as<std::string>(), row[1].as<std::string>()}] =
-            Event{row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>()),
-                  row[4].is_null() ? std::nullopt : std::optional<Timestamp>(from_micros(row[4].as<std::int64_t>()))};
+    const auto load_events = [&](const pqxx::result& result) {
+        for (const auto& row : result)
+            planner.events[{row[0].as<std::string>(), row[1].as<std::string>()}] = Event{
+                row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>()),
+                row[4].is_null() ? std::nullopt : std::optional<Timestamp>(from_micros(row[4].as<std::int64_t>()))};
+    };
+    if (!needed.whole_users.empty()) load_events(pg::exec(tx, kLoadEvents, Needed::ids_json(needed.whole_users)));
+    if (!needed.events.empty()) load_events(pg::exec(tx, kLoadEventsByKey, needed.events_json()));
     for (const auto& fact : facts)
         if (fact.applied())
             for (const auto& event : fact.events) planner.apply(fact, event);

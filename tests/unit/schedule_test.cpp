@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 #include <libical/ical.h>
 
+#include <random>
+
+#include <fmt/format.h>
 #include <boost/json/parse.hpp>
+
+#include "domain/json/serialize.hpp"
 
 #include "domain/schedule/calendar_time.hpp"
 #include "domain/schedule/icalendar.hpp"
@@ -222,6 +227,64 @@ TEST(Timing, ThisAndFollowingSplitsTheSeriesAndKeepsTheCount) {
     EXPECT_EQ(starts(ended.series, "UTC", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z").size(), 4u);
     EXPECT_TRUE(time_range(ended.series).end);
     EXPECT_FALSE(time_range(open).end);
+}
+
+// Readers stop expanding at the first candidate whose range starts after their page: a range may
+// start no later than any occurrence, in any zone the event can be read in.
+TEST(TimeRange, HoldsEveryOccurrenceAndStartsAtASingleZonedEventsFirst) {
+    std::mt19937 rng(20261204);
+    const std::vector<std::string> zones{"America/New_York", "Europe/Berlin",  "Australia/Lord_Howe",
+                                         "Pacific/Apia",     "Asia/Kathmandu", "UTC"};
+    // Days around DST changes and a skipped day (Apia, 2011-12-30), at every quarter hour.
+    const std::vector<std::string> days{"2026-03-08", "2026-11-01", "2026-03-29", "2026-10-25",
+                                        "2026-04-05", "2011-12-29", "2011-12-31", "2026-06-15"};
+    const auto pick = [&](const auto& v) {
+        return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+    };
+    const auto at = [&](const std::string& day) {
+        const auto minutes = std::uniform_int_distribution<int>(0, 95)(rng) * 15;
+        return fmt::format("{}T{:02}:{:02}:00", day, minutes / 60, minutes % 60);
+    };
+    for (int i = 0; i < 2000; ++i) {
+        bj::object data;
+        const bool due = i % 3 == 0, all_day = !due && i % 5 == 0;
+        const auto day = pick(days);
+        if (due) {
+            data["due"] = at(day);
+        } else {
+            data["start"] = all_day ? day : at(day);
+            if (i % 2 == 0 && !all_day) data["end"] = at(day);  // refused when before the start
+            if (all_day) data["all_day"] = true;
+        }
+        const bool zoned = i % 4 != 3;
+        if (zoned) data["time_zone"] = pick(zones);
+        if (i % 7 == 0) data["rrule"] = "FREQ=DAILY;COUNT=3";
+        auto created = create_timing(data);
+        if (std::holds_alternative<Problem>(created)) continue;  // an end before its start, say
+        auto t = std::get<Timing>(created);
+        if (t.rrule && i % 2 == 0) {
+            // Move the second occurrence before the first.
+            const auto second = starts(t, "UTC", "1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z", 2);
+            if (second.size() == 2)
+                if (auto moved = update_timing(t, {{"scope", "occurrence"},
+                                                   {"occurrence", second[1].substr(0, second[1].find('='))},
+                                                   {"start", at(day)}});
+                    std::holds_alternative<UpdatedTiming>(moved))
+                    t = std::get<UpdatedTiming>(moved).series;
+        }
+        const auto range = time_range(t);
+        const auto read_in = zoned ? std::vector<std::string>{*t.time_zone} : zones;  // floating: any zone
+        for (const auto& name : read_in) {
+            const auto all =
+                occurrences_between(t, zone(name), utc("1970-01-01T00:00:00Z"), utc("2100-01-01T00:00:00Z"), 100);
+            ASSERT_FALSE(all.empty()) << json::serialize(data);
+            for (const auto& o : all) {
+                EXPECT_LE(range.start, o.start_utc) << json::serialize(data) << " in " << name;
+                if (range.end) EXPECT_GE(*range.end, o.end_utc) << json::serialize(data) << " in " << name;
+            }
+            if (zoned && !t.rrule) EXPECT_EQ(range.start, all.front().start_utc) << json::serialize(data);
+        }
+    }
 }
 
 TEST(ICalendar, ParsesBackWithLibical) {

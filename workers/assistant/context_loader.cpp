@@ -120,14 +120,9 @@ void read_schedule(pqxx::dbtransaction& tx, const Serving& serving, const Trigge
 void read_memory(pqxx::dbtransaction& tx, const Serving& serving, const TriggerMessage& m,
                  gateway::MemoryRecall* recall, int memories, assistant::Context& c) {
     serving.use(tx, memory::MemoryProjection::kName);
-    const auto state = gateway::memory_read_model::user_state(tx, m.user_id);
-    if (const auto* s = state.if_contains("last_summary"); s && s->is_object())
-        if (auto text = json::optional_text_of(s->get_object(), "text"); text && !text->empty())
-            c.user_state = std::move(text);
-    if (const auto* trend = state.if_contains("mood_trend"); trend && trend->is_object())
-        if (const auto* latest = trend->get_object().if_contains("latest"); latest && latest->is_object())
-            if (const auto* mood = latest->get_object().if_contains("mood"); mood && mood->is_int64())
-                c.recent_mood = static_cast<int>(mood->get_int64());
+    auto state = gateway::memory_read_model::summary_and_mood(tx, m.user_id, format_timestamp(m.posted_at));
+    if (state.summary && !state.summary->empty()) c.user_state = std::move(state.summary);
+    c.recent_mood = state.mood;
 
     if (!recall || memories <= 0) return;
     std::vector<gateway::search_read_model::Hit> hits;
@@ -137,6 +132,7 @@ void read_memory(pqxx::dbtransaction& tx, const Serving& serving, const TriggerM
         text.user_id = m.user_id;
         text.text = m.content;
         text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
+        text.rank = gateway::search_read_model::Query::Rank::frequency;
         hits = gateway::search_read_model::search(tx, text);
     }
     serving.use(tx, memory::VectorsProjection::kName);
