@@ -361,7 +361,7 @@ MemoryRecall::Result MemoryRecall::search(pqxx::dbtransaction& tx, const std::st
         auto& c = candidate({"message", hit.message_id, hit.chat_id, hit.created_at});
         c.text_rank = ++rank;
         text_score[c.key] = std::stod(hit.rank);
-        snippets[c.key] = hit.snippet;
+        if (!hit.snippet.empty()) snippets[c.key] = hit.snippet;  // else the source's text, below
     }
     std::optional<std::string> kinds_array;
     if (!query.kinds.empty()) {

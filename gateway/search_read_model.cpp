@@ -34,8 +34,8 @@ page AS (
     LIMIT $10)
 SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
        to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), page.rank::text,
-       ts_headline(m.text_config, m.content, query.q,
-                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "')
+       CASE WHEN $12 THEN ts_headline(m.text_config, m.content, query.q,
+                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
 FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY CASE WHEN $6 THEN page.rank END DESC NULLS LAST, page.created_at DESC, page.message_id DESC)sql"};
 
@@ -51,9 +51,10 @@ std::vector<Hit> search(pqxx::dbtransaction& tx, const Query& query) {
     const Cursor none;
     const Cursor& after = query.after ? *query.after : none;
     std::vector<Hit> hits;
-    for (const auto& row : pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""),
-                                    query.from.value_or(""), query.to.value_or(""), query.by_rank, after.created_at,
-                                    after.rank, after.message_id, query.limit, query.rank == Query::Rank::frequency))
+    for (const auto& row :
+         pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""), query.from.value_or(""),
+                  query.to.value_or(""), query.by_rank, after.created_at, after.rank, after.message_id, query.limit,
+                  query.rank == Query::Rank::frequency, query.snippets))
         hits.push_back(Hit{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>(),
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
                            row[6].as<std::string>()});

@@ -19,7 +19,7 @@ struct Hit {
     std::string role;
     std::string created_at;  //!< RFC 3339 UTC, microseconds
     std::string rank;        //!< float4 as PostgreSQL prints it (exact: the cursor compares it)
-    std::string snippet;     //!< matches between « and »
+    std::string snippet;     //!< matches between « and »; empty if the query asked for none
 };
 
 //! Where a page ended, in the page's order.
@@ -40,6 +40,9 @@ struct Query {
     //! term frequency (ts_rank), several times cheaper for long queries over many matches; recall
     //! ranks every matching message on every assistant turn, so it takes frequency.
     enum class Rank { cover_density, frequency } rank = Rank::cover_density;
+    //! ts_headline for every hit of the page; recall, which keeps a few of its 50 candidates, asks
+    //! for none and takes the kept ones' text instead.
+    bool snippets = true;
     std::optional<Cursor> after;
     int limit = 20;
 };

@@ -8,6 +8,8 @@
 #        stack.sh down DATA_DIR [--purge]     stop both; --purge also deletes the data
 #        stack.sh status DATA_DIR             exit 0 if both run, 3 otherwise
 #        stack.sh pg-stop|pg-start DATA_DIR   stop/start PostgreSQL only (same port)
+#        stack.sh pg-crash DATA_DIR           stop PostgreSQL as a crash would (immediate: no
+#                                             checkpoint, unflushed WAL lost); pg-start recovers
 #        stack.sh kafka-stop|kafka-start DATA_DIR
 #
 # Ports on first `up`: AIMI_PG_PORT, AIMI_KAFKA_PORT, AIMI_KAFKA_CONTROLLER_PORT, else random
@@ -115,6 +117,11 @@ cmd_pg_stop() {
   pg_stop
 }
 
+cmd_pg_crash() {
+  lock_data_dir
+  pg_crash
+}
+
 cmd_kafka_start() {
   lock_data_dir
   require_state
@@ -137,7 +144,7 @@ main() {
     up) (($# == 0)) || usage; cmd_up ;;
     down) (($# <= 1)) || usage; cmd_down "$@" ;;
     status) (($# == 0)) || usage; cmd_status ;;
-    pg-start | pg-stop | kafka-start | kafka-stop)
+    pg-start | pg-stop | pg-crash | kafka-start | kafka-stop)
       (($# == 0)) || usage
       [[ -d "${DATA_DIR}" ]] || die "no stack in ${DATA_DIR}"
       "cmd_${cmd//-/_}"

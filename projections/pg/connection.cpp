@@ -1,5 +1,8 @@
 #include "projections/pg/connection.hpp"
 
+#include <cstdlib>
+#include <stdexcept>
+
 #include <pqxx/pqxx>
 
 #include "projections/errors.hpp"
@@ -17,11 +20,17 @@ bool is_valid_schema_name(std::string_view name) {
 std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::string& schema) {
     if (!is_valid_schema_name(schema)) throw std::invalid_argument("invalid schema name: " + schema);
     // libpq URI query parameter ("%3D" is '=', "%20" a space); the server sees
-    //   -c search_path=<schema> -c plan_cache_mode=force_custom_plan
-    // Prepared statements (pg/statement.hpp) then save parsing but are planned for each execution's
-    // parameters: a generic plan cached while a table was small (a seq scan) could otherwise outlive
-    // its growth; measured: the projector's key look-up went from 0.1 to ~7 ms that way.
-    const std::string options = "options=-csearch_path%3D" + schema + "%20-cplan_cache_mode%3Dforce_custom_plan";
+    //   -c search_path=<schema> -c plan_cache_mode=<AIMI_PG_PLAN_CACHE_MODE, default auto>
+    // Under auto, PostgreSQL plans a prepared statement's first five executions for their
+    // parameters, then keeps a generic plan if it costs no more; pg::exec drops cached plans once a
+    // minute (pg/statement.hpp), so a generic plan made while a table was tiny cannot outlive its
+    // growth. Planning every execution (force_custom_plan) cost ~17 ms of PostgreSQL CPU per
+    // assistant turn (docs/benchmarks.md, phase k).
+    const char* mode = std::getenv("AIMI_PG_PLAN_CACHE_MODE");
+    const std::string plan_mode = mode && *mode ? mode : "auto";
+    if (plan_mode != "auto" && plan_mode != "force_custom_plan" && plan_mode != "force_generic_plan")
+        throw std::invalid_argument("AIMI_PG_PLAN_CACHE_MODE must be auto, force_custom_plan or force_generic_plan");
+    const std::string options = "options=-csearch_path%3D" + schema + "%20-cplan_cache_mode%3D" + plan_mode;
     const std::string full = url + (url.find('?') == std::string::npos ? "?" : "&") + options;
     try {
         return std::make_unique<pqxx::connection>(full);

@@ -15,9 +15,10 @@ namespace aimi::pg {
 //! True for schema names the project accepts (lower-case identifier, <= 63 bytes).
 bool is_valid_schema_name(std::string_view name);
 
-//! Opens a connection whose search_path is `schema`, and which plans every execution of a prepared
-//! statement for its parameters (plan_cache_mode=force_custom_plan); both are set in the startup
-//! packet, so they survive reconnects. @throws DatabaseUnavailable when the server cannot be reached.
+//! Opens a connection whose search_path is `schema` and whose plan_cache_mode is
+//! AIMI_PG_PLAN_CACHE_MODE (default auto: generic plans where they cost no more; pg::exec keeps them
+//! at most a minute old); both are set in the startup packet, so they survive reconnects.
+//! @throws DatabaseUnavailable when the server cannot be reached.
 std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::string& schema);
 
 //! A fixed-size pool of connections, lent out one request at a time.

@@ -159,6 +159,48 @@ TEST(Faults, ProjectorWaitsOutADatabaseOutageAndCatchesUpExactlyOnce) {
     EXPECT_EQ(env.scalar("SELECT count(*) FROM batch_outcomes WHERE outcome <> 'applied'"), 0);
 }
 
+// A database crash (immediate stop: no checkpoint, recovery from the WAL) in the middle of a
+// stream: the decider and a read model built from facts both retry until it is back, and every
+// message ends up decided and searchable exactly once.
+TEST(Faults, ADerivedReadModelLosesAndDoublesNothingWhenPostgresCrashes) {
+    TestEnv env;
+    auto entities = env.start_projector();
+    auto search = env.start_projector({{"AIMI_PROJECTION", "message_search"}});
+    const auto user = random_id(), chat = random_id();
+    append_all(env, {register_user(user)}, 1);
+    append_all(env, {create_chat(user, chat)}, 1);
+    ASSERT_TRUE(eventually([&] { return env.scalar("SELECT count(*) FROM chats") == 1; }));
+
+    constexpr int kMessages = 600;
+    std::vector<events::EventBatch> batches;
+    for (int i = 0; i < kMessages; ++i) batches.push_back(post_message(user, chat, fmt::format("crash {}", i)));
+    std::thread writer([&] { append_all(env, batches, 2); });
+    // Crash while both projectors are busy.
+    ASSERT_TRUE(eventually([&] { return env.scalar("SELECT count(*) FROM search_messages") > 50; }));
+    const auto& stack = StackCoordinates::get();
+    stack.control("pg-crash");
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    stack.control("pg-start");
+    writer.join();
+
+    const auto settled = [&] {
+        try {
+            return env.scalar("SELECT count(*) FROM search_messages") == kMessages &&
+                   env.scalar("SELECT count(*) FROM messages") == kMessages;
+        } catch (const std::exception&) {
+            return false;
+        }
+    };
+    ASSERT_TRUE(eventually(settled, std::chrono::seconds(90))) << search->log_tail();
+    EXPECT_TRUE(search->running() && entities->running());
+    expect_exactly_once(env, chat, kMessages);
+    EXPECT_EQ(env.scalar("SELECT count(DISTINCT message_id) FROM search_messages"), kMessages);
+    EXPECT_EQ(env.scalar("SELECT count(DISTINCT content) FROM search_messages"), kMessages);
+    EXPECT_EQ(env.scalar("SELECT count(*) FROM search_messages s JOIN messages m ON m.id = s.message_id "
+                         "WHERE m.seq = s.seq AND m.chat_id = s.chat_id"),
+              kMessages);
+}
+
 TEST(Faults, ProjectorKilledMidBatchAppliesEveryEventExactlyOnce) {
     constexpr int kMessages = 20000;
     TestEnv env;

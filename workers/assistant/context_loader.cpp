@@ -133,6 +133,7 @@ void read_memory(pqxx::dbtransaction& tx, const Serving& serving, const TriggerM
         text.text = m.content;
         text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
         text.rank = gateway::search_read_model::Query::Rank::frequency;
+        text.snippets = false;  // the context shows a memory's text, not highlighted fragments
         hits = gateway::search_read_model::search(tx, text);
     }
     serving.use(tx, memory::VectorsProjection::kName);

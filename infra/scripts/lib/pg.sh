@@ -178,6 +178,15 @@ pg_stop() {
     die "PostgreSQL did not stop (log: $(pg_log))"
 }
 
+# Like a power cut for the database: backends are killed without a checkpoint, and WAL not yet
+# flushed (asynchronous commits) is lost; the next start runs crash recovery.
+pg_crash() {
+  [[ -e "$(pg_link)" ]] || return 0
+  pg_is_running || return 0
+  pg_as_owner pg_ctl stop -D "$(pg_data)" -m immediate -w -t 60 -s ||
+    die "PostgreSQL did not stop (log: $(pg_log))"
+}
+
 pg_purge() {
   local link home
   link="$(pg_link)"
