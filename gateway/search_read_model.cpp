@@ -14,22 +14,26 @@ namespace {
     "(websearch_to_tsquery(coalesce((SELECT text_config FROM search_users WHERE user_id = $1::uuid), " \
     "'simple'::regconfig), $2) || websearch_to_tsquery('simple'::regconfig, $2))"
 
+// A match's rank: term frequency ($11, recall) or cover density.
+#define AIMI_SEARCH_RANK \
+    "(CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4"
+
 const pg::Statement kHasTerms{"search.has_terms", "SELECT numnode(" AIMI_SEARCH_TSQUERY ") > 0"};
 
 // Ranked and paged on ids first; snippets (ts_headline is costly) only for the page.
 const pg::Statement kSearch{"search.messages", R"sql(
 WITH query AS (SELECT )sql" AIMI_SEARCH_TSQUERY R"sql( AS q),
 page AS (
-    SELECT m.message_id, m.created_at, (CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4 AS rank
+    SELECT m.message_id, m.created_at, )sql" AIMI_SEARCH_RANK R"sql( AS rank
     FROM search_messages m, query
     WHERE m.user_id = $1::uuid AND m.document @@ query.q
       AND ($3 = '' OR m.chat_id = nullif($3, '')::uuid)
       AND ($4 = '' OR m.created_at >= nullif($4, '')::timestamptz)
       AND ($5 = '' OR m.created_at < nullif($5, '')::timestamptz)
-      AND ($7 = '' OR CASE WHEN $6 THEN ((CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4, m.created_at, m.message_id)
+      AND ($7 = '' OR CASE WHEN $6 THEN ()sql" AIMI_SEARCH_RANK R"sql(, m.created_at, m.message_id)
                                           < (nullif($8, '')::float4, nullif($7, '')::timestamptz, nullif($9, '')::uuid)
                            ELSE (m.created_at, m.message_id) < (nullif($7, '')::timestamptz, nullif($9, '')::uuid) END)
-    ORDER BY CASE WHEN $6 THEN (CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4 END DESC NULLS LAST,
+    ORDER BY CASE WHEN $6 THEN )sql" AIMI_SEARCH_RANK R"sql( END DESC NULLS LAST,
              m.created_at DESC, m.message_id DESC
     LIMIT $10)
 SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
@@ -40,6 +44,7 @@ FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY CASE WHEN $6 THEN page.rank END DESC NULLS LAST, page.created_at DESC, page.message_id DESC)sql"};
 
 #undef AIMI_SEARCH_TSQUERY
+#undef AIMI_SEARCH_RANK
 
 }  // namespace
 

@@ -48,14 +48,17 @@ void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> re
     for (const auto& [partition, next] : next_origin) store_offset(tx, inner_->name(), intake_topic_, partition, next);
 }
 
+std::string ids_json(const std::set<std::string>& ids) {
+    boost::json::array out;
+    for (const auto& id : ids) out.push_back(boost::json::value(id));
+    return json::serialize(out);
+}
+
 std::string applied_users_json(std::span<const facts::Fact> facts) {
     std::set<std::string> users;
     for (const auto& fact : facts)
         if (fact.applied()) users.insert(fact.user_id);
-    if (users.empty()) return {};
-    boost::json::array ids;
-    for (const auto& id : users) ids.push_back(boost::json::value(id));
-    return json::serialize(ids);
+    return users.empty() ? std::string() : ids_json(users);
 }
 
 }  // namespace aimi

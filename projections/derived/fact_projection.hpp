@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 
@@ -21,8 +22,10 @@ namespace aimi {
 //! of a fact (a relay retry) and facts already applied are dropped before it is called.
 //! @warning apply() runs inside the batch's transaction and must not commit; it must be a
 //! deterministic function of the facts and the rows it reads (a rebuild must give the same rows).
-//! The users whose facts in `facts` applied, as the JSON array of ids the projections' statements
-//! take ($1::jsonb); empty string when there are none.
+//! `ids` as the JSON array of ids the projections' statements take ($1::jsonb).
+std::string ids_json(const std::set<std::string>& ids);
+
+//! The users whose facts in `facts` applied, as ids_json; empty string when there are none.
 std::string applied_users_json(std::span<const facts::Fact> facts);
 
 class FactProjection {

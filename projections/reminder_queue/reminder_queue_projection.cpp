@@ -245,11 +245,6 @@ struct Needed {
         }
     }
 
-    static std::string ids_json(const std::set<std::string>& ids) {
-        bj::array out;
-        for (const auto& id : ids) out.push_back(bj::value(id));
-        return json::serialize(out);
-    }
     std::string events_json() const {
         bj::array out;
         for (const auto& [user, event] : events) out.push_back(bj::object{{"u", user}, {"e", event}});
@@ -263,7 +258,7 @@ void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
     const Needed needed(facts);
     if (needed.users.empty()) return;
     Planner planner;
-    for (const auto& row : pg::exec(tx, kLoadUsers, Needed::ids_json(needed.users)))
+    for (const auto& row : pg::exec(tx, kLoadUsers, ids_json(needed.users)))
         planner.users[row[0].as<std::string>()] =
             User{row[1].as<std::string>(), json::parse_stored_object(row[2].as<std::string>())};
     const auto load_events = [&](const pqxx::result& result) {
@@ -272,7 +267,7 @@ void ReminderQueueProjection::apply(pqxx::dbtransaction& tx, std::span<const fac
                 row[2].as<std::string>(), json::parse_stored_object(row[3].as<std::string>()),
                 row[4].is_null() ? std::nullopt : std::optional<Timestamp>(from_micros(row[4].as<std::int64_t>()))};
     };
-    if (!needed.whole_users.empty()) load_events(pg::exec(tx, kLoadEvents, Needed::ids_json(needed.whole_users)));
+    if (!needed.whole_users.empty()) load_events(pg::exec(tx, kLoadEvents, ids_json(needed.whole_users)));
     if (!needed.events.empty()) load_events(pg::exec(tx, kLoadEventsByKey, needed.events_json()));
     for (const auto& fact : facts)
         if (fact.applied())
