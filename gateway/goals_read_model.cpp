@@ -53,7 +53,8 @@ WHERE user_id = $1::uuid
   AND ($6::timestamptz IS NULL OR (created_at, goal_id) > ($6::timestamptz, $7::uuid))
 ORDER BY created_at, goal_id
 LIMIT $8) goals_graph_goals
-ORDER BY created_at, goal_id)sql"};
+ORDER BY created_at, goal_id)sql",
+                               pg::Planning::per_execution};
 
 const pg::Statement kHistory{"goals_read.history", R"sql(
 SELECT jsonb_build_object('event_id', event_id, 'change', change, 'status', status, 'blocked', blocked,
@@ -79,7 +80,8 @@ FROM goals_graph_goals WHERE user_id = $1::uuid AND status = 'active'
   AND ($2::integer IS NULL OR (level, priority, coalesce(deadline, 'infinity'::date), goal_id) >
                               ($2::integer, $3::smallint, $4::date, $5::uuid))
 ORDER BY level, priority, coalesce(deadline, 'infinity'::date), goal_id
-LIMIT $6)sql"};
+LIMIT $6)sql",
+                          pg::Planning::per_execution};
 
 const pg::Statement kBottlenecks{"goals_read.bottlenecks", R"sql(
 SELECT jsonb_build_object('goal_id', goal_id, 'title', title, 'would_unblock', would_unblock,
@@ -123,7 +125,8 @@ const EntityStatements& entity_statements(const std::string& kind) {
                               " WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $2)" + due +
                               " AND ($5::timestamptz IS NULL OR (created_at, " + id +
                               ") > ($5::timestamptz, $6::uuid)) ORDER BY created_at, " + id +
-                              " LIMIT $7) t ORDER BY created_at, " + id}};
+                              " LIMIT $7) t ORDER BY created_at, " + id,
+                          pg::Planning::per_execution}};
     };
     static const EntityStatements task = make("task"), problem = make("problem"), habit = make("habit"),
                                   link = make("link");

@@ -50,7 +50,8 @@ const pg::Statement kFindTrack{"learning_read.track", "SELECT (" + kTrack + R"sq
 
 const pg::Statement kListTracks{"learning_read.tracks", "SELECT (" + kTrack + R"sql()::text FROM tracks t
 WHERE ($1::timestamptz IS NULL OR (t.created_at, t.track_id) > ($1::timestamptz, $2::uuid))
-ORDER BY t.created_at, t.track_id LIMIT $3)sql"};
+ORDER BY t.created_at, t.track_id LIMIT $3)sql",
+                                pg::Planning::per_execution};
 
 const pg::Statement kFindItem{"learning_read.item", "SELECT " + kItem +
                                                         "::text FROM track_roadmap_items i WHERE i.roadmap_item_id = "
@@ -64,7 +65,8 @@ const pg::Statement kListTemplates{"learning_read.templates",
 WHERE ($1::text IS NULL OR c.scope = $1) AND ($2::uuid IS NULL OR c.track_id = $2::uuid)
   AND ($3::text IS NULL OR c.name = $3)
   AND ($4::timestamptz IS NULL OR (c.created_at, c.template_id) > ($4::timestamptz, $5::uuid))
-ORDER BY c.created_at, c.template_id LIMIT $6)sql"};
+ORDER BY c.created_at, c.template_id LIMIT $6)sql",
+                                   pg::Planning::per_execution};
 
 const pg::Statement kFindVersion{
     "learning_read.version",
@@ -80,7 +82,8 @@ WHERE s.user_id = $1::uuid AND s.track_session_id = $2::uuid)sql"};
 const pg::Statement kListSessions{"learning_read.sessions", "SELECT (" + kSession + R"sql()::text FROM track_sessions s
 WHERE s.user_id = $1::uuid AND ($2::uuid IS NULL OR s.track_id = $2::uuid)
   AND ($3::timestamptz IS NULL OR (s.created_at, s.track_session_id) > ($3::timestamptz, $4::uuid))
-ORDER BY s.created_at, s.track_session_id LIMIT $5)sql"};
+ORDER BY s.created_at, s.track_session_id LIMIT $5)sql",
+                                  pg::Planning::per_execution};
 
 const pg::Statement kFindThread{"learning_read.thread", "SELECT (" + kThread + R"sql()::text FROM chat_threads h
 WHERE h.user_id = $1::uuid AND h.thread_id = $2::uuid)sql"};

@@ -32,7 +32,8 @@ const pg::Statement kListMentalStates{
         " FROM mental_states WHERE user_id = $1::uuid AND ($2::text IS NULL OR source = $2) "
         "AND ($3::timestamptz IS NULL OR recorded_at >= $3) AND ($4::timestamptz IS NULL OR recorded_at < $4) "
         "AND ($5::timestamptz IS NULL OR (recorded_at, mental_state_id) < ($5::timestamptz, $6::uuid)) "
-        "ORDER BY recorded_at DESC, mental_state_id DESC LIMIT $7"};
+        "ORDER BY recorded_at DESC, mental_state_id DESC LIMIT $7",
+    pg::Planning::per_execution};
 
 const std::string kSummary =
     "jsonb_build_object('summary_id', summary_id, 'kind', kind, 'scope', scope, 'generation', generation, "
@@ -59,7 +60,8 @@ const pg::Statement kListSummaries{
         "::text FROM summaries WHERE user_id = $1::uuid AND ($2::text IS NULL OR kind = $2) "
         "AND ($3::uuid IS NULL OR chat_id = $3) AND ($4 OR replaced_by IS NULL) "
         "AND ($5::timestamptz IS NULL OR (created_at, summary_id) < ($5::timestamptz, $6::uuid)) "
-        "ORDER BY created_at DESC, summary_id DESC LIMIT $7"};
+        "ORDER BY created_at DESC, summary_id DESC LIMIT $7",
+    pg::Planning::per_execution};
 
 const std::string kContextItem =
     "jsonb_build_object('item_id', item_id, 'entity_type', entity_type, 'entity_id', "
@@ -106,7 +108,8 @@ const pg::Statement kUserState{
         "'recent_context', coalesce((SELECT jsonb_agg(c.item ORDER BY c.surfaced_at DESC) FROM (SELECT surfaced_at, " +
         kContextItem +
         " AS item FROM context_items WHERE user_id = $1::uuid AND expires_at > now() ORDER BY surfaced_at DESC, "
-        "item_id LIMIT 20) c), '[]'::jsonb))::text"};
+        "item_id LIMIT 20) c), '[]'::jsonb))::text",
+    pg::Planning::per_execution};
 
 // kUserState's last summary, and the latest mood recorded in the week before $2.
 const pg::Statement kSummaryAndMood{"memory_read.summary_and_mood", R"sql(
@@ -129,7 +132,8 @@ const pg::Statement kPromptRuns{
         " FROM prompt_runs WHERE ($1::uuid IS NULL OR user_id = $1) AND ($2::text IS NULL OR purpose = $2) "
         "AND ($3::text IS NULL OR status = $3) "
         "AND ($4::timestamptz IS NULL OR (created_at, prompt_run_id) < ($4::timestamptz, $5::uuid)) "
-        "ORDER BY created_at DESC, prompt_run_id DESC LIMIT $6"};
+        "ORDER BY created_at DESC, prompt_run_id DESC LIMIT $6",
+    pg::Planning::per_execution};
 
 std::pair<std::optional<std::string>, std::optional<std::string>> split(const Cursor& after) {
     if (!after) return {};

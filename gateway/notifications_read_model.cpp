@@ -32,7 +32,8 @@ const pg::Statement kList{"notifications_read.list",
                               " FROM notifications WHERE user_id = $1::uuid "
                               "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3) "
                               "AND ($4::timestamptz IS NULL OR (created_at, notification_id) > ($4::timestamptz, "
-                              "$5::uuid)) ORDER BY created_at, notification_id LIMIT $6"};
+                              "$5::uuid)) ORDER BY created_at, notification_id LIMIT $6",
+                          pg::Planning::per_execution};
 
 }  // namespace
 

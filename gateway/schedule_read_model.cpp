@@ -38,7 +38,8 @@ const pg::Statement kList{"schedule_read.list",
                               "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR type = $3) "
                               "AND ($4::timestamptz IS NULL OR (created_at, calendar_event_id) > ($4::timestamptz, "
                               "$5::uuid)) ORDER BY created_at, calendar_event_id LIMIT $6) e "
-                              "ORDER BY created_at, calendar_event_id"};
+                              "ORDER BY created_at, calendar_event_id",
+                          pg::Planning::per_execution};
 
 // In the order of range_start (a bound below every occurrence of the event, time_range), one page
 // of candidates after the cursor (range_start, id). The page is chosen on the index before any row
@@ -50,7 +51,8 @@ FROM (SELECT * FROM calendar_events
         AND (range_end IS NULL OR range_end > $2::timestamptz)
         AND ($4::timestamptz IS NULL OR (range_start, calendar_event_id) > ($4::timestamptz, $5::uuid))
       ORDER BY range_start, calendar_event_id LIMIT $6) e
-ORDER BY range_start, calendar_event_id)sql"};
+ORDER BY range_start, calendar_event_id)sql",
+                                pg::Planning::per_execution};
 
 const pg::Statement kAll{"schedule_read.all", "SELECT (" + kRow +
                                                   ")::text FROM calendar_events e WHERE user_id = $1::uuid "
@@ -67,7 +69,8 @@ FROM reminder_queue WHERE user_id = $1::uuid AND ($2::text IS NULL OR status = $
     AND ($3::uuid IS NULL OR calendar_event_id = $3::uuid)
     AND ($4::timestamptz IS NULL OR trigger_at >= $4::timestamptz)
     AND ($5::timestamptz IS NULL OR trigger_at < $5::timestamptz)
-ORDER BY trigger_at, reminder_id LIMIT $6)sql"};
+ORDER BY trigger_at, reminder_id LIMIT $6)sql",
+                               pg::Planning::per_execution};
 
 bj::value text_or_null(const bj::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);

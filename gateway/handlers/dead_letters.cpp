@@ -18,7 +18,8 @@ const pg::Statement kDeadLetters{
     "SELECT coalesce(jsonb_agg(d ORDER BY d.id DESC), '[]'::jsonb)::text FROM ("
     "SELECT id, projection, topic, partition, \"offset\", record_key, error, octet_length(payload) AS payload_bytes, "
     "to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS recorded_at "
-    "FROM dead_letters WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2) d"};
+    "FROM dead_letters WHERE ($1::bigint IS NULL OR id < $1) ORDER BY id DESC LIMIT $2) d",
+    pg::Planning::per_execution};
 
 }  // namespace
 

@@ -24,6 +24,28 @@ TEST(PgConnection, StartsInTheSchemaWithPostgresqlsPlanCache) {
               1);
 }
 
+// Optional filters are planned for their parameters: never prepared (so no generic plan), and
+// NULL and non-NULL filters both answer right on the same connection.
+TEST(PgConnection, StatementsWithOptionalFiltersRunUnprepared) {
+    TestEnv env;
+    auto db = env.connect();
+    pqxx::work tx(*db);
+    tx.exec0(
+        "CREATE TEMP TABLE probe_items AS SELECT i AS id, CASE WHEN i % 3 = 0 THEN 'open' ELSE 'done' END "
+        "AS status FROM generate_series(1, 300) i");
+    const pg::Statement page{"test.optional_filter",
+                             "SELECT count(*) FROM (SELECT id FROM probe_items WHERE ($1::text IS NULL OR status = $1) "
+                             "AND ($2::int IS NULL OR id > $2) ORDER BY id LIMIT $3) p",
+                             pg::Planning::per_execution};
+    for (int i = 0; i < 7; ++i) {
+        EXPECT_EQ(pg::exec(tx, page, "open", nullptr, 500).at(0)[0].as<int>(), 100);
+        EXPECT_EQ(pg::exec(tx, page, nullptr, nullptr, 500).at(0)[0].as<int>(), 300);
+        EXPECT_EQ(pg::exec(tx, page, "done", 290, 5).at(0)[0].as<int>(), 5);
+    }
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test.optional_filter'")[0].as<int>(),
+              0);
+}
+
 std::string plan_of(pqxx::work& tx) {
     std::string plan;
     for (const auto& row : tx.exec(R"(EXPLAIN EXECUTE "test.plan_probe"(1, 'a'))")) plan += row[0].c_str();

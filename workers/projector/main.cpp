@@ -44,6 +44,8 @@ int main() {
         options.max_batch = static_cast<std::size_t>(aimi::env_int("AIMI_PROJECTOR_MAX_BATCH", 2000));
         options.linger = std::chrono::milliseconds(aimi::env_int("AIMI_PROJECTOR_LINGER_MS", 0));
         options.overrides = aimi::kafka::properties_from_env();
+        // A read model built from facts can be derived again; the decider's commits are acknowledged.
+        options.asynchronous_commit = !decides && aimi::env_int("AIMI_PROJECTOR_ASYNC_COMMIT", 1) != 0;
 
         std::optional<aimi::facts::FactRelay> relay;
         if (publish_facts) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <thread>
 
+#include <fmt/format.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
@@ -15,18 +16,31 @@ namespace aimi {
 
 namespace {
 
-//! Owns the database connection; reconnects on demand with capped exponential backoff.
+//! Owns the database connection; reconnects on demand with capped exponential backoff. Each
+//! connection names itself (application_name "aimi-projector <projection> <schema>", for
+//! pg_stat_activity) and, for a read model built from facts, commits asynchronously (see
+//! ProjectorOptions::asynchronous_commit).
 class Database {
   public:
-    Database(std::string url, std::string schema, const std::atomic<bool>& stop)
-        : url_(std::move(url)), schema_(std::move(schema)), stop_(stop) {}
+    Database(const ProjectorOptions& options, std::string projection, const std::atomic<bool>& stop)
+        : url_(options.pg_url),
+          schema_(options.pg_schema),
+          application_(fmt::format("aimi-projector {} {}", projection, options.pg_schema)),
+          asynchronous_commit_(options.asynchronous_commit),
+          stop_(stop) {}
 
     pqxx::connection& get() {
         auto backoff = std::chrono::milliseconds(100);
         while (!connection_ || !connection_->is_open()) {
             try {
                 connection_ = pg::connect(url_, schema_);
+                pqxx::nontransaction settings(*connection_, "projector_settings");
+                settings.exec_params(
+                    "SELECT set_config('application_name', $1, false), "
+                    "set_config('synchronous_commit', $2, false)",
+                    application_, asynchronous_commit_ ? "off" : "on");
             } catch (const std::exception& e) {
+                connection_.reset();
                 if (stop_) throw;
                 spdlog::warn("projector: database unavailable ({}); retrying in {} ms", e.what(), backoff.count());
                 std::this_thread::sleep_for(backoff);
@@ -40,9 +54,35 @@ class Database {
   private:
     std::string url_;
     std::string schema_;
+    std::string application_;
+    bool asynchronous_commit_;
     const std::atomic<bool>& stop_;
     std::unique_ptr<pqxx::connection> connection_;
 };
+
+//! Sets each partition's offset to the one stored with the read model, retrying with backoff while
+//! the database is unavailable. Returns false if stopped first.
+bool set_stored_offsets(std::vector<RdKafka::TopicPartition*>& partitions, Database& db, const std::string& projection,
+                        const std::atomic<bool>& stop) {
+    std::vector<TopicPartition> wanted;
+    for (const auto* tp : partitions) wanted.emplace_back(tp->topic(), tp->partition());
+    auto backoff = std::chrono::milliseconds(100);
+    while (!stop) {
+        try {
+            const auto stored = load_offsets(db.get(), projection, wanted);
+            for (auto* tp : partitions) tp->set_offset(stored.at({tp->topic(), tp->partition()}));
+            return true;
+        } catch (const std::exception& e) {
+            db.reset();
+            if (stop) break;
+            spdlog::warn("projector {}: cannot load stored offsets ({}); retrying in {} ms", projection, e.what(),
+                         backoff.count());
+            std::this_thread::sleep_for(backoff);
+            backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        }
+    }
+    return false;
+}
 
 //! On assignment, starts every partition at the offset stored with the read model (Kafka's
 //! committed offsets are informational only); on revocation, drops the assignment.
@@ -58,21 +98,8 @@ class SeekFromStoredOffsets final : public RdKafka::RebalanceCb {
             spdlog::info("projector {}: partitions revoked", projection_);
             return;
         }
-        std::vector<TopicPartition> wanted;
-        for (const auto* tp : partitions) wanted.emplace_back(tp->topic(), tp->partition());
-        for (int attempt = 0;; ++attempt) {
-            try {
-                const auto stored = load_offsets(db_.get(), projection_, wanted);
-                for (auto* tp : partitions) tp->set_offset(stored.at({tp->topic(), tp->partition()}));
-                break;
-            } catch (const std::exception& e) {
-                db_.reset();
-                // Stopping: leave the partitions unassigned; consuming from an unknown offset is never right.
-                if (stop_) return;
-                spdlog::warn("projector {}: cannot load stored offsets ({}); retrying", projection_, e.what());
-                std::this_thread::sleep_for(std::chrono::milliseconds(std::min(100 << std::min(attempt, 5), 5000)));
-            }
-        }
+        // Stopping: leave the partitions unassigned; consuming from an unknown offset is never right.
+        if (!set_stored_offsets(partitions, db_, projection_, stop_)) return;
         consumer->assign(partitions);
         for (const auto* tp : partitions)
             spdlog::info("projector {}: assigned {}[{}] from offset {}", projection_, tp->topic(), tp->partition(),
@@ -165,10 +192,36 @@ void commit_informational(RdKafka::KafkaConsumer& consumer, std::map<TopicPartit
     uncommitted.clear();
 }
 
+//! Points every assigned partition back at the offset stored with the read model, dropping what
+//! was fetched beyond it: after a failed batch the projector resumes from what the database holds,
+//! as a restart would, instead of retrying the batch it has in memory. With asynchronous commits
+//! the database can hold less than the projector committed last (a crash loses the commits whose
+//! WAL was not flushed yet, and a crash always breaks the connection, so it always ends up here);
+//! retrying only the in-memory batch would skip the lost ones. Returns false if stopped first.
+bool rewind_to_stored_offsets(RdKafka::KafkaConsumer& consumer, Database& db, const std::string& projection,
+                              const std::atomic<bool>& stop) {
+    std::vector<RdKafka::TopicPartition*> assigned;
+    if (auto rc = consumer.assignment(assigned); rc != RdKafka::ERR_NO_ERROR)
+        throw std::runtime_error("cannot read the consumer's assignment: " + RdKafka::err2str(rc));
+    if (!set_stored_offsets(assigned, db, projection, stop)) {
+        RdKafka::TopicPartition::destroy(assigned);
+        return false;
+    }
+    // unassign + assign, as a rebalance does: the fetch queues of the old assignment are purged.
+    consumer.unassign();
+    const auto rc = consumer.assign(assigned);
+    for (const auto* tp : assigned)
+        spdlog::info("projector {}: rewound {}[{}] to stored offset {}", projection, tp->topic(), tp->partition(),
+                     tp->offset());
+    RdKafka::TopicPartition::destroy(assigned);
+    if (rc != RdKafka::ERR_NO_ERROR) throw std::runtime_error("cannot reassign partitions: " + RdKafka::err2str(rc));
+    return true;
+}
+
 }  // namespace
 
 void run_projector(const ProjectorOptions& options, Projection& projection, const std::atomic<bool>& stop) {
-    Database db(options.pg_url, options.pg_schema, stop);
+    Database db(options, projection.name(), stop);
     SeekFromStoredOffsets rebalance(db, projection.name(), stop);
 
     kafka::Properties properties{
@@ -189,6 +242,8 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
                  options.group_id, options.pg_schema);
 
     std::size_t total = 0;
+    constexpr auto kFirstFailureBackoff = std::chrono::milliseconds(100);
+    auto failure_backoff = kFirstFailureBackoff;  // doubles while batches keep failing
     std::map<TopicPartition, std::int64_t> uncommitted;
     auto next_kafka_commit = std::chrono::steady_clock::now();
     const auto commit_if_due = [&] {
@@ -202,34 +257,33 @@ void run_projector(const ProjectorOptions& options, Projection& projection, cons
             commit_if_due();  // idle: the last batches' offsets still reach the lag tooling
             continue;
         }
-        auto backoff = std::chrono::milliseconds(100);
-        for (;;) {
-            try {
-                const auto started = std::chrono::steady_clock::now();
-                const auto applied = apply_isolating_poison(db.get(), projection, batch);
-                record_batch(*consumer, projection.name(), batch.size(), applied,
-                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-                total += applied.applied;
-                spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
-                              applied.applied, applied.skipped, applied.dead_lettered, total);
-                for (const auto& [tp, next] : applied.next_offsets) uncommitted[tp] = next;
-                commit_if_due();
-                if (options.on_committed) options.on_committed();
-                break;
-            } catch (const std::exception& e) {
-                // The batch was rolled back; it stays in memory and is retried as a whole. A stop
-                // request abandons it: the stored offsets make the next start re-read it.
-                db.reset();
-                if (stop) break;
-                metrics::registry()
-                    .counter("aimi_projector_batch_failures_total", "Batches rolled back and retried",
-                             {{"projection", projection.name()}})
-                    .add();
-                spdlog::error("projector {}: batch of {} failed ({}); retrying in {} ms", projection.name(),
-                              batch.size(), e.what(), backoff.count());
-                std::this_thread::sleep_for(backoff);
-                backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
-            }
+        try {
+            const auto started = std::chrono::steady_clock::now();
+            const auto applied = apply_isolating_poison(db.get(), projection, batch);
+            record_batch(*consumer, projection.name(), batch.size(), applied,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+            total += applied.applied;
+            spdlog::debug("projector {}: applied {} skipped {} dead-lettered {} (total {})", projection.name(),
+                          applied.applied, applied.skipped, applied.dead_lettered, total);
+            for (const auto& [tp, next] : applied.next_offsets) uncommitted[tp] = next;
+            commit_if_due();
+            if (options.on_committed) options.on_committed();
+            failure_backoff = kFirstFailureBackoff;
+        } catch (const std::exception& e) {
+            // Rolled back (or its commit's fate is unknown). A stop request abandons it: the stored
+            // offsets make the next start re-read it. Otherwise wait, then rewind to them.
+            db.reset();
+            if (stop) break;
+            metrics::registry()
+                .counter("aimi_projector_batch_failures_total", "Batches rolled back and retried",
+                         {{"projection", projection.name()}})
+                .add();
+            spdlog::error("projector {}: batch of {} failed ({}); rewinding to the stored offsets in {} ms",
+                          projection.name(), batch.size(), e.what(), failure_backoff.count());
+            std::this_thread::sleep_for(failure_backoff);
+            failure_backoff = std::min(failure_backoff * 2, std::chrono::milliseconds(5000));
+            uncommitted.clear();  // informational, and possibly ahead of what the database holds now
+            if (!rewind_to_stored_offsets(*consumer, db, projection.name(), stop)) break;
         }
     }
     commit_informational(*consumer, uncommitted);
