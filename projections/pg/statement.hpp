@@ -17,7 +17,7 @@ enum class Planning {
     //! Sent with its parameters each time (libpq's unnamed statement: one round trip all the same)
     //! and planned for them. For optional filters ("$2::text IS NULL OR status = $2"): a generic
     //! plan cannot turn them into index conditions, estimates one row, and reads and sorts all of
-    //! a user's rows (1.7 against 0.1 ms for the first 10 of 274 reminders; phase l).
+    //! a user's rows (1.7 against 0.1 ms for the first 10 of 274 reminders; docs/benchmarks.md, phase k).
     per_execution,
 };
 

@@ -24,7 +24,7 @@ struct ProjectorOptions {
     //! database crash can lose the last ~0.6 s of commits (3 x wal_writer_delay). Only for a read
     //! model that can be derived again from its topic — never for the decider, whose commits are
     //! acknowledged to clients; after any failure the projector resumes from the offsets the
-    //! database holds, so lost commits are applied again (~3.7 ms per assistant turn; phase l).
+    //! database holds, so lost commits are applied again (~3.7 ms per assistant turn; docs/benchmarks.md, phase k).
     bool asynchronous_commit = false;
     //! Called after each committed batch (e.g. to wake the fact relay).
     std::function<void()> on_committed;
