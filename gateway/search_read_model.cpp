@@ -14,8 +14,9 @@ namespace {
     "(websearch_to_tsquery(coalesce((SELECT text_config FROM search_users WHERE user_id = $1::uuid), " \
     "'simple'::regconfig), $2) || websearch_to_tsquery('simple'::regconfig, $2))"
 
-// A match's rank: cover density (the query's words close together).
-#define AIMI_SEARCH_RANK "ts_rank_cd(m.document, query.q)::float4"
+// A match's rank: term frequency ($11, recall) or cover density.
+#define AIMI_SEARCH_RANK \
+    "(CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4"
 
 const pg::Statement kHasTerms{"search.has_terms", "SELECT numnode(" AIMI_SEARCH_TSQUERY ") > 0"};
 
@@ -37,35 +38,10 @@ page AS (
     LIMIT $10)
 SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
        to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), page.rank::text,
-       CASE WHEN $11 THEN ts_headline(m.text_config, m.content, query.q,
+       CASE WHEN $12 THEN ts_headline(m.text_config, m.content, query.q,
                    'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
 FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY CASE WHEN $6 THEN page.rank END DESC NULLS LAST, page.created_at DESC, page.message_id DESC)sql"};
-
-// The matches are found on the GIN index alone (MATERIALIZED: a plan walking the user's messages
-// newest first, testing each, would read all of them for a rare word), the window is chosen by
-// time on their row addresses, and only the window's documents are read and ranked: ts_rank, and
-// even copying a document, detoasts it.
-const pg::Statement kRecallCandidates{"search.recall_candidates", R"sql(
-WITH query AS (SELECT )sql" AIMI_SEARCH_TSQUERY R"sql( AS q),
-matches AS MATERIALIZED (
-    SELECT m.ctid AS row, m.created_at, m.message_id
-    FROM search_messages m, query
-    WHERE numnode(query.q) > 0 AND m.user_id = $1::uuid AND m.document @@ query.q
-      AND ($3 = '' OR m.created_at >= nullif($3, '')::timestamptz)
-      AND ($4 = '' OR m.created_at < nullif($4, '')::timestamptz)),
-recent AS (SELECT * FROM matches ORDER BY created_at DESC, message_id DESC LIMIT $5),
-ranked AS (
-    SELECT m.*, ts_rank(m.document, query.q)::float4 AS rank
-    FROM recent r JOIN search_messages m ON m.ctid = r.row, query
-    ORDER BY rank DESC, m.created_at DESC, m.message_id DESC
-    LIMIT $6)
-SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
-       to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), m.rank::text,
-       CASE WHEN $7 THEN ts_headline(m.text_config, m.content, query.q,
-                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
-FROM ranked m, query
-ORDER BY m.rank DESC, m.created_at DESC, m.message_id DESC)sql"};
 
 #undef AIMI_SEARCH_TSQUERY
 #undef AIMI_SEARCH_RANK
@@ -80,19 +56,10 @@ std::vector<Hit> search(pqxx::dbtransaction& tx, const Query& query) {
     const Cursor none;
     const Cursor& after = query.after ? *query.after : none;
     std::vector<Hit> hits;
-    for (const auto& row : pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""),
-                                    query.from.value_or(""), query.to.value_or(""), query.by_rank, after.created_at,
-                                    after.rank, after.message_id, query.limit, query.snippets))
-        hits.push_back(Hit{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>(),
-                           row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
-                           row[6].as<std::string>()});
-    return hits;
-}
-
-std::vector<Hit> recall_candidates(pqxx::dbtransaction& tx, const RecallQuery& query) {
-    std::vector<Hit> hits;
-    for (const auto& row : pg::exec(tx, kRecallCandidates, query.user_id, query.text, query.from.value_or(""),
-                                    query.to.value_or(""), kRecallWindow, query.limit, query.snippets))
+    for (const auto& row :
+         pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""), query.from.value_or(""),
+                  query.to.value_or(""), query.by_rank, after.created_at, after.rank, after.message_id, query.limit,
+                  query.rank == Query::Rank::frequency, query.snippets))
         hits.push_back(Hit{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>(),
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
                            row[6].as<std::string>()});

@@ -36,7 +36,13 @@ struct Query {
     std::optional<std::string> from;  //!< created_at >= from (RFC 3339)
     std::optional<std::string> to;    //!< created_at < to
     bool by_rank = true;              //!< else newest first
-    bool snippets = true;             //!< ts_headline for every hit of the page
+    //! How matches are ranked: cover density (ts_rank_cd: the query's words close together), or
+    //! term frequency (ts_rank), several times cheaper for long queries over many matches; recall
+    //! ranks every matching message on every assistant turn, so it takes frequency.
+    enum class Rank { cover_density, frequency } rank = Rank::cover_density;
+    //! ts_headline for every hit of the page; recall, which keeps a few of its 50 candidates, asks
+    //! for none and takes the kept ones' text instead.
+    bool snippets = true;
     std::optional<Cursor> after;
     int limit = 20;
 };
@@ -46,21 +52,5 @@ struct Query {
 bool has_terms(pqxx::dbtransaction& tx, const std::string& user_id, const std::string& text);
 
 std::vector<Hit> search(pqxx::dbtransaction& tx, const Query& query);
-
-//! The text leg of memory recall (gateway/memory_recall): the newest `kRecallWindow` messages that
-//! match, ranked by term frequency (ts_rank), best `limit` first. Recall runs on every assistant
-//! turn, and ranking every match grows with the user's history (a phrase the user keeps writing
-//! matched 1 294 messages and took 6.8 ms; ranking the newest 200 of them, 2.5 ms). Text with
-//! nothing to search for (has_terms) gives no hits, in the same round trip.
-struct RecallQuery {
-    std::string user_id;
-    std::string text;
-    std::optional<std::string> from;  //!< created_at >= from (RFC 3339)
-    std::optional<std::string> to;    //!< created_at < to
-    bool snippets = false;            //!< ts_headline for the hits; else the caller shows the message's text
-    int limit = 50;
-};
-inline constexpr int kRecallWindow = 200;
-std::vector<Hit> recall_candidates(pqxx::dbtransaction& tx, const RecallQuery& query);
 
 }  // namespace aimi::gateway::search_read_model

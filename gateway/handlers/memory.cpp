@@ -220,14 +220,16 @@ Reply search_memory(const Call& call) {
     std::vector<search_read_model::Hit> message_hits;
     if (query.kinds.empty() || query.kinds.contains("message")) {
         use_serving_schema(tx, call, message_search::MessageSearchProjection::kName);
-        search_read_model::RecallQuery text;
-        text.user_id = query.user_id;
-        text.text = query.text;
-        text.from = query.from;
-        text.to = query.to;
-        text.snippets = true;
-        text.limit = static_cast<int>(MemoryRecall::kCandidates);
-        message_hits = search_read_model::recall_candidates(tx, text);
+        if (search_read_model::has_terms(tx, query.user_id, query.text)) {
+            search_read_model::Query text;
+            text.user_id = query.user_id;
+            text.text = query.text;
+            text.from = query.from;
+            text.to = query.to;
+            text.limit = static_cast<int>(MemoryRecall::kCandidates);
+            text.rank = search_read_model::Query::Rank::frequency;
+            message_hits = search_read_model::search(tx, text);
+        }
     }
     const auto schema = call.gateway.watcher.serving_schema(kVectors);
     tx.exec("SET LOCAL search_path TO " + tx.quote_name(schema));

@@ -8,7 +8,6 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
-#include "gateway/search_read_model.hpp"
 #include "tests/support/test_stack.hpp"
 
 namespace aimi::testing {
@@ -206,59 +205,6 @@ TEST_F(MessageSearch, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
     };
     EXPECT_EQ(digest(env_, "search_messages", "message_id"), digest(rebuilt_env, "search_messages", "message_id"));
     EXPECT_EQ(digest(env_, "search_users", "user_id"), digest(rebuilt_env, "search_users", "user_id"));
-}
-
-// Recall's text leg ranks the newest kRecallWindow matches only: a message that would rank first
-// but is older than the window is not a candidate; within the window, the rank decides.
-TEST(MessageSearchRecall, RanksTheNewestMatchesByTermFrequency) {
-    namespace search = gateway::search_read_model;
-    TestEnv env;
-    auto db = env.connect();
-    pqxx::work tx(*db);
-    const auto user = random_id(), other = random_id();
-    const auto window = search::kRecallWindow;
-    tx.exec_params0("INSERT INTO search_users VALUES ($1::uuid, 'english')", user);
-    // Message i posted at minute i: every one matches "stretch", the oldest (i = 0) and one inside
-    // the window (i = window + 50 of 0 … 2 window) "legs" too; another user's message matches both.
-    tx.exec_params0(R"sql(
-        INSERT INTO search_messages
-        SELECT gen_random_uuid(), $1::uuid, gen_random_uuid(), i, 'user',
-               timestamptz '2026-01-01 00:00Z' + i * interval '1 minute', c, 'english'::regconfig, to_tsvector('english', c)
-        FROM generate_series(0, 2 * $2::int) i,
-             LATERAL (SELECT CASE WHEN i IN (0, $3::int) THEN 'stretching my legs' ELSE 'stretch now' END) t(c)
-        UNION ALL
-        SELECT gen_random_uuid(), $4::uuid, gen_random_uuid(), 1, 'user', timestamptz '2026-06-01 00:00Z',
-               'stretch legs', 'english'::regconfig, to_tsvector('english', 'stretch legs'))sql",
-                    user, window, window + 50, other);
-
-    search::RecallQuery query{.user_id = user, .text = "stretches or leg", .limit = 5};
-    auto hits = search::recall_candidates(tx, query);
-    ASSERT_EQ(hits.size(), 5u);
-    EXPECT_EQ(hits[0].seq, window + 50) << "the best match inside the window ranks first";
-    EXPECT_GT(std::stod(hits[0].rank), std::stod(hits[1].rank));
-    for (std::size_t i = 1; i < hits.size(); ++i) {
-        EXPECT_GT(hits[i].seq, window + 50) << "equal ranks: newest first";
-        if (i > 1) {
-            EXPECT_LT(hits[i].seq, hits[i - 1].seq);
-        }
-        EXPECT_TRUE(hits[i].snippet.empty());
-    }
-    query.limit = 2 * window;
-    hits = search::recall_candidates(tx, query);
-    ASSERT_EQ(hits.size(), static_cast<std::size_t>(window)) << "no more than the window";
-    for (const auto& hit : hits) EXPECT_NE(hit.seq, 0) << "older than the window";
-
-    // The time filters choose the window among the matches they keep; snippets on request.
-    query.to = "2026-01-01T00:01:00Z";
-    query.snippets = true;
-    hits = search::recall_candidates(tx, query);
-    ASSERT_EQ(hits.size(), 1u);
-    EXPECT_EQ(hits[0].seq, 0);
-    EXPECT_NE(hits[0].snippet.find("«legs»"), std::string::npos) << hits[0].snippet;
-
-    // Nothing to search for: no hits, no error.
-    query = search::RecallQuery{.user_id = user, .text = "!! -", .limit = 5};
-    EXPECT_TRUE(search::recall_candidates(tx, query).empty());
 }
 
 }  // namespace

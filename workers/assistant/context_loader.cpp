@@ -9,6 +9,7 @@
 
 #include "domain/json/text_of.hpp"
 #include "domain/schedule/calendar_time.hpp"
+#include "gateway/goals_read_model.hpp"
 #include "gateway/memory_read_model.hpp"
 #include "gateway/memory_recall.hpp"
 #include "gateway/read_model.hpp"
@@ -35,20 +36,6 @@ using json::text_of;
 const pg::Statement kWindow{"assistant.window", R"sql(
 SELECT seq, role, content FROM messages
 WHERE session_id = $1::uuid AND user_id = $2::uuid AND seq < $3 ORDER BY seq DESC LIMIT $4)sql"};
-
-// The context's lists read only the columns it shows: rendering whole rows as JSON (the HTTP list
-// statements) was ~17 µs a row, 0.9 of the 1.1 ms the 50 open tasks took for a bench user.
-const pg::Statement kActiveGoals{"assistant.active_goals", R"sql(
-SELECT goal_id::text, title, status, blocked, deadline::text, priority FROM goals_graph_goals
-WHERE user_id = $1::uuid AND status = 'active' ORDER BY created_at, goal_id LIMIT $2)sql"};
-const pg::Statement kOpenTasks{"assistant.open_tasks", R"sql(
-SELECT task_id::text, title, status, due_date::text FROM goals_graph_tasks
-WHERE user_id = $1::uuid AND status = 'open' ORDER BY created_at, task_id LIMIT $2)sql"};
-constexpr int kListLimit = 50;
-
-std::optional<std::string> optional_text(const pqxx::field& f) {
-    return f.is_null() ? std::nullopt : std::optional(f.as<std::string>());
-}
 
 }  // namespace
 
@@ -77,23 +64,33 @@ struct Serving {
     }
 };
 
-//! Active goals (unblocked first, then by priority) and open tasks, the oldest 50 of each.
+//! Active goals (unblocked first, then by priority) and open tasks.
 void read_goals(pqxx::dbtransaction& tx, const Serving& serving, const TriggerMessage& m, assistant::Context& c) {
     serving.use(tx, goals_graph::GoalsGraphProjection::kName);
-    for (const auto& row : pg::exec(tx, kActiveGoals, m.user_id, kListLimit)) {
-        assistant::GoalView view{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>()};
-        view.blocked = row[3].as<bool>();
-        view.deadline = optional_text(row[4]);
-        view.priority = row[5].as<int>();
+    gateway::goals_read_model::GoalFilter goals;
+    goals.status = "active";
+    goals.limit = 50;
+    for (const auto& v : gateway::goals_read_model::list_goals(tx, m.user_id, goals)) {
+        const auto& g = v.as_object();
+        assistant::GoalView view{text_of(g, "id"), text_of(g, "title"), text_of(g, "status")};
+        view.blocked = g.contains("blocked") && g.at("blocked").is_bool() && g.at("blocked").get_bool();
+        view.deadline = json::optional_text_of(g, "deadline");
+        if (const auto* p = g.if_contains("priority"); p && p->is_int64())
+            view.priority = static_cast<int>(p->get_int64());
         c.goals.push_back(std::move(view));
     }
     // Unblocked before blocked, then by priority: what the person can act on first.
     std::stable_sort(c.goals.begin(), c.goals.end(), [](const auto& a, const auto& b) {
         return std::pair(a.blocked, a.priority) < std::pair(b.blocked, b.priority);
     });
-    for (const auto& row : pg::exec(tx, kOpenTasks, m.user_id, kListLimit))
+    gateway::goals_read_model::EntityFilter tasks;
+    tasks.status = "open";
+    tasks.limit = 50;
+    for (const auto& v : gateway::goals_read_model::list_entities(tx, "task", m.user_id, tasks)) {
+        const auto& t = v.as_object();
         c.tasks.push_back(
-            {row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::string>(), optional_text(row[3])});
+            {text_of(t, "id"), text_of(t, "title"), text_of(t, "status"), json::optional_text_of(t, "due_date")});
+    }
 }
 
 //! The next 7 days' occurrences and the scheduled reminders; their local times are filled in
@@ -130,11 +127,15 @@ void read_memory(pqxx::dbtransaction& tx, const Serving& serving, const TriggerM
     if (!recall || memories <= 0) return;
     std::vector<gateway::search_read_model::Hit> hits;
     serving.use(tx, message_search::MessageSearchProjection::kName);
-    gateway::search_read_model::RecallQuery text;
-    text.user_id = m.user_id;
-    text.text = m.content;
-    text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
-    hits = gateway::search_read_model::recall_candidates(tx, text);
+    if (gateway::search_read_model::has_terms(tx, m.user_id, m.content)) {
+        gateway::search_read_model::Query text;
+        text.user_id = m.user_id;
+        text.text = m.content;
+        text.limit = static_cast<int>(gateway::MemoryRecall::kCandidates);
+        text.rank = gateway::search_read_model::Query::Rank::frequency;
+        text.snippets = false;  // the context shows a memory's text, not highlighted fragments
+        hits = gateway::search_read_model::search(tx, text);
+    }
     serving.use(tx, memory::VectorsProjection::kName);
     try {
         gateway::MemoryRecall::Query query;
