@@ -12,7 +12,6 @@
 
 namespace pqxx {
 class connection_base;
-class dbtransaction;
 }  // namespace pqxx
 
 namespace aimi {
@@ -20,8 +19,6 @@ namespace aimi {
 //! NOTIFY channel on which every committed batch announces
 //! "<schema> <projection> <topic> <partition> <next_offset>".
 inline constexpr std::string_view kProgressChannel = "aimi_projection_progress";
-
-using TopicPartition = std::pair<std::string, std::int32_t>;
 
 struct AppliedBatch {
     std::size_t applied = 0;        //!< records handed to the projection
@@ -44,15 +41,6 @@ AppliedBatch apply_exactly_once(pqxx::connection_base& connection, Projection& p
 //! errors propagate (the caller retries the batch).
 AppliedBatch apply_isolating_poison(pqxx::connection_base& connection, Projection& projection,
                                     std::span<const LogRecord> records);
-
-//! Locks the stored next offset of (projection, topic, partition) for the rest of the transaction,
-//! creating it at 0; two consumers of one partition serialize here.
-std::int64_t lock_offset(pqxx::dbtransaction& tx, const std::string& projection, const std::string& topic,
-                         std::int32_t partition);
-
-//! Stores a next offset (locked first) and announces it on kProgressChannel.
-void store_offset(pqxx::dbtransaction& tx, const std::string& projection, const std::string& topic,
-                  std::int32_t partition, std::int64_t next_offset);
 
 //! Stored next offsets of a projection for the given partitions (0 where none is stored yet).
 std::map<TopicPartition, std::int64_t> load_offsets(pqxx::connection_base& connection, const std::string& projection,

@@ -1,6 +1,5 @@
 #include "projections/derived/fact_projection.hpp"
 
-#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -9,7 +8,6 @@
 
 #include "domain/json/serialize.hpp"
 
-#include "projections/batch_applier.hpp"
 #include "projections/dead_letters.hpp"
 
 namespace aimi {
@@ -18,8 +16,7 @@ FactsConsumer::FactsConsumer(std::unique_ptr<FactProjection> inner, std::string 
                              const privacy::KeyLookup& keys)
     : inner_(std::move(inner)), intake_topic_(std::move(intake_topic)), keys_(keys) {}
 
-void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) {
-    std::map<std::int32_t, std::int64_t> next_origin;  // intake partition -> next origin offset to apply
+void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records, BatchOffsets& offsets) {
     std::vector<facts::Fact> fresh;
     fresh.reserve(records.size());
     for (const auto& record : records) {
@@ -35,17 +32,14 @@ void FactsConsumer::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> re
                             fact->origin.partition, record.partition, intake_topic_));
             continue;
         }
-        const auto partition = fact->origin.partition;
-        if (!next_origin.contains(partition))
-            next_origin[partition] = lock_offset(tx, inner_->name(), intake_topic_, partition);
-        auto& next = next_origin[partition];
+        // Locked by the batch applier: the intake topic is tracked, partition for partition.
+        const TopicPartition origin{intake_topic_, fact->origin.partition};
         // A copy (same origin) or an older fact: the first of each origin was applied already.
-        if (fact->origin.offset < next) continue;
-        next = fact->origin.offset + 1;
+        if (fact->origin.offset < offsets.next(origin)) continue;
+        offsets.advance(origin, fact->origin.offset + 1);
         fresh.push_back(std::move(fact).value());
     }
     if (!fresh.empty()) inner_->apply(tx, fresh);
-    for (const auto& [partition, next] : next_origin) store_offset(tx, inner_->name(), intake_topic_, partition, next);
 }
 
 std::string ids_json(const std::set<std::string>& ids) {

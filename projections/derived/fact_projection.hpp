@@ -4,6 +4,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "domain/facts/fact.hpp"
 #include "projections/projection.hpp"
@@ -48,7 +49,8 @@ class FactsConsumer final : public Projection {
     //! `keys` opens the facts' sealed personal fields (null for an erased user).
     FactsConsumer(std::unique_ptr<FactProjection> inner, std::string intake_topic, const privacy::KeyLookup& keys);
     const std::string& name() const override { return inner_->name(); }
-    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
+    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records, BatchOffsets& offsets) override;
+    std::vector<std::string> tracked_topics() const override { return {intake_topic_}; }
     void committed() override { inner_->committed(); }
     void abandoned() override { inner_->abandoned(); }
 

@@ -18,7 +18,7 @@ facts::Origin origin_of(const LogRecord& record) {
 }
 }  // namespace
 
-void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) {
+void EntityStoreProjection::apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records, BatchOffsets&) {
     std::vector<events::EventBatch> batches;
     std::vector<const LogRecord*> positions;
     std::vector<facts::Fact> decided;  // in record order: the relay publishes in origin order anyway

@@ -22,7 +22,7 @@ class EntityStoreProjection final : public Projection {
     //! gets one; an erased user's fields read as empty).
     EntityStoreProjection(keys::KeyStore& keys, bool stage_facts) : keys_(keys), stage_facts_(stage_facts) {}
     const std::string& name() const override { return name_; }
-    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override;
+    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records, BatchOffsets& offsets) override;
     void on_dead_letter(pqxx::dbtransaction& tx, const LogRecord& record, const std::string& error) override;
     void committed() override { graphs_.commit(); }
     void abandoned() override { graphs_.abandon(); }

@@ -65,7 +65,7 @@ TEST(PoisonRecords, EntityStoreDeadLettersWhatItCannotApplyAndKeepsTheRestContig
 class CheckedNumbers final : public Projection {
   public:
     const std::string& name() const override { return name_; }
-    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records) override {
+    void apply(pqxx::dbtransaction& tx, std::span<const LogRecord> records, BatchOffsets&) override {
         std::vector<std::int64_t> keys, values;
         for (const auto& record : records) {
             if (record.value.starts_with("raise:"))
