@@ -1,5 +1,6 @@
 #include "projections/pg/connection.hpp"
 
+#include <cerrno>  // program_invocation_short_name (glibc)
 #include <cstdlib>
 #include <stdexcept>
 
@@ -30,7 +31,9 @@ std::unique_ptr<pqxx::connection> connect(const std::string& url, const std::str
     const std::string plan_mode = mode && *mode ? mode : "auto";
     if (plan_mode != "auto" && plan_mode != "force_custom_plan" && plan_mode != "force_generic_plan")
         throw std::invalid_argument("AIMI_PG_PLAN_CACHE_MODE must be auto, force_custom_plan or force_generic_plan");
-    const std::string options = "options=-csearch_path%3D" + schema + "%20-cplan_cache_mode%3D" + plan_mode;
+    // application_name: pg_stat_activity names the process a backend serves (aimi-assistant, ...).
+    const std::string options = "options=-csearch_path%3D" + schema + "%20-cplan_cache_mode%3D" + plan_mode +
+                                "&application_name=" + program_invocation_short_name;
     const std::string full = url + (url.find('?') == std::string::npos ? "?" : "&") + options;
     try {
         return std::make_unique<pqxx::connection>(full);

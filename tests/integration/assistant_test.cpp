@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
+#include <pqxx/pqxx>
 
 #include "tests/support/fake_openai_server.hpp"
 #include "tests/support/test_stack.hpp"
@@ -408,6 +409,36 @@ TEST_F(Assistant, AModelsToolCallsGoThroughTheFoldAndAnOutageFallsBackToTheRules
                    "SELECT count(*) FROM prompt_runs WHERE purpose = 'assistant_reply' AND provider = 'openai' AND "
                    "status = 'error'") == 1;
     }));
+}
+
+TEST_F(Assistant, AnIdleLaneDoesNotHoldASnapshotWhileNotificationsPileUp) {
+    // Every projector batch notifies on the progress channel (~30 a turn). A connection that
+    // listens must be read: one that is not (an idle lane's) fills its socket, and its backend
+    // then blocks sending notifications inside a transaction, holding a snapshot that stops
+    // vacuum for the whole database (a 20 ms turn became 57 ms within five minutes).
+    auto assistant = start_assistant();
+    const auto ann = person("Ann", "Europe/Berlin");
+    ASSERT_FALSE(reply_text(say(ann, "I feel great today")).empty());  // a lane has listened; now idle
+
+    // ~6 MB of notifications of another schema, more than the socket buffers hold.
+    auto db = env_.connect();
+    for (int round = 0; round < 8; ++round) {
+        pqxx::work tx(*db);
+        tx.exec_params(
+            "SELECT pg_notify('aimi_projection_progress', 'elsewhere entity_store t 0 ' || i || ' ' || repeat('x', "
+            "7000)) "
+            "FROM generate_series($1::int, $1::int + 99) AS i",
+            round * 100);
+        tx.commit();
+    }
+    const std::string stuck =
+        "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'aimi-assistant' AND state = 'idle' "
+        "AND backend_xmin IS NOT NULL AND xact_start < now() - interval '1 second'";
+    std::this_thread::sleep_for(3s);
+    EXPECT_EQ(count(stuck), 0) << "an assistant connection holds a snapshot while idle";
+    // And the assistant still answers.
+    EXPECT_FALSE(reply_text(say(ann, "what's on today?")).empty());
+    EXPECT_EQ(count(stuck), 0);
 }
 
 }  // namespace

@@ -123,7 +123,8 @@ int seed_catalog(const RuntimeSettings& settings, const std::string& file) {
     keys::KeyStore keys(settings.pg_url, privacy::parse_master_key(settings.master_key_hex));
     if (!keys.get_or_create(std::string(kCatalogStream))) throw std::runtime_error("the catalog stream has no key");
     kafka::EventLogWriter log(settings.kafka_bootstrap, settings.kafka_message_timeout, kafka::properties_from_env());
-    assistant_worker::OutcomeWaiter outcomes(settings.pg_url, settings.pg_schema);
+    const assistant_worker::DeciderProgress progress(settings.pg_url, settings.pg_schema);
+    assistant_worker::OutcomeWaiter outcomes(settings.pg_url, settings.pg_schema, progress);
     const std::string catalog_stream(kCatalogStream);
 
     int appended = 0, present = 0, failed = 0;

@@ -120,11 +120,13 @@ int main() {
         if (context_readers > 0)
             readers = std::make_unique<aimi::pg::ConnectionPool>(settings.pg_url, settings.pg_schema, context_readers);
 
+        // The entity store's progress, heard on one connection for all the lanes.
+        const aimi::assistant_worker::DeciderProgress decider_progress(settings.pg_url, settings.pg_schema);
         // One lane per partition: its own database connection and orchestrator, its records in order.
         aimi::assistant_worker::PartitionLanes lanes(
             [&]() -> aimi::assistant_worker::PartitionLanes::Work {
-                auto waiter =
-                    std::make_shared<aimi::assistant_worker::OutcomeWaiter>(settings.pg_url, settings.pg_schema);
+                auto waiter = std::make_shared<aimi::assistant_worker::OutcomeWaiter>(
+                    settings.pg_url, settings.pg_schema, decider_progress);
                 auto orchestrator = std::make_shared<aimi::assistant_worker::Orchestrator>(
                     options, *provider, log, keys, *waiter, recall.get(), fallback, readers.get());
                 return [&, waiter, orchestrator](const aimi::assistant_worker::FactFeed::Record& record) {

@@ -4,33 +4,16 @@
 
 #include <pqxx/pqxx>
 
-#include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
 
 namespace aimi::assistant_worker {
 
-//! Notes whether the entity store of this schema made progress: only then can an outcome have
-//! appeared (every projection notifies on the channel, most of them about other things).
-struct OutcomeWaiter::Listener final : pqxx::notification_receiver {
-    Listener(pqxx::connection& c, std::string schema)
-        : pqxx::notification_receiver(c, std::string(kProgressChannel)), prefix(std::move(schema) + " entity_store ") {}
-    void operator()(const std::string& payload, int) override { decided = decided || payload.starts_with(prefix); }
-    std::string prefix;
-    bool decided = false;
-};
-
-OutcomeWaiter::OutcomeWaiter(std::string pg_url, std::string schema)
-    : pg_url_(std::move(pg_url)), schema_(std::move(schema)) {}
-
-OutcomeWaiter::~OutcomeWaiter() {
-    listener_.reset();  // before its connection
-}
+OutcomeWaiter::OutcomeWaiter(std::string pg_url, std::string schema, const DeciderProgress& progress)
+    : pg_url_(std::move(pg_url)), schema_(std::move(schema)), progress_(progress) {}
 
 void OutcomeWaiter::ensure_connected() {
     if (db_ && db_->is_open()) return;
-    listener_.reset();
     db_ = pg::connect(pg_url_, schema_);
-    listener_ = std::make_unique<Listener>(*db_, schema_);
 }
 
 pqxx::connection& OutcomeWaiter::connection() {
@@ -47,18 +30,13 @@ std::optional<gateway::BatchOutcome> OutcomeWaiter::find(const std::string& user
 std::optional<gateway::BatchOutcome> OutcomeWaiter::wait(const std::string& user_id, const std::string& key,
                                                          std::chrono::steady_clock::time_point deadline) {
     using namespace std::chrono;
-    auto next_look = steady_clock::now();
     for (;;) {
-        if (steady_clock::now() >= next_look) {
-            listener_->decided = false;  // what the look-up sees covers every progress so far
-            if (auto outcome = find(user_id, key)) return outcome;
-            // Without news from the entity store, look again only after a while (a missed notification).
-            next_look = steady_clock::now() + milliseconds(100);
-        }
-        const auto left = duration_cast<microseconds>(std::min(deadline, next_look) - steady_clock::now());
+        // Taken before the look-up: progress made while it runs wakes the wait below at once.
+        const auto seen = progress_.generation();
+        if (auto outcome = find(user_id, key)) return outcome;
         if (steady_clock::now() >= deadline) return std::nullopt;
-        if (left > microseconds::zero()) db_->await_notification(0, static_cast<long>(left.count()));
-        if (listener_->decided) next_look = steady_clock::now();
+        // Without news from the entity store, look again only after a while (a missed notification).
+        progress_.wait_past(seen, std::min(deadline, steady_clock::now() + milliseconds(100)));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <pqxx/connection>
 
 #include "gateway/read_model.hpp"
+#include "workers/assistant/decider_progress.hpp"
 
 // How a turn learns what the decider made of a record it appended: the batch outcome stored under
 // the record's idempotency key (the first batch applied or rejected under it — also when a
@@ -16,8 +17,9 @@ namespace aimi::assistant_worker {
 
 class OutcomeWaiter {
   public:
-    OutcomeWaiter(std::string pg_url, std::string schema);
-    ~OutcomeWaiter();
+    //! Looks up outcomes on a connection of its own (also the lane's: connection()), which does not
+    //! listen: `progress` does, for every waiter of the process.
+    OutcomeWaiter(std::string pg_url, std::string schema, const DeciderProgress& progress);
 
     //! The outcome now, if there is one: the batch that applied or was refused under `key`, else a
     //! duplicate under it (what it would post exists already: another run's reply).
@@ -30,9 +32,8 @@ class OutcomeWaiter {
   private:
     void ensure_connected();
     std::string pg_url_, schema_;
-    struct Listener;
+    const DeciderProgress& progress_;
     std::unique_ptr<pqxx::connection> db_;
-    std::unique_ptr<Listener> listener_;
 };
 
 }  // namespace aimi::assistant_worker
