@@ -43,6 +43,37 @@ SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
 FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY CASE WHEN $6 THEN page.rank END DESC NULLS LAST, page.created_at DESC, page.message_id DESC)sql"};
 
+// Recall's first page by term frequency (docs/memory.md): among the user's newest kRecentWindow
+// messages when they hold a page of matches ($5) — read newest first on the time index, so the
+// cost stays flat as the history grows — else among all the matches (the GIN index; few there are).
+const pg::Statement kRecentFirst{"search.recent_first", R"sql(
+WITH query AS (SELECT )sql" AIMI_SEARCH_TSQUERY R"sql( AS q),
+recent AS MATERIALIZED (
+    SELECT m.message_id, m.created_at, ts_rank(m.document, query.q)::float4 AS rank
+    FROM (SELECT message_id, created_at, document FROM search_messages
+          WHERE user_id = $1::uuid
+            AND ($3 = '' OR created_at >= nullif($3, '')::timestamptz)
+            AND ($4 = '' OR created_at < nullif($4, '')::timestamptz)
+          ORDER BY created_at DESC, message_id DESC
+          LIMIT $7) m, query
+    WHERE m.document @@ query.q),
+enough AS (SELECT count(*) >= $5 AS yes FROM recent),
+hits AS (
+    SELECT * FROM recent WHERE (SELECT yes FROM enough)
+    UNION ALL
+    SELECT m.message_id, m.created_at, ts_rank(m.document, query.q)::float4
+    FROM search_messages m, query
+    WHERE NOT (SELECT yes FROM enough) AND m.user_id = $1::uuid AND m.document @@ query.q
+      AND ($3 = '' OR m.created_at >= nullif($3, '')::timestamptz)
+      AND ($4 = '' OR m.created_at < nullif($4, '')::timestamptz)),
+page AS (SELECT * FROM hits ORDER BY rank DESC, created_at DESC, message_id DESC LIMIT $5)
+SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
+       to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), page.rank::text,
+       CASE WHEN $6 THEN ts_headline(m.text_config, m.content, query.q,
+                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
+FROM page JOIN search_messages m ON m.message_id = page.message_id, query
+ORDER BY page.rank DESC, page.created_at DESC, page.message_id DESC)sql"};
+
 #undef AIMI_SEARCH_TSQUERY
 #undef AIMI_SEARCH_RANK
 
@@ -53,13 +84,18 @@ bool has_terms(pqxx::dbtransaction& tx, const std::string& user_id, const std::s
 }
 
 std::vector<Hit> search(pqxx::dbtransaction& tx, const Query& query) {
-    const Cursor none;
-    const Cursor& after = query.after ? *query.after : none;
+    const auto rows = [&] {
+        if (query.rank == Query::Rank::frequency && query.by_rank && !query.chat_id && !query.after)
+            return pg::exec(tx, kRecentFirst, query.user_id, query.text, query.from.value_or(""), query.to.value_or(""),
+                            query.limit, query.snippets, kRecentWindow);
+        const Cursor none;
+        const Cursor& after = query.after ? *query.after : none;
+        return pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""), query.from.value_or(""),
+                        query.to.value_or(""), query.by_rank, after.created_at, after.rank, after.message_id,
+                        query.limit, query.rank == Query::Rank::frequency, query.snippets);
+    }();
     std::vector<Hit> hits;
-    for (const auto& row :
-         pg::exec(tx, kSearch, query.user_id, query.text, query.chat_id.value_or(""), query.from.value_or(""),
-                  query.to.value_or(""), query.by_rank, after.created_at, after.rank, after.message_id, query.limit,
-                  query.rank == Query::Rank::frequency, query.snippets))
+    for (const auto& row : rows)
         hits.push_back(Hit{row[0].as<std::string>(), row[1].as<std::string>(), row[2].as<std::int64_t>(),
                            row[3].as<std::string>(), row[4].as<std::string>(), row[5].as<std::string>(),
                            row[6].as<std::string>()});

@@ -29,6 +29,9 @@ struct Cursor {
     std::string message_id;
 };
 
+//! How many of a user's newest messages recall's text leg looks at first (Query::Rank::frequency).
+inline constexpr int kRecentWindow = 2000;
+
 struct Query {
     std::string user_id;
     std::string text;  //!< websearch syntax: words, "phrases", OR, -excluded
@@ -38,7 +41,9 @@ struct Query {
     bool by_rank = true;              //!< else newest first
     //! How matches are ranked: cover density (ts_rank_cd: the query's words close together), or
     //! term frequency (ts_rank), several times cheaper for long queries over many matches; recall
-    //! ranks every matching message on every assistant turn, so it takes frequency.
+    //! ranks on every assistant turn, so it takes frequency. A first page by frequency (no chat,
+    //! no cursor: recall's) ranks only the matches among the user's newest kRecentWindow messages
+    //! when they hold at least `limit`: its cost then stays flat as the history grows.
     enum class Rank { cover_density, frequency } rank = Rank::cover_density;
     //! ts_headline for every hit of the page; recall, which keeps a few of its 50 candidates, asks
     //! for none and takes the kept ones' text instead.

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <pqxx/pqxx>
 
+#include "gateway/search_read_model.hpp"
 #include "tests/support/test_stack.hpp"
 
 namespace aimi::testing {
@@ -205,6 +206,66 @@ TEST_F(MessageSearch, RebuiltFromOffsetZeroEqualsTheServingReadModelRowForRow) {
     };
     EXPECT_EQ(digest(env_, "search_messages", "message_id"), digest(rebuilt_env, "search_messages", "message_id"));
     EXPECT_EQ(digest(env_, "search_users", "user_id"), digest(rebuilt_env, "search_users", "user_id"));
+}
+
+// Recall's first page by term frequency ranks the matches among the user's newest kRecentWindow
+// messages when they hold a page of them, else every match (gateway/search_read_model.hpp).
+TEST(MessageSearchRecall, RanksTheNewestMessagesMatchesWhenTheyFillAPage) {
+    namespace search = gateway::search_read_model;
+    TestEnv env;
+    auto db = env.connect();
+    pqxx::work tx(*db);
+    const auto user = random_id(), other = random_id();
+    const auto window = search::kRecentWindow;
+    tx.exec_params0("INSERT INTO search_users VALUES ($1::uuid, 'english')", user);
+    // Message i posted at minute i: every one matches "stretch"; the oldest (i = 0) and one among
+    // the newest `window` (i = window + 50 of 0 … 2 window) "legs" too; another user's both.
+    tx.exec_params0(R"sql(
+        INSERT INTO search_messages
+        SELECT gen_random_uuid(), $1::uuid, gen_random_uuid(), i, 'user',
+               timestamptz '2026-01-01 00:00Z' + i * interval '1 minute', c, 'english'::regconfig, to_tsvector('english', c)
+        FROM generate_series(0, 2 * $2::int) i,
+             LATERAL (SELECT CASE WHEN i IN (0, $3::int) THEN 'stretching my legs' ELSE 'stretch now' END) t(c)
+        UNION ALL
+        SELECT gen_random_uuid(), $4::uuid, gen_random_uuid(), 1, 'user', timestamptz '2026-06-01 00:00Z',
+               'stretch legs', 'english'::regconfig, to_tsvector('english', 'stretch legs'))sql",
+                    user, window, window + 50, other);
+
+    search::Query query;
+    query.user_id = user;
+    query.text = "stretches or leg";
+    query.rank = search::Query::Rank::frequency;
+    query.snippets = false;
+    query.limit = 5;
+    auto hits = search::search(tx, query);
+    ASSERT_EQ(hits.size(), 5u);
+    EXPECT_EQ(hits[0].seq, window + 50) << "the best match among the newest ranks first";
+    EXPECT_GT(std::stod(hits[0].rank), std::stod(hits[1].rank));
+    for (std::size_t i = 1; i < hits.size(); ++i) {
+        EXPECT_EQ(hits[i].seq, 2 * window - static_cast<int>(i) + 1) << "equal ranks: newest first";
+        EXPECT_TRUE(hits[i].snippet.empty());
+    }
+
+    // More than the newest hold: every match, the oldest "legs" second (equal rank, older).
+    query.limit = 2 * window + 10;
+    hits = search::search(tx, query);
+    ASSERT_EQ(hits.size(), static_cast<std::size_t>(2 * window + 1)) << "every match of this user, no other's";
+    EXPECT_EQ(hits[0].seq, window + 50);
+    EXPECT_EQ(hits[1].seq, 0);
+
+    // The time filters apply before the window; snippets on request.
+    query.limit = 5;
+    query.to = "2026-01-01T00:01:00Z";
+    query.snippets = true;
+    hits = search::search(tx, query);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].seq, 0);
+    EXPECT_NE(hits[0].snippet.find("«legs»"), std::string::npos) << hits[0].snippet;
+    query.to.reset();
+    query.from = "2026-01-01T00:01:00Z";
+    hits = search::search(tx, query);
+    ASSERT_EQ(hits.size(), 5u);
+    EXPECT_EQ(hits[0].seq, window + 50);
 }
 
 }  // namespace
