@@ -9,6 +9,7 @@
 
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
+#include "projections/pg/notification_callback.hpp"
 #include "projections/serving_schemas.hpp"
 
 namespace aimi::gateway {
@@ -21,17 +22,6 @@ std::string offsets_query(pqxx::dbtransaction& tx, const std::string& schema) {
     return "SELECT projection, partition, next_offset FROM " + tx.quote_name(schema) +
            ".projection_offsets WHERE topic = $1";
 }
-
-class Receiver final : public pqxx::notification_receiver {
-  public:
-    Receiver(pqxx::connection_base& connection, std::string_view channel,
-             std::function<void(const std::string&)> on_payload)
-        : pqxx::notification_receiver(connection, std::string(channel)), on_payload_(std::move(on_payload)) {}
-    void operator()(const std::string& payload, int) override { on_payload_(payload); }
-
-  private:
-    std::function<void(const std::string&)> on_payload_;
-};
 
 }  // namespace
 
@@ -184,7 +174,7 @@ void ProgressWatcher::listen() {
         try {
             auto connection = pg::connect(pg_url_, schema_);
             bool switched = false;
-            Receiver progress(*connection, kProgressChannel, [this](const std::string& payload) {
+            pg::NotificationCallback progress(*connection, kProgressChannel, [this](const std::string& payload) {
                 std::istringstream in(payload);
                 std::string schema, projection, topic;
                 std::int32_t partition = 0;
@@ -193,7 +183,8 @@ void ProgressWatcher::listen() {
                     schema == serving_schema(projection))
                     advance(projection, partition, next);
             });
-            Receiver serving(*connection, kServingChannel, [&switched](const std::string&) { switched = true; });
+            pg::NotificationCallback serving(*connection, kServingChannel,
+                                             [&switched](const std::string&) { switched = true; });
             auto last_poll = Clock::time_point{};
             while (!stop_) {
                 if (switched || Clock::now() - last_poll > std::chrono::milliseconds(500)) {

@@ -18,6 +18,14 @@ namespace {
 #define AIMI_SEARCH_RANK \
     "(CASE WHEN $11 THEN ts_rank(m.document, query.q) ELSE ts_rank_cd(m.document, query.q) END)::float4"
 
+// A hit as search() reads it, from the page's row `m` and rank; snippets when `snippets` (a parameter).
+#define AIMI_SEARCH_HIT_COLUMNS(snippets)                                                              \
+    "m.message_id::text, m.chat_id::text, m.seq, m.role, "                                             \
+    "to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), page.rank::text, " \
+    "CASE WHEN " snippets                                                                              \
+    " THEN ts_headline(m.text_config, m.content, query.q, "                                            \
+    "'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=\" … \"') ELSE '' END"
+
 const pg::Statement kHasTerms{"search.has_terms", "SELECT numnode(" AIMI_SEARCH_TSQUERY ") > 0"};
 
 // Ranked and paged on ids first; snippets (ts_headline is costly) only for the page.
@@ -36,10 +44,7 @@ page AS (
     ORDER BY CASE WHEN $6 THEN )sql" AIMI_SEARCH_RANK R"sql( END DESC NULLS LAST,
              m.created_at DESC, m.message_id DESC
     LIMIT $10)
-SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
-       to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), page.rank::text,
-       CASE WHEN $12 THEN ts_headline(m.text_config, m.content, query.q,
-                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
+SELECT )sql" AIMI_SEARCH_HIT_COLUMNS("$12") R"sql(
 FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY CASE WHEN $6 THEN page.rank END DESC NULLS LAST, page.created_at DESC, page.message_id DESC)sql"};
 
@@ -67,14 +72,12 @@ hits AS (
       AND ($3 = '' OR m.created_at >= nullif($3, '')::timestamptz)
       AND ($4 = '' OR m.created_at < nullif($4, '')::timestamptz)),
 page AS (SELECT * FROM hits ORDER BY rank DESC, created_at DESC, message_id DESC LIMIT $5)
-SELECT m.message_id::text, m.chat_id::text, m.seq, m.role,
-       to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), page.rank::text,
-       CASE WHEN $6 THEN ts_headline(m.text_config, m.content, query.q,
-                   'MaxFragments=2, MaxWords=18, MinWords=6, StartSel=«, StopSel=», FragmentDelimiter=" … "') ELSE '' END
+SELECT )sql" AIMI_SEARCH_HIT_COLUMNS("$6") R"sql(
 FROM page JOIN search_messages m ON m.message_id = page.message_id, query
 ORDER BY page.rank DESC, page.created_at DESC, page.message_id DESC)sql"};
 
 #undef AIMI_SEARCH_TSQUERY
+#undef AIMI_SEARCH_HIT_COLUMNS
 #undef AIMI_SEARCH_RANK
 
 }  // namespace

@@ -425,8 +425,8 @@ TEST_F(Assistant, AnIdleLaneDoesNotHoldASnapshotWhileNotificationsPileUp) {
     for (int round = 0; round < 8; ++round) {
         pqxx::work tx(*db);
         tx.exec_params(
-            "SELECT pg_notify('aimi_projection_progress', 'elsewhere entity_store t 0 ' || i || ' ' || repeat('x', "
-            "7000)) "
+            "SELECT pg_notify('aimi_projection_progress', "
+            "                 'elsewhere entity_store t 0 ' || i || ' ' || repeat('x', 7000)) "
             "FROM generate_series($1::int, $1::int + 99) AS i",
             round * 100);
         tx.commit();

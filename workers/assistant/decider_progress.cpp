@@ -1,35 +1,13 @@
 #include "workers/assistant/decider_progress.hpp"
 
-#include <functional>
-
 #include <spdlog/spdlog.h>
 #include <pqxx/pqxx>
 
 #include "projections/batch_applier.hpp"
 #include "projections/pg/connection.hpp"
+#include "projections/pg/notification_callback.hpp"
 
 namespace aimi::assistant_worker {
-
-namespace {
-
-//! Calls back for the notifications that announce the entity store's progress in `schema` (every
-//! projection notifies on the channel, most of them about other things).
-class Receiver final : public pqxx::notification_receiver {
-  public:
-    Receiver(pqxx::connection& connection, const std::string& schema, std::function<void()> on_progress)
-        : pqxx::notification_receiver(connection, std::string(kProgressChannel)),
-          prefix_(schema + " entity_store "),
-          on_progress_(std::move(on_progress)) {}
-    void operator()(const std::string& payload, int) override {
-        if (payload.starts_with(prefix_)) on_progress_();
-    }
-
-  private:
-    std::string prefix_;
-    std::function<void()> on_progress_;
-};
-
-}  // namespace
 
 DeciderProgress::DeciderProgress(std::string pg_url, std::string schema)
     : pg_url_(std::move(pg_url)), schema_(std::move(schema)), listener_([this] { listen(); }) {}
@@ -61,7 +39,11 @@ void DeciderProgress::listen() {
     while (!stop_) {
         try {
             auto connection = pg::connect(pg_url_, schema_);
-            const Receiver progress(*connection, schema_, [this] { bump(); });
+            // Every projection notifies on the channel, most of them about other things.
+            const pg::NotificationCallback progress(
+                *connection, kProgressChannel, [this, prefix = schema_ + " entity_store "](const std::string& payload) {
+                    if (payload.starts_with(prefix)) bump();
+                });
             bump();  // listening from now on: what happened before is for the waiters to look up
             // Reads every notification as it comes; wakes at least every 100 ms to see stop_.
             while (!stop_) connection->await_notification(0, 100'000);

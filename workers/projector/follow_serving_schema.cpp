@@ -6,21 +6,12 @@
 #include <pqxx/pqxx>
 
 #include "projections/pg/connection.hpp"
+#include "projections/pg/notification_callback.hpp"
 #include "projections/serving_schemas.hpp"
 
 namespace aimi {
 
 namespace {
-
-class SwitchReceiver final : public pqxx::notification_receiver {
-  public:
-    SwitchReceiver(pqxx::connection_base& connection, std::function<void()> on_switch)
-        : pqxx::notification_receiver(connection, std::string(kServingChannel)), on_switch_(std::move(on_switch)) {}
-    void operator()(const std::string&, int) override { on_switch_(); }
-
-  private:
-    std::function<void()> on_switch_;
-};
 
 std::string current_schema(pqxx::connection& connection, const std::string& main_schema,
                            const std::string& projection) {
@@ -49,7 +40,8 @@ void follow_serving_schema(const std::string& pg_url, const std::string& main_sc
         std::thread watcher([&] {
             bool switched = false;
             try {
-                SwitchReceiver receiver(*connection, [&switched] { switched = true; });
+                pg::NotificationCallback receiver(*connection, kServingChannel,
+                                                  [&switched](const std::string&) { switched = true; });
                 auto last_check = std::chrono::steady_clock::now();
                 while (!stop && !halt) {
                     connection->await_notification(0, 200'000);
